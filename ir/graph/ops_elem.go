@@ -1,0 +1,4 @@
+package graph
+
+// elemOps is the op table of this family. (placeholder: filled in by the family's owner)
+var elemOps = []OpDef{}

@@ -1,0 +1,4 @@
+package graph
+
+// rnnOps is the op table of this family. (placeholder: filled in by the family's owner)
+var rnnOps = []OpDef{}
