@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 )
@@ -44,3 +45,8 @@ func NormAxis(axis, rank int) (int, error) {
 
 // SameShape reports whether two shapes are equal.
 func SameShape(a, b []int) bool { return slices.Equal(a, b) }
+
+// ErrNotConstant is wrapped by shape inference when an output shape depends
+// on the value of an input that is not a constant (Reshape's shape, Slice's
+// starts…). Verify skips such nodes; constant folding removes them.
+var ErrNotConstant = errors.New("input must be a constant")
