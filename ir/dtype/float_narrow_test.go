@@ -140,7 +140,7 @@ func TestRoundFloat(t *testing.T) {
 		{F4E2M1, 5.1, false, 6},
 		{F4E2M1, 9, false, 6},
 		{F4E2M1, -inf, false, -6},
-		{F4E2M1, nan, false, 6},
+		{F4E2M1, nan, false, math.Copysign(0, -1)}, // ONNX backend tests, not technical-float4.md
 		{F4E2M1, 0.25, false, 0},
 		{F4E2M1, 0.26, false, 0.5},
 	}
