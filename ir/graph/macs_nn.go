@@ -1,0 +1,94 @@
+package graph
+
+import "math"
+
+// macsNN counts the multiply-accumulates of one neural-network layer:
+//   - Conv, ConvInteger, QLinearConv: output elements × C_in/group × kernel
+//     size (every tap of every window, padding included);
+//   - Gemm: M·N·K; MatMul, MatMulInteger, QLinearMatMul: M·N·K per batch
+//     (output elements × K);
+//   - Einsum: the product of all index sizes times (operands - 1), the
+//     multiplications of the direct sum; a one-operand Einsum only adds;
+//   - pools and normalisations: 0 (they add and compare, never multiply-
+//     accumulate a weight).
+//
+// A node whose inputs do not check gives 0; the count saturates at MaxInt64.
+func macsNN(n *Node, in []Meta, out []Meta) int64 {
+	if len(out) == 0 || len(in) < 2 {
+		return 0
+	}
+	switch n.Op {
+	case OpConv, OpConvInteger, OpQLinearConv:
+		w := in[1].Shape
+		if n.Op == OpQLinearConv {
+			if len(in) < 4 {
+				return 0
+			}
+			w = in[3].Shape
+		}
+		if len(w) < 2 {
+			return 0
+		}
+		return nnMulSat(append([]int{nnSizeSat(out[0].Shape)}, w[1:]...))
+	case OpGemm:
+		a, ok := n.Attrs.(GemmAttrs)
+		if !ok {
+			return 0
+		}
+		m, k, nn, err := GemmDims(a, in[0].Shape, in[1].Shape)
+		if err != nil {
+			return 0
+		}
+		return nnMulSat([]int{m, k, nn})
+	case OpMatMul, OpMatMulInteger, OpQLinearMatMul:
+		a := in[0].Shape
+		if n.Op == OpQLinearMatMul {
+			if len(in) < 4 {
+				return 0
+			}
+		}
+		if len(a) == 0 {
+			return 0
+		}
+		return nnMulSat([]int{nnSizeSat(out[0].Shape), a[len(a)-1]})
+	case OpEinsum:
+		a, ok := n.Attrs.(EinsumAttrs)
+		if !ok {
+			return 0
+		}
+		shapes := make([][]int, len(in))
+		for i, m := range in {
+			shapes[i] = m.Shape
+		}
+		p, err := ParseEinsum(a.Equation, shapes)
+		if err != nil {
+			return 0
+		}
+		return nnMulSat(append(p.Sizes, len(in)-1))
+	}
+	return 0
+}
+
+// nnSizeSat is the element count of a shape, saturated to fit an int.
+func nnSizeSat(s []int) int {
+	v := nnMulSat(s)
+	if v > math.MaxInt {
+		return math.MaxInt
+	}
+	return int(v)
+}
+
+// nnMulSat multiplies non-negative factors, saturating at MaxInt64.
+func nnMulSat(f []int) int64 {
+	total := int64(1)
+	for _, x := range f {
+		if x <= 0 {
+			return 0
+		}
+		if total > math.MaxInt64/int64(x) {
+			return math.MaxInt64
+		}
+		total *= int64(x)
+	}
+	return total
+}
