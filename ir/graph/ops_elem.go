@@ -7,88 +7,88 @@ import (
 	"github.com/kiln-hls/kiln/ir/dtype"
 )
 
-// manyInputs is the MaxIn of the variadic operators (Max, Min, Sum, Mean).
-const manyInputs = math.MaxInt32
+// elemManyInputs is the MaxIn of the variadic operators (Max, Min, Sum, Mean).
+const elemManyInputs = math.MaxInt32
 
 // elemOps is the op table of the element-wise and reduction family.
 var elemOps = []OpDef{
-	{OpAbs, "Abs", "y = |x|", inferUnary(kNum), 1, 1, 1, 1},
-	{OpNeg, "Neg", "y = -x", inferUnary(kFloat | kSint), 1, 1, 1, 1},
-	{OpExp, "Exp", "y = e^x", inferUnary(kFloat), 1, 1, 1, 1},
-	{OpLog, "Log", "y = ln x", inferUnary(kFloat), 1, 1, 1, 1},
-	{OpSqrt, "Sqrt", "y = √x", inferUnary(kFloat), 1, 1, 1, 1},
-	{OpReciprocal, "Reciprocal", "y = 1/x", inferUnary(kFloat), 1, 1, 1, 1},
-	{OpFloor, "Floor", "y = ⌊x⌋", inferUnary(kFloat), 1, 1, 1, 1},
-	{OpCeil, "Ceil", "y = ⌈x⌉", inferUnary(kFloat), 1, 1, 1, 1},
-	{OpErf, "Erf", "y = erf(x)", inferUnary(kNum), 1, 1, 1, 1},
-	{OpSign, "Sign", "y = -1, 0 or 1 by the sign of x", inferUnary(kNum), 1, 1, 1, 1},
-	{OpSigmoid, "Sigmoid", "y = 1/(1+e^-x)", inferUnary(kFloat), 1, 1, 1, 1},
-	{OpTanh, "Tanh", "y = tanh x", inferUnary(kFloat), 1, 1, 1, 1},
-	{OpRelu, "Relu", "y = max(x, 0)", inferUnary(kFloat | kSint), 1, 1, 1, 1},
-	{OpLeakyRelu, "LeakyRelu", "y = x<0 ? Alpha·x : x", inferUnary(kFloat), 1, 1, 1, 1},
-	{OpElu, "Elu", "y = x<0 ? Alpha·(e^x-1) : x", inferUnary(kFloat), 1, 1, 1, 1},
-	{OpSelu, "Selu", "y = Gamma·(x<=0 ? Alpha·(e^x-1) : x)", inferUnary(kFloat), 1, 1, 1, 1},
-	{OpHardSigmoid, "HardSigmoid", "y = clamp(Alpha·x+Beta, 0, 1)", inferUnary(kFloat), 1, 1, 1, 1},
-	{OpSoftplus, "Softplus", "y = ln(e^x+1)", inferUnary(kFloat), 1, 1, 1, 1},
-	{OpPRelu, "PRelu", "y = x<0 ? slope·x : x, slope broadcast to x", inferPRelu, 2, 2, 1, 1},
-	{OpNot, "Not", "y = !x on bools", inferUnary(kBool), 1, 1, 1, 1},
-	{OpIdentity, "Identity", "y = x", inferUnary(kAll), 1, 1, 1, 1},
-	{OpDropout, "Dropout", "inference dropout: y = x, optional mask all true", inferDropout, 1, 3, 1, 2},
-	{OpClip, "Clip", "y = min(max(x, min), max); absent bounds do not bound", inferClip, 1, 3, 1, 1},
-	{OpAdd, "Add", "c = a + b, broadcast", inferBinary(kNum, false), 2, 2, 1, 1},
-	{OpSub, "Sub", "c = a - b, broadcast", inferBinary(kNum, false), 2, 2, 1, 1},
-	{OpMul, "Mul", "c = a · b, broadcast", inferBinary(kNum, false), 2, 2, 1, 1},
-	{OpDiv, "Div", "c = a / b, broadcast; integers truncate toward zero", inferBinary(kNum, false), 2, 2, 1, 1},
-	{OpPow, "Pow", "z = x^y, broadcast; z has x's kind", inferPow, 2, 2, 1, 1},
-	{OpMax, "Max", "element-wise maximum of all inputs, broadcast", inferVariadic(kNum), 1, manyInputs, 1, 1},
-	{OpMin, "Min", "element-wise minimum of all inputs, broadcast", inferVariadic(kNum), 1, manyInputs, 1, 1},
-	{OpSum, "Sum", "element-wise sum of all inputs, broadcast", inferVariadic(kFloat), 1, manyInputs, 1, 1},
-	{OpMean, "Mean", "element-wise mean of all inputs, broadcast", inferVariadic(kFloat), 1, manyInputs, 1, 1},
-	{OpEqual, "Equal", "c = a == b (bool), broadcast", inferBinary(kAll, true), 2, 2, 1, 1},
-	{OpGreater, "Greater", "c = a > b (bool), broadcast", inferBinary(kNum, true), 2, 2, 1, 1},
-	{OpLess, "Less", "c = a < b (bool), broadcast", inferBinary(kNum, true), 2, 2, 1, 1},
-	{OpGreaterOrEqual, "GreaterOrEqual", "c = a >= b (bool), broadcast", inferBinary(kNum, true), 2, 2, 1, 1},
-	{OpLessOrEqual, "LessOrEqual", "c = a <= b (bool), broadcast", inferBinary(kNum, true), 2, 2, 1, 1},
-	{OpAnd, "And", "c = a && b, broadcast", inferBinary(kBool, true), 2, 2, 1, 1},
-	{OpOr, "Or", "c = a || b, broadcast", inferBinary(kBool, true), 2, 2, 1, 1},
-	{OpWhere, "Where", "z = cond ? x : y, all three broadcast", inferWhere, 3, 3, 1, 1},
-	{OpSoftmax, "Softmax", "y = e^x / Σ e^x along Axis (Legacy: over the 2-D coercion at Axis)", inferSoftmax, 1, 1, 1, 1},
-	{OpLogSoftmax, "LogSoftmax", "y = x - ln Σ e^x along Axis (Legacy: over the 2-D coercion at Axis)", inferSoftmax, 1, 1, 1, 1},
-	{OpReduceSum, "ReduceSum", "sum over the axes of input 1 (empty set: 0)", inferReduce(kNum), 1, 2, 1, 1},
-	{OpReduceMean, "ReduceMean", "mean over the axes of input 1", inferReduce(kNum), 1, 2, 1, 1},
-	{OpReduceMax, "ReduceMax", "maximum over the axes of input 1 (empty set: lowest value)", inferReduce(kAll), 1, 2, 1, 1},
-	{OpReduceMin, "ReduceMin", "minimum over the axes of input 1 (empty set: highest value)", inferReduce(kAll), 1, 2, 1, 1},
-	{OpReduceProd, "ReduceProd", "product over the axes of input 1 (empty set: 1)", inferReduce(kNum), 1, 2, 1, 1},
-	{OpCumSum, "CumSum", "running sum along the axis of input 1 (Exclusive, Reverse)", inferCumSum, 2, 2, 1, 1},
+	{OpAbs, "Abs", "y = |x|", elemInferUnary(elemNum), 1, 1, 1, 1},
+	{OpNeg, "Neg", "y = -x", elemInferUnary(elemFloat | elemSint), 1, 1, 1, 1},
+	{OpExp, "Exp", "y = e^x", elemInferUnary(elemFloat), 1, 1, 1, 1},
+	{OpLog, "Log", "y = ln x", elemInferUnary(elemFloat), 1, 1, 1, 1},
+	{OpSqrt, "Sqrt", "y = √x", elemInferUnary(elemFloat), 1, 1, 1, 1},
+	{OpReciprocal, "Reciprocal", "y = 1/x", elemInferUnary(elemFloat), 1, 1, 1, 1},
+	{OpFloor, "Floor", "y = ⌊x⌋", elemInferUnary(elemFloat), 1, 1, 1, 1},
+	{OpCeil, "Ceil", "y = ⌈x⌉", elemInferUnary(elemFloat), 1, 1, 1, 1},
+	{OpErf, "Erf", "y = erf(x)", elemInferUnary(elemNum), 1, 1, 1, 1},
+	{OpSign, "Sign", "y = -1, 0 or 1 by the sign of x", elemInferUnary(elemNum), 1, 1, 1, 1},
+	{OpSigmoid, "Sigmoid", "y = 1/(1+e^-x)", elemInferUnary(elemFloat), 1, 1, 1, 1},
+	{OpTanh, "Tanh", "y = tanh x", elemInferUnary(elemFloat), 1, 1, 1, 1},
+	{OpRelu, "Relu", "y = max(x, 0)", elemInferUnary(elemFloat | elemSint), 1, 1, 1, 1},
+	{OpLeakyRelu, "LeakyRelu", "y = x<0 ? Alpha·x : x", elemInferUnary(elemFloat), 1, 1, 1, 1},
+	{OpElu, "Elu", "y = x<0 ? Alpha·(e^x-1) : x", elemInferUnary(elemFloat), 1, 1, 1, 1},
+	{OpSelu, "Selu", "y = Gamma·(x<=0 ? Alpha·(e^x-1) : x)", elemInferUnary(elemFloat), 1, 1, 1, 1},
+	{OpHardSigmoid, "HardSigmoid", "y = clamp(Alpha·x+Beta, 0, 1)", elemInferUnary(elemFloat), 1, 1, 1, 1},
+	{OpSoftplus, "Softplus", "y = ln(e^x+1)", elemInferUnary(elemFloat), 1, 1, 1, 1},
+	{OpPRelu, "PRelu", "y = x<0 ? slope·x : x, slope broadcast to x", elemInferPRelu, 2, 2, 1, 1},
+	{OpNot, "Not", "y = !x on bools", elemInferUnary(elemBool), 1, 1, 1, 1},
+	{OpIdentity, "Identity", "y = x", elemInferUnary(elemAll), 1, 1, 1, 1},
+	{OpDropout, "Dropout", "inference dropout: y = x, optional mask all true", elemInferDropout, 1, 3, 1, 2},
+	{OpClip, "Clip", "y = min(max(x, min), max); absent bounds do not bound", elemInferClip, 1, 3, 1, 1},
+	{OpAdd, "Add", "c = a + b, broadcast", elemInferBinary(elemNum, false), 2, 2, 1, 1},
+	{OpSub, "Sub", "c = a - b, broadcast", elemInferBinary(elemNum, false), 2, 2, 1, 1},
+	{OpMul, "Mul", "c = a · b, broadcast", elemInferBinary(elemNum, false), 2, 2, 1, 1},
+	{OpDiv, "Div", "c = a / b, broadcast; integers truncate toward zero", elemInferBinary(elemNum, false), 2, 2, 1, 1},
+	{OpPow, "Pow", "z = x^y, broadcast; z has x's kind", elemInferPow, 2, 2, 1, 1},
+	{OpMax, "Max", "element-wise maximum of all inputs, broadcast", elemInferVariadic(elemNum), 1, elemManyInputs, 1, 1},
+	{OpMin, "Min", "element-wise minimum of all inputs, broadcast", elemInferVariadic(elemNum), 1, elemManyInputs, 1, 1},
+	{OpSum, "Sum", "element-wise sum of all inputs, broadcast", elemInferVariadic(elemFloat), 1, elemManyInputs, 1, 1},
+	{OpMean, "Mean", "element-wise mean of all inputs, broadcast", elemInferVariadic(elemFloat), 1, elemManyInputs, 1, 1},
+	{OpEqual, "Equal", "c = a == b (bool), broadcast", elemInferBinary(elemAll, true), 2, 2, 1, 1},
+	{OpGreater, "Greater", "c = a > b (bool), broadcast", elemInferBinary(elemNum, true), 2, 2, 1, 1},
+	{OpLess, "Less", "c = a < b (bool), broadcast", elemInferBinary(elemNum, true), 2, 2, 1, 1},
+	{OpGreaterOrEqual, "GreaterOrEqual", "c = a >= b (bool), broadcast", elemInferBinary(elemNum, true), 2, 2, 1, 1},
+	{OpLessOrEqual, "LessOrEqual", "c = a <= b (bool), broadcast", elemInferBinary(elemNum, true), 2, 2, 1, 1},
+	{OpAnd, "And", "c = a && b, broadcast", elemInferBinary(elemBool, true), 2, 2, 1, 1},
+	{OpOr, "Or", "c = a || b, broadcast", elemInferBinary(elemBool, true), 2, 2, 1, 1},
+	{OpWhere, "Where", "z = cond ? x : y, all three broadcast", elemInferWhere, 3, 3, 1, 1},
+	{OpSoftmax, "Softmax", "y = e^x / Σ e^x along Axis (Legacy: over the 2-D coercion at Axis)", elemInferSoftmax, 1, 1, 1, 1},
+	{OpLogSoftmax, "LogSoftmax", "y = x - ln Σ e^x along Axis (Legacy: over the 2-D coercion at Axis)", elemInferSoftmax, 1, 1, 1, 1},
+	{OpReduceSum, "ReduceSum", "sum over the axes of input 1 (empty set: 0)", elemInferReduce(elemNum), 1, 2, 1, 1},
+	{OpReduceMean, "ReduceMean", "mean over the axes of input 1", elemInferReduce(elemNum), 1, 2, 1, 1},
+	{OpReduceMax, "ReduceMax", "maximum over the axes of input 1 (empty set: lowest value)", elemInferReduce(elemAll), 1, 2, 1, 1},
+	{OpReduceMin, "ReduceMin", "minimum over the axes of input 1 (empty set: highest value)", elemInferReduce(elemAll), 1, 2, 1, 1},
+	{OpReduceProd, "ReduceProd", "product over the axes of input 1 (empty set: 1)", elemInferReduce(elemNum), 1, 2, 1, 1},
+	{OpCumSum, "CumSum", "running sum along the axis of input 1 (Exclusive, Reverse)", elemInferCumSum, 2, 2, 1, 1},
 }
 
-// kindSet is a set of kind classes an operand accepts.
-type kindSet uint8
+// elemKinds is a set of kind classes an operand accepts.
+type elemKinds uint8
 
 const (
-	kFloat kindSet = 1 << iota // every float kind
-	kSint                      // signed integers
-	kUint                      // unsigned integers
-	kBool
-	kNum = kFloat | kSint | kUint
-	kAll = kNum | kBool
+	elemFloat elemKinds = 1 << iota // every float kind
+	elemSint                        // signed integers
+	elemUint                        // unsigned integers
+	elemBool
+	elemNum = elemFloat | elemSint | elemUint
+	elemAll = elemNum | elemBool
 )
 
-func (s kindSet) has(k dtype.Kind) bool {
+func (s elemKinds) has(k dtype.Kind) bool {
 	switch k.Class() {
 	case dtype.ClassFloat, dtype.ClassDouble:
-		return s&kFloat != 0
+		return s&elemFloat != 0
 	case dtype.ClassInt:
-		return s&kSint != 0
+		return s&elemSint != 0
 	case dtype.ClassUint:
-		return s&kUint != 0
+		return s&elemUint != 0
 	case dtype.ClassBool:
-		return s&kBool != 0
+		return s&elemBool != 0
 	}
 	return false
 }
 
-func (s kindSet) String() string {
+func (s elemKinds) String() string {
 	names := []string{"float", "signed integer", "unsigned integer", "bool"}
 	out := ""
 	for i, name := range names {
@@ -102,17 +102,17 @@ func (s kindSet) String() string {
 	return out + " kinds"
 }
 
-func checkKind(n *Node, i int, k dtype.Kind, s kindSet) error {
+func elemCheckKind(n *Node, i int, k dtype.Kind, s elemKinds) error {
 	if !s.has(k) {
 		return fmt.Errorf("input %d is %v, %v takes %v", i, k, n.Op, s)
 	}
 	return nil
 }
 
-// sameKinds checks that all of in have one kind, from s.
-func sameKinds(n *Node, in []Meta, s kindSet) error {
+// elemSameKinds checks that all of in have one kind, from s.
+func elemSameKinds(n *Node, in []Meta, s elemKinds) error {
 	for i, m := range in {
-		if err := checkKind(n, i, m.Kind, s); err != nil {
+		if err := elemCheckKind(n, i, m.Kind, s); err != nil {
 			return err
 		}
 		if m.Kind != in[0].Kind {
@@ -122,9 +122,9 @@ func sameKinds(n *Node, in []Meta, s kindSet) error {
 	return nil
 }
 
-func inferUnary(s kindSet) InferFunc {
+func elemInferUnary(s elemKinds) InferFunc {
 	return func(n *Node, in []Meta) ([]Meta, error) {
-		if err := checkKind(n, 0, in[0].Kind, s); err != nil {
+		if err := elemCheckKind(n, 0, in[0].Kind, s); err != nil {
 			return nil, err
 		}
 		return []Meta{{Kind: in[0].Kind, Shape: in[0].Shape}}, nil
@@ -163,9 +163,9 @@ func BinaryShapes(n *Node, a, b []int) ([]int, []int, error) {
 	return a, b, nil
 }
 
-func inferBinary(s kindSet, toBool bool) InferFunc {
+func elemInferBinary(s elemKinds, toBool bool) InferFunc {
 	return func(n *Node, in []Meta) ([]Meta, error) {
-		if err := sameKinds(n, in, s); err != nil {
+		if err := elemSameKinds(n, in, s); err != nil {
 			return nil, err
 		}
 		a, b, err := BinaryShapes(n, in[0].Shape, in[1].Shape)
@@ -184,11 +184,11 @@ func inferBinary(s kindSet, toBool bool) InferFunc {
 	}
 }
 
-func inferPow(n *Node, in []Meta) ([]Meta, error) {
-	if err := checkKind(n, 0, in[0].Kind, kFloat|kSint|kUint); err != nil {
+func elemInferPow(n *Node, in []Meta) ([]Meta, error) {
+	if err := elemCheckKind(n, 0, in[0].Kind, elemFloat|elemSint|elemUint); err != nil {
 		return nil, err
 	}
-	if err := checkKind(n, 1, in[1].Kind, kNum); err != nil {
+	if err := elemCheckKind(n, 1, in[1].Kind, elemNum); err != nil {
 		return nil, err
 	}
 	a, b, err := BinaryShapes(n, in[0].Shape, in[1].Shape)
@@ -202,8 +202,8 @@ func inferPow(n *Node, in []Meta) ([]Meta, error) {
 	return []Meta{{Kind: in[0].Kind, Shape: shape}}, nil
 }
 
-func inferPRelu(n *Node, in []Meta) ([]Meta, error) {
-	if err := sameKinds(n, in, kNum); err != nil {
+func elemInferPRelu(n *Node, in []Meta) ([]Meta, error) {
+	if err := elemSameKinds(n, in, elemNum); err != nil {
 		return nil, err
 	}
 	x, slope, err := BinaryShapes(n, in[0].Shape, in[1].Shape)
@@ -217,9 +217,9 @@ func inferPRelu(n *Node, in []Meta) ([]Meta, error) {
 	return []Meta{{Kind: in[0].Kind, Shape: x}}, nil
 }
 
-func inferVariadic(s kindSet) InferFunc {
+func elemInferVariadic(s elemKinds) InferFunc {
 	return func(n *Node, in []Meta) ([]Meta, error) {
-		if err := sameKinds(n, in, s); err != nil {
+		if err := elemSameKinds(n, in, s); err != nil {
 			return nil, err
 		}
 		shapes := make([][]int, len(in))
@@ -234,11 +234,11 @@ func inferVariadic(s kindSet) InferFunc {
 	}
 }
 
-func inferWhere(n *Node, in []Meta) ([]Meta, error) {
+func elemInferWhere(n *Node, in []Meta) ([]Meta, error) {
 	if in[0].Kind != dtype.Bool {
 		return nil, fmt.Errorf("condition is %v, want bool", in[0].Kind)
 	}
-	if err := sameKinds(n, in[1:], kAll); err != nil {
+	if err := elemSameKinds(n, in[1:], elemAll); err != nil {
 		return nil, err
 	}
 	shape, err := BroadcastShapes(in[0].Shape, in[1].Shape, in[2].Shape)
@@ -248,17 +248,17 @@ func inferWhere(n *Node, in []Meta) ([]Meta, error) {
 	return []Meta{{Kind: in[1].Kind, Shape: shape}}, nil
 }
 
-// scalarBound checks an optional one-element operand.
-func scalarBound(name string, m Meta) error {
+// elemScalarBound checks an optional one-element operand.
+func elemScalarBound(name string, m Meta) error {
 	if m.Present() && dtype.Size(m.Shape) != 1 {
 		return fmt.Errorf("%s has shape %v, want a scalar", name, m.Shape)
 	}
 	return nil
 }
 
-func inferClip(n *Node, in []Meta) ([]Meta, error) {
+func elemInferClip(n *Node, in []Meta) ([]Meta, error) {
 	x := in[0]
-	if err := checkKind(n, 0, x.Kind, kNum); err != nil {
+	if err := elemCheckKind(n, 0, x.Kind, elemNum); err != nil {
 		return nil, err
 	}
 	for i := 1; i < len(in); i++ {
@@ -270,23 +270,23 @@ func inferClip(n *Node, in []Meta) ([]Meta, error) {
 		if m.Kind != x.Kind && !(m.Kind.IsFloat() && x.Kind.IsFloat()) {
 			return nil, fmt.Errorf("bound %d is %v, input is %v", i, m.Kind, x.Kind)
 		}
-		if err := scalarBound(fmt.Sprintf("bound %d", i), m); err != nil {
+		if err := elemScalarBound(fmt.Sprintf("bound %d", i), m); err != nil {
 			return nil, err
 		}
 	}
 	return []Meta{{Kind: x.Kind, Shape: x.Shape}}, nil
 }
 
-func inferDropout(n *Node, in []Meta) ([]Meta, error) {
+func elemInferDropout(n *Node, in []Meta) ([]Meta, error) {
 	x := in[0]
-	if err := checkKind(n, 0, x.Kind, kFloat); err != nil {
+	if err := elemCheckKind(n, 0, x.Kind, elemFloat); err != nil {
 		return nil, err
 	}
 	if len(in) > 1 && in[1].Present() {
 		if !in[1].Kind.IsFloat() {
 			return nil, fmt.Errorf("ratio is %v, want a float kind", in[1].Kind)
 		}
-		if err := scalarBound("ratio", in[1]); err != nil {
+		if err := elemScalarBound("ratio", in[1]); err != nil {
 			return nil, err
 		}
 	}
@@ -320,8 +320,8 @@ func SoftmaxAxis(a SoftmaxAttrs, shape []int) (outer, n, inner int, err error) {
 	return outer, shape[ax], dtype.Size(shape[ax+1:]), nil
 }
 
-func inferSoftmax(n *Node, in []Meta) ([]Meta, error) {
-	if err := checkKind(n, 0, in[0].Kind, kFloat); err != nil {
+func elemInferSoftmax(n *Node, in []Meta) ([]Meta, error) {
+	if err := elemCheckKind(n, 0, in[0].Kind, elemFloat); err != nil {
 		return nil, err
 	}
 	a, _ := n.Attrs.(SoftmaxAttrs)
@@ -359,10 +359,10 @@ func ReducedAxes(a ReduceAttrs, rank int, axes *dtype.Array) ([]bool, error) {
 	return red, nil
 }
 
-func inferReduce(s kindSet) InferFunc {
+func elemInferReduce(s elemKinds) InferFunc {
 	return func(n *Node, in []Meta) ([]Meta, error) {
 		x := in[0]
-		if err := checkKind(n, 0, x.Kind, s); err != nil {
+		if err := elemCheckKind(n, 0, x.Kind, s); err != nil {
 			return nil, err
 		}
 		var axes *dtype.Array
@@ -402,9 +402,9 @@ func CumSumAxis(axis *dtype.Array, rank int) (int, error) {
 	return NormAxis(int(v), rank)
 }
 
-func inferCumSum(n *Node, in []Meta) ([]Meta, error) {
+func elemInferCumSum(n *Node, in []Meta) ([]Meta, error) {
 	x, axis := in[0], in[1]
-	if err := checkKind(n, 0, x.Kind, kNum); err != nil {
+	if err := elemCheckKind(n, 0, x.Kind, elemNum); err != nil {
 		return nil, err
 	}
 	if !axis.Kind.IsInt() || dtype.Size(axis.Shape) != 1 || len(axis.Shape) > 1 {
