@@ -72,3 +72,19 @@ func RunGraph(ctx *Context, g *graph.Graph, pipeline []GraphPass) error {
 
 // GraphPasses lists every graph pass kiln has, in pipeline order.
 func GraphPasses() []GraphPass { return CleanupPipeline }
+
+// CheckOrder returns an error if pipeline breaks a passOrder constraint.
+func CheckOrder(pipeline []GraphPass) error {
+	pos := map[string]int{}
+	for i, p := range pipeline {
+		pos[p.Name] = i
+	}
+	for _, c := range passOrder {
+		a, okA := pos[c[0]]
+		b, okB := pos[c[1]]
+		if okA && okB && a > b {
+			return fmt.Errorf("pass %s must run before %s", c[0], c[1])
+		}
+	}
+	return nil
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kiln-hls/kiln/conform"
+)
+
+func newEval(gf *globalFlags) *cobra.Command {
+	var data, backend string
+	var raw bool
+	cmd := &cobra.Command{
+		Use:   "eval MODEL --data DIR",
+		Short: "run MODEL on DIR/test_data_set_*/input_*.pb and compare with output_*.pb (ONNX's tolerance)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if data == "" {
+				return fmt.Errorf("--data DIR is required")
+			}
+			lo, err := gf.loadOptions()
+			if err != nil {
+				return err
+			}
+			results, err := conform.Eval(args[0], data, conform.Options{Load: lo, Backend: backend, Raw: raw})
+			if err != nil {
+				return err
+			}
+			return printResults(cmd, results)
+		},
+	}
+	cmd.Flags().StringVar(&data, "data", "", "folder with test_data_set_* folders")
+	cmd.Flags().StringVar(&backend, "backend", "ref", "evaluation back end: ref")
+	cmd.Flags().BoolVar(&raw, "raw", false, "evaluate the graph as read, without the clean-up passes")
+	return cmd
+}
+
+func newConform(gf *globalFlags) *cobra.Command {
+	var backend string
+	var raw bool
+	cmd := &cobra.Command{
+		Use:   "conform DIR...",
+		Short: "evaluate every case folder (holding model.onnx) under DIR and compare with its stored outputs",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			lo, err := gf.loadOptions()
+			if err != nil {
+				return err
+			}
+			cases, err := conform.FindCases(args)
+			if err != nil {
+				return err
+			}
+			opt := conform.Options{Load: lo, Backend: backend, Raw: raw}
+			var results []conform.Result
+			for _, c := range cases {
+				results = append(results, conform.Case(c, opt))
+			}
+			return printResults(cmd, results)
+		},
+	}
+	cmd.Flags().StringVar(&backend, "backend", "ref", "evaluation back end: ref")
+	cmd.Flags().BoolVar(&raw, "raw", false, "evaluate the graphs as read, without the clean-up passes")
+	return cmd
+}
+
+// printResults prints one line per result and the tally; it fails unless
+// every result passed.
+func printResults(cmd *cobra.Command, results []conform.Result) error {
+	w := cmd.OutOrStdout()
+	var counts [3]int
+	for _, r := range results {
+		counts[r.Status]++
+		if r.Detail == "" {
+			fmt.Fprintf(w, "%s %s\n", r.Status, r.Name)
+		} else {
+			fmt.Fprintf(w, "%s %s: %s\n", r.Status, r.Name, r.Detail)
+		}
+	}
+	fmt.Fprintf(w, "%d passed, %d failed, %d unsupported\n", counts[conform.Pass], counts[conform.Fail], counts[conform.Unsupported])
+	if counts[conform.Fail]+counts[conform.Unsupported] > 0 {
+		return errFailed
+	}
+	return nil
+}

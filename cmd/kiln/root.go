@@ -1,0 +1,112 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kiln-hls/kiln/frontend/onnx"
+	"github.com/kiln-hls/kiln/passes"
+)
+
+// globalFlags are the options every command that reads a model shares.
+type globalFlags struct {
+	batch          int
+	dims           []string
+	maxTensorBytes int64
+	dumpAfter      string
+	verifyEach     bool
+	passTiming     bool
+}
+
+// errFailed makes kiln exit 1 after a command has printed its own verdict.
+var errFailed = errors.New("")
+
+func exitCode(err error) int {
+	if errors.Is(err, errFailed) {
+		return 1
+	}
+	return 2
+}
+
+func newRoot() *cobra.Command {
+	gf := &globalFlags{}
+	root := &cobra.Command{
+		Use:           "kiln",
+		Short:         "kiln compiles spatio-temporal neural networks (ONNX) to HLS hardware and estimates their cost",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	pf := root.PersistentFlags()
+	pf.IntVar(&gf.batch, "batch", 0, "bind the symbolic batch dimension (default 1, or the data's)")
+	pf.StringArrayVar(&gf.dims, "dim", nil, "bind a symbolic dimension: --dim name=N (repeatable)")
+	pf.Int64Var(&gf.maxTensorBytes, "max-tensor-bytes", onnx.DefaultMaxTensorBytes, "refuse any tensor larger than this many bytes")
+	pf.StringVar(&gf.dumpAfter, "dump-after", "", "print the IR after the named pass (or 'all') to stderr")
+	pf.BoolVar(&gf.verifyEach, "verify-each", false, "verify the IR after every pass")
+	pf.BoolVar(&gf.passTiming, "pass-timing", false, "print each pass's time to stderr")
+	root.AddCommand(newInspect(gf), newEval(gf), newConform(gf), newPasses())
+	return root
+}
+
+func (gf *globalFlags) loadOptions() (onnx.Options, error) {
+	opt := onnx.Options{Batch: gf.batch, MaxTensorBytes: gf.maxTensorBytes}
+	if gf.batch < 0 {
+		return opt, fmt.Errorf("--batch %d: must be positive", gf.batch)
+	}
+	if gf.maxTensorBytes <= 0 {
+		return opt, fmt.Errorf("--max-tensor-bytes %d: must be positive", gf.maxTensorBytes)
+	}
+	for _, d := range gf.dims {
+		name, val, ok := strings.Cut(d, "=")
+		n, err := strconv.Atoi(val)
+		if !ok || name == "" || err != nil || n <= 0 {
+			return opt, fmt.Errorf("--dim %q: want name=N with N a positive integer", d)
+		}
+		if opt.Dims == nil {
+			opt.Dims = map[string]int{}
+		}
+		opt.Dims[name] = n
+	}
+	return opt, nil
+}
+
+func (gf *globalFlags) passContext() *passes.Context {
+	ctx := &passes.Context{MaxTensorBytes: gf.maxTensorBytes, VerifyEach: gf.verifyEach, DumpAfter: gf.dumpAfter}
+	if gf.dumpAfter != "" {
+		ctx.Dump = func(pass, ir string) { fmt.Fprintf(os.Stderr, "// after %s\n%s", pass, ir) }
+	}
+	if gf.passTiming {
+		ctx.Timing = func(pass string, d time.Duration) { fmt.Fprintf(os.Stderr, "pass %-16s %v\n", pass, d) }
+	}
+	return ctx
+}
+
+func newPasses() *cobra.Command {
+	return &cobra.Command{
+		Use:   "passes",
+		Short: "list the compiler's passes in pipeline order",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			w := cmd.OutOrStdout()
+			for _, p := range passes.GraphPasses() {
+				fmt.Fprintf(w, "%-18s graph  %s\n", p.Name, p.Doc)
+			}
+			return nil
+		},
+	}
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,374 @@
+// Package conform runs models on stored test data and compares the outputs
+// with ONNX's tolerance: the engine of `kiln eval` and `kiln conform`.
+//
+// A data folder holds test_data_set_*/input_<i>.pb and output_<i>.pb, the
+// layout of ONNX's backend tests: input i binds the i-th graph input that
+// has no initializer, output i the i-th graph output.
+package conform
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/kiln-hls/kiln/frontend/onnx"
+	"github.com/kiln-hls/kiln/ir/dtype"
+	"github.com/kiln-hls/kiln/ir/graph"
+	"github.com/kiln-hls/kiln/ir/graph/eval"
+	"github.com/kiln-hls/kiln/passes"
+)
+
+// Status is the outcome of one case or data set.
+type Status int
+
+// The outcomes.
+const (
+	Pass Status = iota
+	Fail
+	Unsupported
+)
+
+func (s Status) String() string {
+	return [...]string{"PASS", "FAIL", "UNSUPPORTED"}[s]
+}
+
+// Result is the outcome of one data set (eval) or one case (conform).
+type Result struct {
+	Name   string
+	Status Status
+	Detail string // why it failed or is unsupported; empty on PASS
+}
+
+// Options control a run.
+type Options struct {
+	Load    onnx.Options
+	Backend string // "ref" (default); later issues add loop, llvm, c
+	// Raw skips the clean-up passes and evaluates the graph as read.
+	Raw bool
+}
+
+// Backends are the evaluation back ends kiln has.
+var Backends = []string{"ref"}
+
+func (o Options) check() error {
+	if o.Backend == "" || o.Backend == "ref" {
+		return nil
+	}
+	return fmt.Errorf("backend %q is not available; kiln has %s", o.Backend, strings.Join(Backends, ", "))
+}
+
+// DataSets lists the test_data_set_* folders of dir, sorted.
+func DataSets(dir string) ([]string, error) {
+	sets, err := filepath.Glob(filepath.Join(dir, "test_data_set_*"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(sets)
+	if len(sets) == 0 {
+		return nil, fmt.Errorf("%s has no test_data_set_* folders", dir)
+	}
+	return sets, nil
+}
+
+// ReadSet reads the numbered input_<i>.pb or output_<i>.pb files of a data
+// set folder (prefix "input" or "output"), in order, with no gaps.
+func ReadSet(dir, prefix string, limit int64) ([]*dtype.Array, error) {
+	files, err := filepath.Glob(filepath.Join(dir, prefix+"_*.pb"))
+	if err != nil {
+		return nil, err
+	}
+	byIndex := map[int]string{}
+	for _, f := range files {
+		base := strings.TrimSuffix(filepath.Base(f), ".pb")
+		i, err := strconv.Atoi(strings.TrimPrefix(base, prefix+"_"))
+		if err != nil || i < 0 {
+			return nil, fmt.Errorf("%s: file name is not %s_<number>.pb", f, prefix)
+		}
+		byIndex[i] = f
+	}
+	out := make([]*dtype.Array, len(byIndex))
+	for i := range out {
+		f, ok := byIndex[i]
+		if !ok {
+			return nil, fmt.Errorf("%s: %s_%d.pb is missing", dir, prefix, i)
+		}
+		a, err := onnx.ReadTensorFile(f, limit)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = a
+	}
+	return out, nil
+}
+
+// Prepare loads a model for the given inputs (binding symbolic dimensions
+// from their shapes) and runs the clean-up passes unless opt.Raw. It returns
+// the inputs the prepared graph still takes: when a shape depends on an
+// input's value (ONNX's node tests feed Reshape's target or Slice's starts
+// as graph inputs), kiln, which needs static shapes, specialises the model
+// on the data's integer inputs and the graph no longer takes them.
+func Prepare(model string, inputs []*dtype.Array, opt Options) (*onnx.Model, []*dtype.Array, error) {
+	lo := opt.Load
+	if lo.InputShapes == nil && inputs != nil && lo.Batch == 0 && len(lo.Dims) == 0 {
+		for _, a := range inputs {
+			lo.InputShapes = append(lo.InputShapes, a.Shape)
+		}
+	}
+	m, err := onnx.Load(model, lo)
+	if errors.Is(err, graph.ErrNotConstant) && inputs != nil {
+		lo.Frozen = make([]*dtype.Array, len(inputs))
+		var rest []*dtype.Array
+		for i, a := range inputs {
+			if a.Kind == dtype.I64 || a.Kind == dtype.I32 {
+				lo.Frozen[i] = a
+			} else {
+				rest = append(rest, a)
+			}
+		}
+		inputs = rest
+		m, err = onnx.Load(model, lo)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if !opt.Raw {
+		ctx := &passes.Context{MaxTensorBytes: lo.MaxTensorBytes, VerifyEach: true}
+		if err := passes.RunGraph(ctx, m.Graph, passes.CleanupPipeline); err != nil {
+			return nil, nil, err
+		}
+	}
+	return m, inputs, nil
+}
+
+// Eval runs model on every data set of dir and compares with the stored
+// outputs. A model that cannot be read gives one Result for the whole run.
+func Eval(model, dir string, opt Options) ([]Result, error) {
+	if err := opt.check(); err != nil {
+		return nil, err
+	}
+	sets, err := DataSets(dir)
+	if err != nil {
+		return nil, err
+	}
+	var results []Result
+	for _, set := range sets {
+		results = append(results, evalSet(model, set, opt))
+	}
+	return results, nil
+}
+
+func evalSet(model, set string, opt Options) (res Result) {
+	res.Name = filepath.Base(set)
+	defer func() {
+		if r := recover(); r != nil {
+			res.Status, res.Detail = Fail, fmt.Sprintf("kiln bug: panic: %v", r)
+		}
+	}()
+	limit := opt.Load.MaxTensorBytes
+	if limit == 0 {
+		limit = onnx.DefaultMaxTensorBytes
+	}
+	inputs, err := ReadSet(set, "input", limit)
+	if err != nil {
+		return failure(res, err)
+	}
+	want, err := ReadSet(set, "output", limit)
+	if err != nil {
+		return failure(res, err)
+	}
+	m, inputs, err := Prepare(model, inputs, opt)
+	if err != nil {
+		return failure(res, err)
+	}
+	g := m.Graph
+	if len(inputs) != len(g.Inputs) {
+		return failure(res, fmt.Errorf("the data set has %d inputs, the model %d", len(inputs), len(g.Inputs)))
+	}
+	got, err := eval.Run(g, inputs, eval.Options{MaxTensorBytes: limit})
+	if err != nil {
+		return failure(res, err)
+	}
+	if len(want) != len(got) {
+		return failure(res, fmt.Errorf("the data set has %d outputs, the model %d", len(want), len(got)))
+	}
+	for i := range got {
+		if msg := Compare(got[i], want[i]); msg != "" {
+			res.Status, res.Detail = Fail, fmt.Sprintf("output %d (%s): %s", i, g.Tensors[g.Outputs[i]].Name, msg)
+			return res
+		}
+	}
+	return res
+}
+
+func failure(res Result, err error) Result {
+	var un *onnx.UnsupportedOpError
+	if errors.As(err, &un) {
+		res.Status, res.Detail = Unsupported, unsupportedDetail(err)
+		return res
+	}
+	res.Status, res.Detail = Fail, err.Error()
+	return res
+}
+
+// unsupportedDetail lists every unsupported operator of a load error.
+func unsupportedDetail(err error) string {
+	var parts []string
+	seen := map[string]bool{}
+	var walk func(error)
+	walk = func(e error) {
+		if u, ok := e.(*onnx.UnsupportedOpError); ok {
+			s := u.Op + ": " + u.Reason
+			if !seen[s] {
+				seen[s] = true
+				parts = append(parts, s)
+			}
+			return
+		}
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, c := range j.Unwrap() {
+				walk(c)
+			}
+		} else if c := errors.Unwrap(e); c != nil {
+			walk(c)
+		}
+	}
+	walk(err)
+	return strings.Join(parts, "; ")
+}
+
+// Compare checks got against want with ONNX's backend-test rule: same kind
+// and shape, and for floats |got−want| ≤ 1e-7 + 1e-3·|want| element-wise
+// (NaN matches NaN, an infinity only the same infinity); integers and bools
+// exactly. It returns "" on a match, else the worst element and its error.
+func Compare(got, want *dtype.Array) string {
+	if got.Kind != want.Kind {
+		return fmt.Sprintf("kind %v, want %v", got.Kind, want.Kind)
+	}
+	if !graph.SameShape(got.Shape, want.Shape) {
+		return fmt.Sprintf("shape %v, want %v", got.Shape, want.Shape)
+	}
+	worst, worstExcess := -1, 0.0
+	for i := 0; i < want.Len(); i++ {
+		if excess := mismatch(got, want, i); excess > worstExcess {
+			worst, worstExcess = i, excess
+		}
+	}
+	if worst < 0 {
+		return ""
+	}
+	return fmt.Sprintf("element %v is %v, want %v (|error| %.3g)", coords(worst, want.Shape), fmtElem(got, worst), fmtElem(want, worst), math.Abs(got.At(worst)-want.At(worst)))
+}
+
+// mismatch is how far element i is outside the tolerance (0: within).
+func mismatch(got, want *dtype.Array, i int) float64 {
+	switch want.Kind.Class() {
+	case dtype.ClassInt, dtype.ClassBool:
+		if got.Int(i) != want.Int(i) {
+			return math.Inf(1)
+		}
+		return 0
+	case dtype.ClassUint:
+		if got.U64[i] != want.U64[i] {
+			return math.Inf(1)
+		}
+		return 0
+	}
+	g, w := got.At(i), want.At(i)
+	switch {
+	case math.IsNaN(w) || math.IsNaN(g):
+		if math.IsNaN(w) && math.IsNaN(g) {
+			return 0
+		}
+		return math.Inf(1)
+	case math.IsInf(w, 0) || math.IsInf(g, 0):
+		if g == w {
+			return 0
+		}
+		return math.Inf(1)
+	}
+	d := math.Abs(g-w) - (1e-7 + 1e-3*math.Abs(w))
+	if d > 0 {
+		return d
+	}
+	return 0
+}
+
+func fmtElem(a *dtype.Array, i int) string {
+	if a.Kind.Class() == dtype.ClassUint {
+		return strconv.FormatUint(a.U64[i], 10)
+	}
+	return strconv.FormatFloat(a.At(i), 'g', -1, 64)
+}
+
+func coords(i int, shape []int) []int {
+	c := make([]int, len(shape))
+	for ax := len(shape) - 1; ax >= 0; ax-- {
+		if shape[ax] > 0 {
+			c[ax] = i % shape[ax]
+			i /= shape[ax]
+		}
+	}
+	return c
+}
+
+// Case is one conformance case: a folder with model.onnx and data sets.
+func Case(dir string, opt Options) Result {
+	res := Result{Name: filepath.Base(dir)}
+	results, err := Eval(filepath.Join(dir, "model.onnx"), dir, opt)
+	if err != nil {
+		return failure(res, err)
+	}
+	for _, r := range results {
+		if r.Status != Pass {
+			res.Status, res.Detail = r.Status, r.Detail
+			if len(results) > 1 {
+				res.Detail = r.Name + ": " + r.Detail
+			}
+			return res
+		}
+	}
+	return res
+}
+
+// FindCases expands each root: a folder holding model.onnx is a case,
+// otherwise every sub-folder (recursively) holding one is. Sorted, no
+// duplicates.
+func FindCases(roots []string) ([]string, error) {
+	seen := map[string]bool{}
+	var cases []string
+	for _, root := range roots {
+		st, err := os.Stat(root)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("%s is not a folder", root)
+		}
+		err = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if _, err := os.Stat(filepath.Join(p, "model.onnx")); err == nil && !seen[p] {
+					seen[p] = true
+					cases = append(cases, p)
+					return filepath.SkipDir
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.Strings(cases)
+	if len(cases) == 0 {
+		return nil, fmt.Errorf("no case folders (with a model.onnx) under %s", strings.Join(roots, ", "))
+	}
+	return cases, nil
+}
