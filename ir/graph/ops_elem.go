@@ -369,7 +369,7 @@ func elemInferReduce(s elemKinds) InferFunc {
 		if len(in) > 1 && in[1].Present() {
 			axes = in[1].Value
 			if axes == nil && dtype.Size(in[1].Shape) != 0 {
-				return nil, fmt.Errorf("axes must be a constant")
+				return nil, fmt.Errorf("input 1 (axes): %w (kiln needs static shapes)", ErrNotConstant)
 			}
 		}
 		a, _ := n.Attrs.(ReduceAttrs)
