@@ -142,9 +142,9 @@ func parsePRelu(c *NodeCtx) (graph.Attrs, error) {
 	return graph.BinaryAttrs{}, nil
 }
 
-// parseDropout accepts inference mode only. Before opset 7 is_test must be
-// set (is_test=0, its default then, means training); ratio is read and has
-// no effect in inference.
+// parseDropout accepts inference mode only. Before opset 7 that takes
+// is_test=1: is_test=0, the default then, means training. ratio is read and
+// has no effect in inference.
 func parseDropout(c *NodeCtx) (graph.Attrs, error) {
 	readLegacy(c)
 	if c.Opset() < 7 {
@@ -152,8 +152,8 @@ func parseDropout(c *NodeCtx) (graph.Attrs, error) {
 		if err != nil {
 			return nil, err
 		}
-		if c.Has("is_test") && t == 0 {
-			return nil, fmt.Errorf("is_test=0 asks for training-mode dropout; kiln evaluates inference only")
+		if t == 0 {
+			return nil, fmt.Errorf("is_test=0 (the default before opset 7) asks for training-mode dropout; kiln evaluates inference only (set is_test=1)")
 		}
 	}
 	if c.Opset() < 12 {

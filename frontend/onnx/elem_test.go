@@ -74,6 +74,7 @@ func TestElemParsers(t *testing.T) {
 		{name: "cumsum", op: graph.OpCumSum, opset: 14, in: xy, out: y, attrs: []*onnxpb.AttributeProto{elemInt("exclusive", 1), elemInt("reverse", 1)}, want: graph.CumSumAttrs{Exclusive: true, Reverse: true}},
 		{name: "dropout opset 6 is_test", op: graph.OpDropout, opset: 6, in: x, out: y, attrs: []*onnxpb.AttributeProto{elemInt("is_test", 1), elemFloat("ratio", 0.3)}, want: graph.NoAttrs{}},
 		{name: "dropout opset 6 training", op: graph.OpDropout, opset: 6, in: x, out: y, attrs: []*onnxpb.AttributeProto{elemInt("is_test", 0)}, wantErr: "training-mode"},
+		{name: "dropout opset 6 default is training", op: graph.OpDropout, opset: 6, in: x, out: y, wantErr: "training-mode"},
 		{name: "dropout opset 7 typed mask", op: graph.OpDropout, opset: 7, in: x, out: []string{"y", "m"}, wantErr: "mask output"},
 		{name: "dropout opset 22 seed", op: graph.OpDropout, opset: 22, in: x, out: y, attrs: []*onnxpb.AttributeProto{elemInt("seed", 0)}, want: graph.NoAttrs{}},
 		{name: "dropout opset 22 rejects ratio attr", op: graph.OpDropout, opset: 22, in: x, out: y, attrs: []*onnxpb.AttributeProto{elemFloat("ratio", 0.1)}, want: graph.NoAttrs{}, unread: []string{"ratio"}},

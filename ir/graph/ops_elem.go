@@ -238,8 +238,11 @@ func elemInferWhere(n *Node, in []Meta) ([]Meta, error) {
 	if in[0].Kind != dtype.Bool {
 		return nil, fmt.Errorf("condition is %v, want bool", in[0].Kind)
 	}
-	if err := elemSameKinds(n, in[1:], elemAll); err != nil {
+	if err := elemCheckKind(n, 1, in[1].Kind, elemAll); err != nil {
 		return nil, err
+	}
+	if in[2].Kind != in[1].Kind {
+		return nil, fmt.Errorf("input 2 is %v, input 1 is %v", in[2].Kind, in[1].Kind)
 	}
 	shape, err := BroadcastShapes(in[0].Shape, in[1].Shape, in[2].Shape)
 	if err != nil {

@@ -177,6 +177,7 @@ func TestElemCompareLogic(t *testing.T) {
 		{name: "greater rejects bool", op: graph.OpGreater, in: []*dtype.Array{elBool([]int{1}, true), elBool([]int{1}, true)}, err: "input 0 is bool"},
 		{name: "where 3-way broadcast", op: graph.OpWhere, in: []*dtype.Array{elBool([]int{2, 1}, true, false), elOf(dtype.I16, []int{2}, 1, 2), elOf(dtype.I16, []int{}, -1)}, want: []*dtype.Array{elOf(dtype.I16, []int{2, 2}, 1, 2, -1, -1)}},
 		{name: "where bool values", op: graph.OpWhere, in: []*dtype.Array{elBool([]int{2}, true, false), elBool([]int{2}, true, true), elBool([]int{2}, false, false)}, want: []*dtype.Array{elBool([]int{2}, true, false)}},
+		{name: "where value kinds", op: graph.OpWhere, in: []*dtype.Array{elBool([]int{1}, true), elF32([]int{1}), elOf(dtype.F64, []int{1})}, err: "input 2 is f64, input 1 is f32"},
 		{name: "where cond kind", op: graph.OpWhere, in: []*dtype.Array{elF32([]int{1}), elF32([]int{1}), elF32([]int{1})}, err: "condition is f32"},
 	})
 }
