@@ -284,3 +284,30 @@ func TestReadTensorFileErrors(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1<<16, a.Len())
 }
+
+// DecodeTensor never panics and never decodes past its limit, whatever the
+// message holds.
+func FuzzDecodeTensor(f *testing.F) {
+	for _, k := range []dtype.Kind{dtype.F32, dtype.I4, dtype.F8E5M2, dtype.U2, dtype.Bool} {
+		a := dtype.New(k, []int{3})
+		b, err := proto.Marshal(EncodeTensor("x", a))
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	b, err := proto.Marshal(&onnxpb.TensorProto{DataType: ptr(int32(dtype.U4)), Dims: []int64{3}, Int32Data: []int32{0x21, 0x03}})
+	require.NoError(f, err)
+	f.Add(b)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var tp onnxpb.TensorProto
+		if proto.Unmarshal(data, &tp) != nil {
+			return
+		}
+		tp.DataLocation = nil // no file access
+		tp.ExternalData = nil
+		a, err := DecodeTensor(&tp, "", 1<<16)
+		if err == nil {
+			require.LessOrEqual(t, a.Bytes(), int64(1<<16))
+			require.Equal(t, dtype.Size(a.Shape), a.Len())
+		}
+	})
+}
