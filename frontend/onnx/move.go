@@ -41,28 +41,15 @@ func moveIntsToInput(c *NodeCtx, name string, i int) (bool, error) {
 	return true, c.SetConstInput(i, dtype.FromI64([]int{len(v)}, v))
 }
 
-// moveNoNegative rejects negative axes in opsets before 11, which did not
-// define them.
-func moveNoNegative(c *NodeCtx, name string, axes ...int64) error {
-	if c.Opset() >= 11 {
-		return nil
-	}
-	for _, a := range axes {
-		if a < 0 {
-			return fmt.Errorf("%s %d is negative, which opset %d does not allow (only from opset 11)", name, a, c.Opset())
-		}
-	}
-	return nil
-}
+// Negative axes are accepted at every opset, counting from the back: the
+// specs before opset 11 do not define them, but exporters write them (e.g.
+// PyTorch's GLU, Split axis -1 at opset 6) and ONNX Runtime reads them so.
 
 // moveAxis reads an int axis attribute with a default, checking its sign
 // against the opset.
 func moveAxis(c *NodeCtx, def int64) (int, error) {
 	v, err := c.Int("axis", def)
 	if err != nil {
-		return 0, err
-	}
-	if err := moveNoNegative(c, "axis", v); err != nil {
 		return 0, err
 	}
 	if v != int64(int32(v)) {
@@ -111,9 +98,6 @@ func parseSqueezeAxes(required bool) ParseFunc {
 			}
 			return graph.NoAttrs{}, nil
 		}
-		if err := moveNoNegative(c, "axis", axes...); err != nil {
-			return nil, err
-		}
 		return graph.NoAttrs{}, c.SetConstInput(1, dtype.FromI64([]int{len(axes)}, axes))
 	}
 }
@@ -161,9 +145,6 @@ func parseSlice(c *NodeCtx) (graph.Attrs, error) {
 	}
 	axes, err := c.Int64s("axes")
 	if err != nil {
-		return nil, err
-	}
-	if err := moveNoNegative(c, "axis", axes...); err != nil {
 		return nil, err
 	}
 	for i, name := range []string{"starts", "ends"} {
