@@ -188,11 +188,31 @@ func (c *NodeCtx) unread() []string {
 	return out
 }
 
-// KindFromONNX maps a TensorProto.DataType value to a kind kiln computes on.
+// KindFromONNX maps a TensorProto.DataType value to a kind kiln computes
+// on. STRING and the complex types are valid ONNX but not computed on:
+// they give an *UnsupportedTypeError.
 func KindFromONNX(t int64) (dtype.Kind, error) {
 	k := dtype.Kind(t)
-	if t <= 0 || t > 255 || !k.Valid() || !k.Computable() {
-		return dtype.Invalid, fmt.Errorf("element type %d (%v) is not supported", t, onnxpb.TensorProto_DataType(t))
+	if t <= 0 || t > 255 || !k.Valid() {
+		return dtype.Invalid, fmt.Errorf("element type %d is not an ONNX data type", t)
+	}
+	if !k.Computable() {
+		return dtype.Invalid, &UnsupportedTypeError{Type: onnxpb.TensorProto_DataType(t).String()}
 	}
 	return k, nil
+}
+
+// UnsupportedTypeError names a valid ONNX type kiln does not compute on:
+// strings, complex numbers, sequences, maps, optionals.
+type UnsupportedTypeError struct{ Type string }
+
+func (e *UnsupportedTypeError) Error() string {
+	return fmt.Sprintf("type %s is not supported", e.Type)
+}
+
+// Unsupported is the error a parser returns for a valid node kiln does not
+// implement (training mode, an unusual attribute value): the node is
+// reported as unsupported, not as a broken model.
+func (c *NodeCtx) Unsupported(format string, args ...any) error {
+	return &UnsupportedOpError{Node: c.node.GetName(), Op: c.node.GetOpType(), Reason: fmt.Sprintf(format, args...)}
 }

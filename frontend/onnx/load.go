@@ -19,7 +19,9 @@ import (
 // DefaultMaxTensorBytes is the default limit on any one tensor (4 GiB).
 const DefaultMaxTensorBytes = 4 << 30
 
-// The opsets of the default domain kiln reads.
+// The opsets of the default domain kiln reads: MinOpset to MaxOpset, and
+// older ones for models whose operators have not changed since (see
+// checkOpVersion).
 const (
 	MinOpset = 6
 	MaxOpset = 25
@@ -107,9 +109,15 @@ func Decode(data []byte, dir string, opt Options) (*Model, error) {
 	if mp.GetIrVersion() <= 0 || mp.Graph == nil {
 		return nil, errors.New("not an ONNX model: no ir_version or no graph")
 	}
-	opset, err := defaultOpset(&mp)
-	if err != nil {
+	opset := defaultOpset(&mp)
+	if err := checkOps(mp.Graph.GetNode(), opset); err != nil {
 		return nil, err
+	}
+	if opset < 1 {
+		return nil, errors.New("the model imports no version of the default (ai.onnx) operator set")
+	}
+	if opset > MaxOpset {
+		return nil, fmt.Errorf("opset %d of the default domain is newer than the %d kiln knows", opset, MaxOpset)
 	}
 	b := &builder{g: &graph.Graph{Name: mp.Graph.GetName()}, opset: opset, dir: dir, opt: opt,
 		names: map[string]graph.TensorID{}, syms: map[string]int{}}
@@ -119,24 +127,50 @@ func Decode(data []byte, dir string, opt Options) (*Model, error) {
 	return &Model{Graph: b.g, Opset: opset, IRVersion: mp.GetIrVersion(), Producer: strings.TrimSpace(mp.GetProducerName() + " " + mp.GetProducerVersion()), SymbolDims: b.syms}, nil
 }
 
-func defaultOpset(mp *onnxpb.ModelProto) (int, error) {
-	opset := -1
+// defaultOpset is the version of the default domain the model imports, or
+// 0 when it imports none.
+func defaultOpset(mp *onnxpb.ModelProto) int {
 	for _, o := range mp.GetOpsetImport() {
 		if o.GetDomain() == "" || o.GetDomain() == "ai.onnx" {
-			opset = int(o.GetVersion())
+			return int(min(max(o.GetVersion(), 0), 1<<20))
 		}
 	}
-	if opset < 0 {
-		if mp.GetIrVersion() < 3 {
-			opset = 1 // IR versions before 3 had no opset_import
-		} else {
-			return 0, errors.New("the model imports no version of the default (ai.onnx) operator set")
+	if mp.GetIrVersion() < 3 && len(mp.GetOpsetImport()) == 0 {
+		return 1 // IR versions before 3 had no opset_import
+	}
+	return 0
+}
+
+// checkOps reports, before anything else is read, every node whose
+// operator kiln cannot read (all of them, as *UnsupportedOpError) or that
+// does not exist at the model's opset.
+func checkOps(nodes []*onnxpb.NodeProto, opset int) error {
+	var errs []error
+	for i, np := range nodes {
+		name := nodeName(np, i)
+		op := np.GetOpType()
+		if d := np.GetDomain(); d != "" && d != "ai.onnx" {
+			errs = append(errs, &UnsupportedOpError{Node: name, Op: d + "." + op, Reason: "only the default ai.onnx domain is supported"})
+			continue
+		}
+		if o, ok := graph.OpByName(op); op != "Constant" && (!ok || parsers[o] == nil) {
+			errs = append(errs, &UnsupportedOpError{Node: name, Op: op, Reason: "kiln has no implementation of it"})
+			continue
+		}
+		if opset > 0 && opset <= MaxOpset {
+			if err := checkOpVersion(op, opset); err != nil {
+				errs = append(errs, fmt.Errorf("node %q: %w", name, err))
+			}
 		}
 	}
-	if opset < MinOpset || opset > MaxOpset {
-		return 0, fmt.Errorf("opset %d of the default domain is outside the %d..%d kiln reads", opset, MinOpset, MaxOpset)
+	return errors.Join(errs...)
+}
+
+func nodeName(np *onnxpb.NodeProto, i int) string {
+	if np.GetName() != "" {
+		return np.GetName()
 	}
-	return opset, nil
+	return fmt.Sprintf("%s_%d", np.GetOpType(), i)
 }
 
 type builder struct {
@@ -251,7 +285,7 @@ func (b *builder) build(gp *onnxpb.GraphProto) error {
 func (b *builder) inputType(vi *onnxpb.ValueInfoProto, given []int) (dtype.Kind, []int, error) {
 	tt := vi.GetType().GetTensorType()
 	if tt == nil {
-		return dtype.Invalid, nil, errors.New("is not a tensor (sequences, maps and optionals are not supported)")
+		return dtype.Invalid, nil, &UnsupportedTypeError{Type: typeName(vi.GetType())}
 	}
 	k, err := KindFromONNX(int64(tt.GetElemType()))
 	if err != nil {
@@ -411,4 +445,19 @@ func renumber(g *graph.Graph, order []*graph.Node) {
 			}
 		}
 	}
+}
+
+// typeName names a non-tensor ValueInfo type for errors.
+func typeName(t *onnxpb.TypeProto) string {
+	switch t.GetValue().(type) {
+	case *onnxpb.TypeProto_SequenceType:
+		return "sequence"
+	case *onnxpb.TypeProto_MapType:
+		return "map"
+	case *onnxpb.TypeProto_OptionalType:
+		return "optional"
+	case *onnxpb.TypeProto_SparseTensorType:
+		return "sparse tensor"
+	}
+	return "undefined"
 }

@@ -16,11 +16,7 @@ func (b *builder) nodes(nps []*onnxpb.NodeProto) error {
 	var errs []error
 	pending := make([]*pendingNode, 0, len(nps))
 	for i, np := range nps {
-		name := np.GetName()
-		if name == "" {
-			name = fmt.Sprintf("%s_%d", np.GetOpType(), i)
-		}
-		p, err := b.node(np, name)
+		p, err := b.node(np, nodeName(np, i))
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -58,9 +54,6 @@ type pendingNode struct {
 
 func (b *builder) node(np *onnxpb.NodeProto, name string) (*pendingNode, error) {
 	label := fmt.Sprintf("node %q (%s)", name, np.GetOpType())
-	if d := np.GetDomain(); d != "" && d != "ai.onnx" {
-		return nil, &UnsupportedOpError{Node: name, Op: d + "." + np.GetOpType(), Reason: "only the default ai.onnx domain is supported"}
-	}
 	attrs := map[string]*onnxpb.AttributeProto{}
 	for _, a := range np.GetAttribute() {
 		if a.GetRefAttrName() != "" {
@@ -71,11 +64,8 @@ func (b *builder) node(np *onnxpb.NodeProto, name string) (*pendingNode, error) 
 	if np.GetOpType() == "Constant" {
 		return nil, b.constant(np, name, label, attrs)
 	}
-	op, ok := graph.OpByName(np.GetOpType())
-	parse := parsers[op]
-	if !ok || parse == nil {
-		return nil, &UnsupportedOpError{Node: name, Op: np.GetOpType(), Reason: "kiln has no implementation of it"}
-	}
+	op, _ := graph.OpByName(np.GetOpType())
+	parse := parsers[op] // checkOps made sure there is one
 	c := &NodeCtx{opset: b.opset, node: np, attrs: attrs, used: map[string]bool{}, nIn: len(np.GetInput()), consts: map[int]*dtype.Array{}, tensor: b.decode}
 	a, err := parse(c)
 	if err != nil {
