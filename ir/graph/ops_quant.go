@@ -35,11 +35,10 @@ func inferCast(n *Node, in []Meta) ([]Meta, error) {
 // Kinds QuantizeLinear and DequantizeLinear accept (Operators.md, type
 // constraints of version 25).
 var (
-	quantInKinds    = kindSet(dtype.F32, dtype.F16, dtype.BF16, dtype.I32)
-	quantScaleKinds = kindSet(dtype.F32, dtype.F16, dtype.BF16, dtype.I32, dtype.F8E8M0)
-	quantOutKinds   = kindSet(dtype.I8, dtype.U8, dtype.I16, dtype.U16, dtype.F8E4M3FN, dtype.F8E4M3FNUZ,
-		dtype.F8E5M2, dtype.F8E5M2FNUZ, dtype.U4, dtype.I4, dtype.F4E2M1, dtype.U2, dtype.I2)
-	dequantInKinds    = kindSet(append(kindList(quantOutKinds), dtype.I32)...)
+	quantInKinds      = kindSet(dtype.F32, dtype.F16, dtype.BF16, dtype.I32)
+	quantScaleKinds   = kindSet(dtype.F32, dtype.F16, dtype.BF16, dtype.I32, dtype.F8E8M0)
+	quantOutKinds     = kindSet(quantizedKinds...)
+	dequantInKinds    = kindSet(append([]dtype.Kind{dtype.I32}, quantizedKinds...)...)
 	dequantScaleKinds = kindSet(dtype.F32, dtype.F16, dtype.BF16, dtype.F8E8M0)
 	dequantOutKinds   = kindSet(dtype.F32, dtype.F16, dtype.BF16)
 )
@@ -52,13 +51,10 @@ func kindSet(ks ...dtype.Kind) map[dtype.Kind]bool {
 	return m
 }
 
-func kindList(m map[dtype.Kind]bool) []dtype.Kind {
-	var out []dtype.Kind
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
-}
+// quantizedKinds are QuantizeLinear's outputs (T3) and, with i32,
+// DequantizeLinear's inputs (T1).
+var quantizedKinds = []dtype.Kind{dtype.I8, dtype.U8, dtype.I16, dtype.U16, dtype.F8E4M3FN, dtype.F8E4M3FNUZ,
+	dtype.F8E5M2, dtype.F8E5M2FNUZ, dtype.U4, dtype.I4, dtype.F4E2M1, dtype.U2, dtype.I2}
 
 // QuantOutKind is QuantizeLinear's output kind: attrs.Out (output_dtype)
 // when set, else the zero point's kind, else u8.
