@@ -45,6 +45,9 @@ func rnnKernel(n *graph.Node, in []*dtype.Array, out []graph.Meta) ([]*dtype.Arr
 	if err != nil {
 		return nil, err
 	}
+	if scratch := int64(s.Seq) * int64(s.Batch) * int64(s.Gates*s.Hidden); scratch > rnnMaxScratch || scratch < 0 {
+		return nil, fmt.Errorf("the input projection needs %d·%d·%d elements, more than the %d this kernel holds", s.Seq, s.Batch, s.Gates*s.Hidden, int64(rnnMaxScratch))
+	}
 	lens := make([]int, s.Batch)
 	for b := range lens {
 		lens[b] = s.Seq
@@ -80,6 +83,11 @@ func rnnKernel(n *graph.Node, in []*dtype.Array, out []graph.Meta) ([]*dtype.Arr
 	}
 	return res, nil
 }
+
+// rnnMaxScratch bounds the projection buffer X·Wᵀ (seq·batch·gates·H
+// elements, 8 GiB in f32) so that absurd shapes give an error, not a failed
+// allocation.
+const rnnMaxScratch = 1 << 31
 
 // rnnInput returns in[i], nil when absent or not listed.
 func rnnInput(in []*dtype.Array, i int) *dtype.Array {

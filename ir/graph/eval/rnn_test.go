@@ -295,6 +295,13 @@ func TestRecurrentOutputs(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, math.Tanh(0.3), res[1].F64[0]) // exact in f64
 	})
+	t.Run("projection too large", func(t *testing.T) {
+		// 2¹⁶ steps · 2¹⁶ sequences · 4·H with I = 0: small inputs, huge scratch
+		x := dtype.New(dtype.F32, []int{1 << 16, 1 << 16, 0})
+		w, r := dtype.New(dtype.F32, []int{1, 4, 0}), dtype.New(dtype.F32, []int{1, 4, 1})
+		_, err := Node(rnnNode(graph.OpLSTM, graph.RNNAttrs{Direction: "forward"}, 3, 3, 0), []*dtype.Array{x, w, r}, 0)
+		assert.ErrorContains(t, err, "the input projection needs 65536·65536·4 elements")
+	})
 	t.Run("f16 rounds its outputs", func(t *testing.T) {
 		// f16(1/3) = 0.333251953125; ·3 = 1 - 2⁻¹², halfway between the f16
 		// neighbours 1 - 2⁻¹¹ and 1: ties to even give 1
