@@ -232,7 +232,7 @@ func compareSet(res Result, model string, inputs, want []*dtype.Array, opt Optio
 func isUnsupported(err error) bool {
 	var op *onnx.UnsupportedOpError
 	var ty *onnx.UnsupportedTypeError
-	return errors.As(err, &op) || errors.As(err, &ty)
+	return errors.As(err, &op) || errors.As(err, &ty) || errors.Is(err, graph.ErrUnsupported)
 }
 
 func failure(res Result, err error) Result {
@@ -256,6 +256,9 @@ func unsupportedDetail(err error) string {
 			s = u.Op + ": " + u.Reason
 		case *onnx.UnsupportedTypeError:
 			s = u.Error()
+		}
+		if s == "" && errors.Is(e, graph.ErrUnsupported) && errors.Unwrap(e) == graph.ErrUnsupported {
+			s = e.Error()
 		}
 		if s != "" {
 			if !seen[s] {

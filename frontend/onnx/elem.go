@@ -153,7 +153,7 @@ func parseDropout(c *NodeCtx) (graph.Attrs, error) {
 			return nil, err
 		}
 		if t == 0 {
-			return nil, fmt.Errorf("is_test=0 (the default before opset 7) asks for training-mode dropout; kiln evaluates inference only (set is_test=1)")
+			return nil, c.Unsupported("is_test=0 (the default before opset 7) asks for training-mode dropout; kiln evaluates inference only (set is_test=1)")
 		}
 	}
 	if c.Opset() < 12 {

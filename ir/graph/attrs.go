@@ -32,8 +32,10 @@ type CastAttrs struct {
 	RoundMode string
 }
 
-// QuantAttrs: QuantizeLinear / DequantizeLinear. Out is the output kind
-// (resolved on import from output_dtype, the zero point or the default).
+// QuantAttrs: QuantizeLinear / DequantizeLinear. Out is output_dtype when
+// the model sets it, else Invalid and shape inference resolves the output
+// kind (QuantOutKind: the zero point's kind, else u8; DequantOutKind: the
+// scale's kind).
 type QuantAttrs struct {
 	Axis      int
 	BlockSize int

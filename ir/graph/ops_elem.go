@@ -299,7 +299,7 @@ func elemInferDropout(n *Node, in []Meta) ([]Meta, error) {
 			return nil, fmt.Errorf("training_mode is %v%v, want a bool scalar", t.Kind, t.Shape)
 		}
 		if t.Value == nil || t.Value.Bool[0] {
-			return nil, fmt.Errorf("training_mode must be a constant false: kiln evaluates Dropout in inference mode only")
+			return nil, fmt.Errorf("training_mode must be a constant false: training-mode Dropout is %w (kiln evaluates inference)", ErrUnsupported)
 		}
 	}
 	out := []Meta{{Kind: x.Kind, Shape: x.Shape}}

@@ -50,3 +50,8 @@ func SameShape(a, b []int) bool { return slices.Equal(a, b) }
 // on the value of an input that is not a constant (Reshape's shape, Slice's
 // starts…). Verify skips such nodes; constant folding removes them.
 var ErrNotConstant = errors.New("input must be a constant")
+
+// ErrUnsupported is wrapped by shape inference for a valid use of an
+// operator that kiln does not implement (training-mode Dropout, say), so
+// callers report it as unsupported rather than as a broken model.
+var ErrUnsupported = errors.New("not supported by kiln")
