@@ -25,6 +25,13 @@ import (
 //   - Clip (with HasClip) bounds the input of every gate activation to
 //     [-Clip, Clip]; the cell state fed to LSTM's h() is not clipped, as in
 //     ONNX Runtime.
+//
+// sequence_lens (i32, each in [0, seq_length]): sequence b runs steps
+// 0..len[b]-1, the reverse direction from step len[b]-1 down to 0; Y is zero
+// past len[b], and Y_h/Y_c are the state after the sequence's last step (the
+// initial state for an empty sequence). ThresholdedRelu is "x if x >= alpha"
+// as the recurrent operators' own table says (the ThresholdedRelu operator
+// uses x > alpha).
 var rnnOps = []OpDef{
 	{Op: OpRNN, Name: "RNN", Doc: "one-layer simple RNN: Ht = f(Xt·Wᵀ + Ht-1·Rᵀ + Wb + Rb)",
 		Infer: inferRNN, MinIn: 3, MaxIn: 6, MinOut: 0, MaxOut: 2},
