@@ -36,6 +36,7 @@ var foldConstants = GraphPass{
 				if t != graph.None {
 					g.Tensors[t].Init = vals[t]
 					g.Tensors[t].Producer = graph.None
+					g.Tensors[t].Derived = true
 				}
 			}
 			drop[i], any = true, true

@@ -78,6 +78,8 @@ func printSummary(cmd *cobra.Command, m *onnx.Model) {
 			s := fmt.Sprintf("%v%v", tt.Kind, tt.Shape)
 			if tt.Init != nil {
 				s = "const " + s
+			}
+			if tt.IsParam() {
 				params += int64(tt.Init.Len())
 			}
 			ins = append(ins, s)

@@ -35,6 +35,9 @@ type Tensor struct {
 	Shape    []int
 	Producer NodeID       // None for inputs and constants
 	Init     *dtype.Array // the value of a constant, nil otherwise
+	// Derived marks a constant computed at compile time (constant folding)
+	// rather than read from the model: not a parameter.
+	Derived bool
 }
 
 // Node is one operator application. In and Out may hold None for optional
@@ -133,11 +136,19 @@ func (n *Node) Label() string {
 	return fmt.Sprintf("node %q (%v)", n.Name, n.Op)
 }
 
-// Params is the number of constant elements the graph holds.
+// IsParam reports whether t is a parameter: a floating-point constant read
+// from the model (weights, biases, statistics), not an integer shape or
+// axis operand and not a value derived at compile time.
+func (t *Tensor) IsParam() bool {
+	return t.Init != nil && !t.Derived && t.Kind.IsFloat()
+}
+
+// Params is the number of parameter elements the graph's nodes read.
 func (g *Graph) Params() int64 {
+	uses := g.Uses()
 	var p int64
 	for _, t := range g.Tensors {
-		if t.Init != nil && t.Producer == None {
+		if t.IsParam() && uses[t.ID] > 0 {
 			p += int64(t.Init.Len())
 		}
 	}
