@@ -201,13 +201,13 @@ func parseNNBatchNorm(c *NodeCtx) (graph.Attrs, error) {
 		r.ints("consumed_inputs")
 	}
 	if c.Opset() < 7 && !r.bool("is_test", false) {
-		r.fail("is_test=0 asks for training mode, which kiln does not evaluate")
+		r.fail("is_test=0 asks for training mode, which is %w (kiln evaluates inference)", graph.ErrUnsupported)
 	}
 	if c.Opset() < 9 && !r.bool("spatial", true) {
-		r.fail("spatial=0 (per-activation statistics) is not supported")
+		r.fail("spatial=0 (per-activation statistics) is %w", graph.ErrUnsupported)
 	}
 	if c.Opset() >= 14 && r.bool("training_mode", false) {
-		r.fail("training_mode=1 is not supported: kiln evaluates BatchNormalization in inference mode")
+		r.fail("training_mode=1 is %w (kiln evaluates BatchNormalization in inference mode)", graph.ErrUnsupported)
 	}
 	return a, r.err
 }

@@ -408,7 +408,7 @@ func inferBatchNorm(n *Node, in []Meta) ([]Meta, error) {
 	}
 	for i, t := range n.Out {
 		if i > 0 && t != None {
-			return nil, fmt.Errorf("output %d (running statistics) is only computed in training mode, which kiln does not evaluate", i)
+			return nil, fmt.Errorf("output %d (running statistics) exists only in training mode, which is %w (kiln evaluates inference)", i, ErrUnsupported)
 		}
 	}
 	c := BatchNormChannels(x.Shape)

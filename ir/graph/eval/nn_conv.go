@@ -165,8 +165,8 @@ func runConvInteger(n *graph.Node, in []*dtype.Array, out []graph.Meta) ([]*dtyp
 // runQLinearConv: inputs x, x_scale, x_zero_point, w, w_scale,
 // w_zero_point, y_scale, y_zero_point, B. The accumulator is requantised
 // as ONNX's reference does: acc · (x_scale·w_scale[m] / y_scale), the
-// multiplier in the scales' precision, then + y_zero_point, rounded half
-// to even and saturated.
+// multiplier in the scales' precision, rounded half to even, then
+// + y_zero_point and saturated.
 func runQLinearConv(n *graph.Node, in []*dtype.Array, out []graph.Meta) ([]*dtype.Array, error) {
 	a, _ := n.Attrs.(graph.ConvAttrs)
 	var bias *dtype.Array
@@ -193,7 +193,7 @@ func runQLinearConv(n *graph.Node, in []*dtype.Array, out []graph.Meta) ([]*dtyp
 	z := yzp.At(0)
 	for i, v := range acc {
 		m := (i / max(O, 1)) % M
-		nnRequantize(y, i, float64(v)*mult[m]+z)
+		nnRequantize(y, i, float64(v)*mult[m], z)
 	}
 	return []*dtype.Array{y}, nil
 }

@@ -298,17 +298,19 @@ func runQLinearMatMul(n *graph.Node, in []*dtype.Array, out []graph.Meta) ([]*dt
 				// multiplier in the scales' precision, the product in float64.
 				mult := dtype.RoundFloat(sk, dtype.RoundFloat(sk, sa*sb, false)/yScale, false)
 				o := t*mn + i*p.n + j
-				nnRequantize(y, o, float64(acc[o])*mult+yZero)
+				nnRequantize(y, o, float64(acc[o])*mult, yZero)
 			}
 		}
 	}
 	return []*dtype.Array{y}, nil
 }
 
-// nnRequantize stores v rounded half to even and saturated to y's kind.
-func nnRequantize(y *dtype.Array, i int, v float64) {
+// nnRequantize stores saturate(round(v) + zp) in y's kind, rounding half
+// to even: the quantisation formula of QLinearMatMul and QuantizeLinear
+// (Operators.md), the zero point added after the rounding.
+func nnRequantize(y *dtype.Array, i int, v, zp float64) {
 	lo, hi := y.Kind.IntRange()
-	r := math.Max(float64(lo), math.Min(float64(hi), math.RoundToEven(v)))
+	r := math.Max(float64(lo), math.Min(float64(hi), math.RoundToEven(v)+zp))
 	switch y.Kind.Class() {
 	case dtype.ClassInt:
 		y.I64[i] = int64(r)
