@@ -28,5 +28,5 @@ func Example() {
 	//   const  %w: f32[3,4]
 	//   %y: f32[2,4] = MatMul(%x, %w)  # node "mm"
 	//   output %y
-	// <nil> 0
+	// <nil> 24
 }

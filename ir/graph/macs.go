@@ -7,6 +7,8 @@ func MACs(n *Node, in, out []Meta) int64 {
 	switch n.Op {
 	case OpRNN, OpGRU, OpLSTM:
 		return macsRNN(n, in, out)
+	case OpConv, OpConvInteger, OpQLinearConv, OpGemm, OpMatMul, OpMatMulInteger, OpQLinearMatMul, OpEinsum:
+		return macsNN(n, in, out)
 	}
 	return 0
 }
