@@ -189,16 +189,17 @@ func parseNNEinsum(c *NodeCtx) (graph.Attrs, error) {
 // parseNNBatchNorm reads every version's attributes. kiln evaluates the
 // inference form only: is_test=0 (opset < 7) and training_mode=1 (opset
 // 14 on) are errors, and so is the per-activation form spatial=0 (opset <
-// 9), which the newest operator no longer has. consumed_inputs (opset < 6)
-// was a memory-reuse hint and changes nothing.
+// 9), which the newest operator no longer has. consumed_inputs (opset < 6,
+// read up to opset 6 for old exporters) was a memory-reuse hint and changes
+// nothing.
 func parseNNBatchNorm(c *NodeCtx) (graph.Attrs, error) {
 	r := &nnAttrReader{c: c}
 	a := graph.NormAttrs{
 		Epsilon:  r.float("epsilon", 1e-5),
 		Momentum: r.float("momentum", 0.9),
 	}
-	if c.Opset() < 6 {
-		r.ints("consumed_inputs")
+	if c.Opset() < 7 {
+		r.ints("consumed_inputs") // a memory-reuse hint (removed in opset 6; old exporters kept it)
 	}
 	if c.Opset() < 7 && !r.bool("is_test", false) {
 		r.fail("is_test=0 asks for training mode, which is %w (kiln evaluates inference)", graph.ErrUnsupported)

@@ -284,16 +284,18 @@ func runMatMulInteger(n *graph.Node, in []*dtype.Array, out []graph.Meta) ([]*dt
 func runQLinearMatMul(n *graph.Node, in []*dtype.Array, out []graph.Meta) ([]*dtype.Array, error) {
 	a, as, azp, b, bs, bzp, ys, yzp := in[0], in[1], in[2], in[3], in[4], in[5], in[6], in[7]
 	acc, p := nnIntMatMul(a, b, azp, bzp)
-	ase, bse := nnExpandParam(as, a.Shape, true), nnExpandParam(bs, b.Shape, false)
+	// the scales per row of A and per column of B: the operand shapes
+	// with the K axis collapsed
+	ase, bse := nnExpandParam(as, nnCollapse(a.Shape, 1), true), nnExpandParam(bs, nnCollapse(b.Shape, 2), false)
 	yScale, yZero := ys.At(0), yzp.At(0)
 	sk := as.Kind
 	y := dtype.New(out[0].Kind, out[0].Shape)
 	mn := p.m * p.n
 	for t := range p.aOff {
 		for i := range p.m {
-			sa := ase[(p.aOff[t]*p.m+i)*p.k]
+			sa := ase[p.aOff[t]*p.m+i]
 			for j := range p.n {
-				sb := bse[p.bOff[t]*p.k*p.n+j]
+				sb := bse[p.bOff[t]*p.n+j]
 				// ONNX's reference: C · (a_scale·b_scale / y_scale), the
 				// multiplier in the scales' precision, the product in float64.
 				mult := dtype.RoundFloat(sk, dtype.RoundFloat(sk, sa*sb, false)/yScale, false)
@@ -303,6 +305,17 @@ func runQLinearMatMul(n *graph.Node, in []*dtype.Array, out []graph.Meta) ([]*dt
 		}
 	}
 	return []*dtype.Array{y}, nil
+}
+
+// nnCollapse is shape with its from-last axis (1: last, 2: second last)
+// set to 1; a 1-D shape becomes [1].
+func nnCollapse(shape []int, fromLast int) []int {
+	if len(shape) < 2 {
+		return []int{1}
+	}
+	s := append([]int{}, shape...)
+	s[len(s)-fromLast] = 1
+	return s
 }
 
 // nnRequantize stores saturate(round(v) + zp) in y's kind, rounding half

@@ -127,3 +127,22 @@ func TestQLinearMatMul(t *testing.T) {
 			err: "a_scale"},
 	})
 }
+
+func TestQLinearMatMulEdges(t *testing.T) {
+	u8 := func(shape []int, v ...float64) *dtype.Array { return nnArr(dtype.U8, shape, v...) }
+	one := func() []*dtype.Array { return []*dtype.Array{nnF32(nil, 1), u8(nil, 3)} }
+	nnRun(t, []nnCase{
+		// K = 0: every accumulator is 0, the output is the zero point
+		{name: "empty K", op: graph.OpQLinearMatMul,
+			in:   []*dtype.Array{u8([]int{2, 0}), one()[0], one()[1], u8([]int{0, 2}), one()[0], one()[1], one()[0], one()[1]},
+			want: nnWant(u8([]int{2, 2}, 3, 3, 3, 3))},
+		// b_scale per column of a batched B: [2, 1, N]
+		{name: "batched per column", op: graph.OpQLinearMatMul,
+			in: []*dtype.Array{u8([]int{1, 1}, 2), nnF32(nil, 1), u8(nil, 0),
+				u8([]int{2, 1, 2}, 1, 1, 1, 1), nnF32([]int{2, 1, 2}, 1, 2, 3, 4), u8(nil, 0), nnF32(nil, 1), u8(nil, 0)},
+			want: nnWant(u8([]int{2, 1, 2}, 2, 4, 6, 8))},
+		{name: "vector operands", op: graph.OpQLinearMatMul,
+			in:   []*dtype.Array{u8([]int{2}, 1, 2), one()[0], u8(nil, 0), u8([]int{2}, 3, 4), one()[0], u8(nil, 0), nnF32(nil, 2), u8(nil, 0)},
+			want: nnWant(u8(nil, 6))},
+	})
+}
