@@ -41,12 +41,7 @@ func macsNN(n *Node, in []Meta, out []Meta) int64 {
 		}
 		return nnMulSat([]int{m, k, nn})
 	case OpMatMul, OpMatMulInteger, OpQLinearMatMul:
-		a := in[0].Shape
-		if n.Op == OpQLinearMatMul {
-			if len(in) < 4 {
-				return 0
-			}
-		}
+		a := in[0].Shape // K is A's last axis, also for a 1-D A
 		if len(a) == 0 {
 			return 0
 		}
