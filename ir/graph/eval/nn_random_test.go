@@ -171,3 +171,28 @@ func TestNNNeverPanics(t *testing.T) {
 		assert.NotPanics(t, func() { _, _ = eval.Node(n, in, 1<<20) }, "%v %+v on %v", op, attrs, in)
 	}
 }
+
+// BenchmarkConv3x3 is a ResNet-style layer: 64 → 64 channels, 3x3, on 56x56.
+func BenchmarkConv3x3(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	x, w := nnRandArray(r, []int{1, 64, 56, 56}), nnRandArray(r, []int{64, 64, 3, 3})
+	n := &graph.Node{Op: graph.OpConv, Attrs: graph.ConvAttrs{Pads: []int{1, 1, 1, 1}}, In: []graph.TensorID{0, 1}, Out: []graph.TensorID{2}}
+	for b.Loop() {
+		if _, err := eval.Node(n, []*dtype.Array{x, w}, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMaxPool3x3 pools 64 channels of 112x112 with a 3x3 window, stride 2.
+func BenchmarkMaxPool3x3(b *testing.B) {
+	r := rand.New(rand.NewPCG(7, 8))
+	x := nnRandArray(r, []int{1, 64, 112, 112})
+	n := &graph.Node{Op: graph.OpMaxPool, Attrs: graph.PoolAttrs{KernelShape: []int{3, 3}, Strides: []int{2, 2}, Pads: []int{1, 1, 1, 1}},
+		In: []graph.TensorID{0}, Out: []graph.TensorID{1}}
+	for b.Loop() {
+		if _, err := eval.Node(n, []*dtype.Array{x}, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
