@@ -91,7 +91,8 @@ func runPool(n *graph.Node, in []*dtype.Array, out []graph.Meta) ([]*dtype.Array
 	case dtype.ClassDouble:
 		nnPoolFloat(p, x.Shape, x.F64, y.F64, ind, avg, a)
 	case dtype.ClassInt:
-		nnPoolMax(p, x.Shape, x.I64, y.I64, ind, a.StorageOrder == 1, math.MinInt64)
+		lo, _ := x.Kind.IntRange()
+		nnPoolMax(p, x.Shape, x.I64, y.I64, ind, a.StorageOrder == 1, lo)
 	case dtype.ClassUint:
 		nnPoolMax(p, x.Shape, x.U64, y.U64, ind, a.StorageOrder == 1, 0)
 	default:

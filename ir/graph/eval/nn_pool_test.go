@@ -1,6 +1,7 @@
 package eval_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/kiln-hls/kiln/ir/dtype"
@@ -55,6 +56,12 @@ func TestPool(t *testing.T) {
 			want: nnWant(nnF32([]int{1, 1, 2}, 2, 4), nil)},
 		{name: "max int8", op: graph.OpMaxPool, attrs: graph.PoolAttrs{KernelShape: []int{2}},
 			in: []*dtype.Array{nnArr(dtype.I8, []int{1, 1, 3}, -5, -7, 3)}, want: nnWant(nnArr(dtype.I8, []int{1, 1, 2}, -5, 3))},
+		// windows wholly in the padding: lowest value, index -1
+		{name: "max empty window", op: graph.OpMaxPool, attrs: graph.PoolAttrs{KernelShape: []int{2}, Pads: []int{2, 0}},
+			in:   []*dtype.Array{nnArr(dtype.I8, []int{1, 1, 1}, 5)},
+			want: nnWant(nnArr(dtype.I8, []int{1, 1, 2}, -128, 5), i64([]int{1, 1, 2}, -1, 0))},
+		{name: "average empty window", op: graph.OpAveragePool, attrs: graph.PoolAttrs{KernelShape: []int{2}, Pads: []int{2, 0}},
+			in: []*dtype.Array{nnF32([]int{1, 1, 1}, 5)}, want: nnWant(nnF32([]int{1, 1, 2}, math.NaN(), 5))},
 		{name: "max ceil", op: graph.OpMaxPool, attrs: graph.PoolAttrs{KernelShape: []int{3, 3}, Strides: []int{2, 2}, CeilMode: true},
 			in: []*dtype.Array{x16}, want: nnWant(nnF32([]int{1, 1, 2, 2}, 11, 12, 15, 16))},
 		{name: "global average", op: graph.OpGlobalAveragePool, attrs: graph.NoAttrs{},
