@@ -154,10 +154,17 @@ func inferMatMulInteger(n *Node, in []Meta) ([]Meta, error) {
 func inferQLinearMatMul(n *Node, in []Meta) ([]Meta, error) {
 	a, b, yzp := in[0], in[3], in[7]
 	for i, name := range []string{"a", "", "", "b", "", "", "", "y_zero_point"} {
-		if name != "" {
-			if err := nnInt8(name, in[i].Kind); err != nil {
-				return nil, err
-			}
+		if name == "" {
+			continue
+		}
+		switch in[i].Kind {
+		case dtype.F8E4M3FN, dtype.F8E4M3FNUZ, dtype.F8E5M2, dtype.F8E5M2FNUZ:
+			// valid since opset 21, but ONNX leaves the float8 arithmetic
+			// unspecified; kiln evaluates the integer forms only
+			return nil, fmt.Errorf("%s is %v: float8 QLinearMatMul is %w", name, in[i].Kind, ErrUnsupported)
+		}
+		if err := nnInt8(name, in[i].Kind); err != nil {
+			return nil, err
 		}
 	}
 	out, err := MatMulShape(a.Shape, b.Shape)
