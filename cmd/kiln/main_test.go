@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/kiln-hls/kiln/frontend/onnx"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func run(args ...string) (string, error) {
+	root := newRoot()
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&out)
+	root.SetArgs(args)
+	err := root.Execute()
+	return out.String(), err
+}
+
+const (
+	nodeTests = "../../../shared/testdata/onnx-node"
+	torch     = "../../frontend/onnx/testdata/torch"
+)
+
+func TestConformContract(t *testing.T) {
+	out, err := run("conform", nodeTests+"/test_abs", nodeTests+"/test_lstm_batchwise")
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	assert.Equal(t, []string{"PASS test_abs", "PASS test_lstm_batchwise", "2 passed, 0 failed, 0 unsupported"}, lines)
+}
+
+func TestConformFailsOnMismatch(t *testing.T) {
+	// The LSTM's stored output with another model's data: eval must fail,
+	// name the worst element, and exit 1.
+	out, err := run("eval", torch+"/lstm_opset13/model.onnx", "--data", torch+"/lstm_opset17")
+	require.NoError(t, err, "same model at another opset: must match")
+	assert.Contains(t, out, "1 passed, 0 failed, 0 unsupported")
+
+	out, err = run("eval", torch+"/cnn2d_opset13/model.onnx", "--data", torch+"/cnn2d_keepbn_opset13")
+	require.NoError(t, err, "BatchNorm kept or folded: same numbers")
+	assert.Contains(t, out, "1 passed")
+
+	out, err = run("eval", torch+"/gcn_opset13/model.onnx", "--data", torch+"/cnn2d_opset13")
+	assert.Equal(t, 1, exitCode(err))
+	assert.Contains(t, out, "FAIL test_data_set_0: output 0 (y): shape [2 2 9 10], want [2 4 4 5]")
+	assert.Contains(t, out, "0 passed, 1 failed, 0 unsupported")
+}
+
+func TestEvalNamesWorstElement(t *testing.T) {
+	dir := t.TempDir()
+	set := filepath.Join(dir, "test_data_set_0")
+	require.NoError(t, os.MkdirAll(set, 0o755))
+	in, err := os.ReadFile(torch + "/lstm_opset13/test_data_set_0/input_0.pb")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(set, "input_0.pb"), in, 0o644))
+	want, err := onnx.ReadTensorFile(torch+"/lstm_opset13/test_data_set_0/output_0.pb", 1<<20)
+	require.NoError(t, err)
+	want.F32[5] += 0.01 // [0 0 5] is now off by 0.01, far beyond the tolerance
+	data, err := proto.Marshal(onnx.EncodeTensor("y", want))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(set, "output_0.pb"), data, 0o644))
+
+	out, err := run("eval", torch+"/lstm_opset13/model.onnx", "--data", dir)
+	assert.Equal(t, 1, exitCode(err))
+	assert.Contains(t, out, "FAIL test_data_set_0: output 0 (y): element [0 0 5] is")
+	assert.Contains(t, out, "(|error| 0.01)")
+}
+
+func TestInspect(t *testing.T) {
+	out, err := run("inspect", torch+"/lstm_study_opset17/model.onnx")
+	require.NoError(t, err)
+	assert.Contains(t, out, "symbol batch_size = 1")
+	assert.Contains(t, out, "7 nodes, 316912 parameters, 3333120 MACs per inference")
+
+	out, err = run("inspect", "--ir", "--batch", "4", torch+"/lstm_opset13/model.onnx")
+	require.NoError(t, err)
+	assert.Contains(t, out, "input  %x: f32[4,10,8]")
+	assert.NotContains(t, out, "ConstantOfShape(")
+}
+
+func TestBadInput(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"inspect", "nope.onnx"}, "no such file"},
+		{[]string{"inspect", "--batch", "-2", torch + "/lstm_opset13/model.onnx"}, "--batch -2"},
+		{[]string{"inspect", "--dim", "x", torch + "/lstm_opset13/model.onnx"}, `--dim "x"`},
+		{[]string{"inspect", "--max-tensor-bytes", "1000", torch + "/lstm_study_opset17/model.onnx"}, "limit"},
+		{[]string{"eval", torch + "/lstm_opset13/model.onnx"}, "--data DIR is required"},
+		{[]string{"eval", "--backend", "llvm", "--data", torch + "/lstm_opset13", torch + "/lstm_opset13/model.onnx"}, `backend "llvm"`},
+		{[]string{"conform", "main.go"}, "is not a folder"},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			_, err := run(tc.args...)
+			require.Error(t, err)
+			assert.Equal(t, 2, exitCode(err))
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestPassesList(t *testing.T) {
+	out, err := run("passes")
+	require.NoError(t, err)
+	assert.Contains(t, out, "fold-constants")
+	assert.Contains(t, out, "eliminate-dead")
+}
