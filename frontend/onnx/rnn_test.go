@@ -1,10 +1,6 @@
 package onnx
 
 import (
-	"fmt"
-	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,7 +10,6 @@ import (
 	"github.com/kiln-hls/kiln/frontend/onnx/onnxpb"
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
-	"github.com/kiln-hls/kiln/ir/graph/eval"
 )
 
 func rnnInt(name string, v int64) *onnxpb.AttributeProto {
@@ -153,95 +148,5 @@ func TestParseRecurrentErrors(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, []string{tc.attr.GetName()}, c.unread())
 		})
-	}
-}
-
-// TestRNNConformance runs every RNN, GRU and LSTM case of the ONNX backend
-// tests: the node is parsed with this family's parser and evaluated with
-// eval.Node, and each output must match within the backend tests' tolerance
-// |got-want| <= 1e-7 + 1e-3·|want|.
-func TestRNNConformance(t *testing.T) {
-	root := filepath.Join("..", "..", "..", "shared", "testdata", "onnx-node")
-	dirs, err := filepath.Glob(filepath.Join(root, "test_*"))
-	require.NoError(t, err)
-	if len(dirs) == 0 {
-		t.Skip("no conformance data in " + root)
-	}
-	ran := 0
-	for _, dir := range dirs {
-		b, err := os.ReadFile(filepath.Join(dir, "model.onnx"))
-		require.NoError(t, err)
-		var m onnxpb.ModelProto
-		require.NoError(t, proto.Unmarshal(b, &m))
-		nodes := m.GetGraph().GetNode()
-		if len(nodes) != 1 {
-			continue
-		}
-		op, ok := graph.OpByName(nodes[0].GetOpType())
-		if !ok || graph.RNNGates(op) == 0 {
-			continue
-		}
-		ran++
-		t.Run(filepath.Base(dir), func(t *testing.T) { runRNNCase(t, dir, &m, op) })
-	}
-	assert.Equal(t, 9, ran)
-}
-
-func runRNNCase(t *testing.T, dir string, m *onnxpb.ModelProto, op graph.Op) {
-	np := m.GetGraph().GetNode()[0]
-	opset := 0
-	for _, o := range m.GetOpsetImport() {
-		if o.GetDomain() == "" || o.GetDomain() == "ai.onnx" {
-			opset = int(o.GetVersion())
-		}
-	}
-	c := &NodeCtx{opset: opset, node: np, attrs: map[string]*onnxpb.AttributeProto{}, used: map[string]bool{},
-		nIn: len(np.GetInput()), consts: map[int]*dtype.Array{}}
-	for _, a := range np.GetAttribute() {
-		c.attrs[a.GetName()] = a
-	}
-	attrs, err := parsers[op](c)
-	require.NoError(t, err)
-	require.Empty(t, c.unread())
-
-	data := filepath.Join(dir, "test_data_set_0")
-	byName := map[string]*dtype.Array{}
-	for i, gi := range m.GetGraph().GetInput() {
-		a, err := ReadTensorFile(filepath.Join(data, fmt.Sprintf("input_%d.pb", i)), 0)
-		require.NoError(t, err)
-		byName[gi.GetName()] = a
-	}
-	n := &graph.Node{Op: op, Name: np.GetName(), Attrs: attrs}
-	in := make([]*dtype.Array, len(np.GetInput()))
-	for i, name := range np.GetInput() {
-		n.In = append(n.In, graph.TensorID(i))
-		if name == "" {
-			n.In[i] = graph.None
-			continue
-		}
-		in[i] = byName[name]
-		require.NotNil(t, in[i], "input %q", name)
-	}
-	outAt := map[string]int{}
-	for i, name := range np.GetOutput() {
-		n.Out = append(n.Out, graph.TensorID(len(n.In)+i))
-		if name == "" {
-			n.Out[i] = graph.None
-		}
-		outAt[name] = i
-	}
-	got, err := eval.Node(n, in, 0)
-	require.NoError(t, err)
-	for i, o := range m.GetGraph().GetOutput() {
-		want, err := ReadTensorFile(filepath.Join(data, fmt.Sprintf("output_%d.pb", i)), 0)
-		require.NoError(t, err)
-		g := got[outAt[o.GetName()]]
-		require.NotNil(t, g, o.GetName())
-		require.Equal(t, want.Kind, g.Kind)
-		require.Equal(t, want.Shape, g.Shape)
-		for j := range want.Len() {
-			w := want.At(j)
-			assert.LessOrEqual(t, math.Abs(g.At(j)-w), 1e-7+1e-3*math.Abs(w), "%s[%d]", o.GetName(), j)
-		}
 	}
 }
