@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -249,25 +250,37 @@ const (
 // backend tests store inputs and outputs); external data is resolved
 // relative to the file's folder.
 func ReadTensorFile(path string, maxBytes int64) (*dtype.Array, error) {
-	st, err := os.Stat(path)
+	return readTensor(os.DirFS(filepath.Dir(path)), filepath.Base(path), path, filepath.Dir(path), maxBytes)
+}
+
+// ReadTensorFS is ReadTensorFile for a file of fsys (the embedded zoo, say);
+// such a tensor may not use external data.
+func ReadTensorFS(fsys fs.FS, name string, maxBytes int64) (*dtype.Array, error) {
+	return readTensor(fsys, name, name, "", maxBytes)
+}
+
+// readTensor reads a serialized TensorProto; label names it in errors and
+// baseDir confines its external data ("" forbids it).
+func readTensor(fsys fs.FS, name, label, baseDir string, maxBytes int64) (*dtype.Array, error) {
+	st, err := fs.Stat(fsys, name)
 	if err != nil {
-		return nil, fmt.Errorf("onnx: %w", err)
+		return nil, fmt.Errorf("onnx: %s: %w", label, errors.Unwrap(err))
 	}
 	if maxBytes > 0 && maxBytes < (math.MaxInt64-protoOverheadBytes)/protoOverheadFactor &&
 		st.Size() > maxBytes*protoOverheadFactor+protoOverheadBytes {
-		return nil, fmt.Errorf("onnx: %s: %d bytes is too big for the %d-byte tensor limit", path, st.Size(), maxBytes)
+		return nil, fmt.Errorf("onnx: %s: %d bytes is too big for the %d-byte tensor limit", label, st.Size(), maxBytes)
 	}
-	b, err := os.ReadFile(path)
+	b, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		return nil, fmt.Errorf("onnx: %w", err)
+		return nil, fmt.Errorf("onnx: %s: %w", label, errors.Unwrap(err))
 	}
 	var tp onnxpb.TensorProto
 	if err := proto.Unmarshal(b, &tp); err != nil {
-		return nil, fmt.Errorf("onnx: %s: not a TensorProto: %w", path, err)
+		return nil, fmt.Errorf("onnx: %s: not a TensorProto: %w", label, err)
 	}
-	a, err := DecodeTensor(&tp, filepath.Dir(path), maxBytes)
+	a, err := DecodeTensor(&tp, baseDir, maxBytes)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", label, err)
 	}
 	return a, nil
 }
