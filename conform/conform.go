@@ -9,8 +9,10 @@ package conform
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -62,29 +64,42 @@ func (o Options) check() error {
 	return fmt.Errorf("backend %q is not available; kiln has %s", o.Backend, strings.Join(Backends, ", "))
 }
 
-// DataSets lists the test_data_set_* folders of dir, sorted.
-func DataSets(dir string) ([]string, error) {
-	sets, err := filepath.Glob(filepath.Join(dir, "test_data_set_*"))
+// Source is a model to evaluate: Load reads it with the given options
+// (from a file, or from the embedded zoo) and Name says what it is in
+// errors.
+type Source struct {
+	Name string
+	Load func(onnx.Options) (*onnx.Model, error)
+}
+
+// File is the Source of a model file.
+func File(path string) Source {
+	return Source{Name: path, Load: func(o onnx.Options) (*onnx.Model, error) { return onnx.Load(path, o) }}
+}
+
+// DataSets lists the test_data_set_* folders at the root of data, sorted.
+func DataSets(data fs.FS) ([]string, error) {
+	sets, err := fs.Glob(data, "test_data_set_*")
 	if err != nil {
 		return nil, err
 	}
 	sort.Strings(sets)
 	if len(sets) == 0 {
-		return nil, fmt.Errorf("%s has no test_data_set_* folders", dir)
+		return nil, errors.New("no test_data_set_* folders")
 	}
 	return sets, nil
 }
 
 // ReadSet reads the numbered input_<i>.pb or output_<i>.pb files of a data
 // set folder (prefix "input" or "output"), in order, with no gaps.
-func ReadSet(dir, prefix string, limit int64) ([]*dtype.Array, error) {
-	files, err := filepath.Glob(filepath.Join(dir, prefix+"_*.pb"))
+func ReadSet(data fs.FS, dir, prefix string, limit int64) ([]*dtype.Array, error) {
+	files, err := fs.Glob(data, path.Join(dir, prefix+"_*.pb"))
 	if err != nil {
 		return nil, err
 	}
 	byIndex := map[int]string{}
 	for _, f := range files {
-		base := strings.TrimSuffix(filepath.Base(f), ".pb")
+		base := strings.TrimSuffix(path.Base(f), ".pb")
 		i, err := strconv.Atoi(strings.TrimPrefix(base, prefix+"_"))
 		if err != nil || i < 0 {
 			return nil, fmt.Errorf("%s: file name is not %s_<number>.pb", f, prefix)
@@ -97,7 +112,7 @@ func ReadSet(dir, prefix string, limit int64) ([]*dtype.Array, error) {
 		if !ok {
 			return nil, fmt.Errorf("%s: %s_%d.pb is missing", dir, prefix, i)
 		}
-		a, err := onnx.ReadTensorFile(f, limit)
+		a, err := onnx.ReadTensorFS(data, f, limit)
 		if err != nil {
 			return nil, err
 		}
@@ -112,14 +127,14 @@ func ReadSet(dir, prefix string, limit int64) ([]*dtype.Array, error) {
 // input's value (ONNX's node tests feed Reshape's target or Slice's starts
 // as graph inputs), kiln, which needs static shapes, specialises the model
 // on the data's integer inputs and the graph no longer takes them.
-func Prepare(model string, inputs []*dtype.Array, opt Options) (*onnx.Model, []*dtype.Array, error) {
+func Prepare(model Source, inputs []*dtype.Array, opt Options) (*onnx.Model, []*dtype.Array, error) {
 	lo := opt.Load
 	if lo.InputShapes == nil && inputs != nil && lo.Batch == 0 && len(lo.Dims) == 0 {
 		for _, a := range inputs {
 			lo.InputShapes = append(lo.InputShapes, a.Shape)
 		}
 	}
-	m, err := onnx.Load(model, lo)
+	m, err := model.Load(lo)
 	// Freeze the integer inputs first (shapes, axes, starts, pads), then,
 	// if a shape still depends on an input (Range's float bounds), all.
 	for _, freeze := range []func(dtype.Kind) bool{
@@ -135,7 +150,7 @@ func Prepare(model string, inputs []*dtype.Array, opt Options) (*onnx.Model, []*
 				lo.Frozen[i] = a
 			}
 		}
-		m, err = onnx.Load(model, lo)
+		m, err = model.Load(lo)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -156,25 +171,25 @@ func Prepare(model string, inputs []*dtype.Array, opt Options) (*onnx.Model, []*
 	return m, inputs, nil
 }
 
-// Eval runs model on every data set of dir and compares with the stored
-// outputs. A model that cannot be read gives one Result for the whole run.
-func Eval(model, dir string, opt Options) ([]Result, error) {
+// Eval runs model on every data set at the root of data and compares with
+// the stored outputs.
+func Eval(model Source, data fs.FS, opt Options) ([]Result, error) {
 	if err := opt.check(); err != nil {
 		return nil, err
 	}
-	sets, err := DataSets(dir)
+	sets, err := DataSets(data)
 	if err != nil {
 		return nil, err
 	}
 	var results []Result
 	for _, set := range sets {
-		results = append(results, evalSet(model, set, opt))
+		results = append(results, evalSet(model, data, set, opt))
 	}
 	return results, nil
 }
 
-func evalSet(model, set string, opt Options) (res Result) {
-	res.Name = filepath.Base(set)
+func evalSet(model Source, data fs.FS, set string, opt Options) (res Result) {
+	res.Name = set
 	defer func() {
 		if r := recover(); r != nil {
 			res.Status, res.Detail = Fail, fmt.Sprintf("kiln bug: panic: %v", r)
@@ -184,23 +199,23 @@ func evalSet(model, set string, opt Options) (res Result) {
 	if limit == 0 {
 		limit = onnx.DefaultMaxTensorBytes
 	}
-	inputs, err := ReadSet(set, "input", limit)
+	inputs, err := ReadSet(data, set, "input", limit)
 	if err == nil {
 		var want []*dtype.Array
-		want, err = ReadSet(set, "output", limit)
+		want, err = ReadSet(data, set, "output", limit)
 		if err == nil {
 			return compareSet(res, model, inputs, want, opt, limit)
 		}
 	}
 	// Data kiln cannot read (strings, sequences) usually belongs to a
 	// model kiln does not support; say so when the model confirms it.
-	if _, lerr := onnx.Load(model, opt.Load); isUnsupported(lerr) {
+	if _, lerr := model.Load(opt.Load); isUnsupported(lerr) {
 		return failure(res, lerr)
 	}
 	return failure(res, err)
 }
 
-func compareSet(res Result, model string, inputs, want []*dtype.Array, opt Options, limit int64) Result {
+func compareSet(res Result, model Source, inputs, want []*dtype.Array, opt Options, limit int64) Result {
 	m, inputs, err := Prepare(model, inputs, opt)
 	if err != nil {
 		return failure(res, err)
@@ -357,7 +372,7 @@ func coords(i int, shape []int) []int {
 // Case is one conformance case: a folder with model.onnx and data sets.
 func Case(dir string, opt Options) Result {
 	res := Result{Name: filepath.Base(dir)}
-	results, err := Eval(filepath.Join(dir, "model.onnx"), dir, opt)
+	results, err := Eval(File(filepath.Join(dir, "model.onnx")), os.DirFS(dir), opt)
 	if err != nil {
 		return failure(res, err)
 	}

@@ -38,9 +38,9 @@ func TestCleanupTorchExports(t *testing.T) {
 			c := name + "_opset" + opset
 			t.Run(c, func(t *testing.T) {
 				dir := filepath.Join(torchDir, c)
-				inputs, err := conform.ReadSet(filepath.Join(dir, "test_data_set_0"), "input", 1<<30)
+				inputs, err := conform.ReadSet(os.DirFS(dir), "test_data_set_0", "input", 1<<30)
 				require.NoError(t, err)
-				expect, err := conform.ReadSet(filepath.Join(dir, "test_data_set_0"), "output", 1<<30)
+				expect, err := conform.ReadSet(os.DirFS(dir), "test_data_set_0", "output", 1<<30)
 				require.NoError(t, err)
 				m, err := onnx.Load(filepath.Join(dir, "model.onnx"), onnx.Options{Batch: 2})
 				require.NoError(t, err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -23,7 +24,7 @@ func newEval(gf *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			results, err := conform.Eval(args[0], data, conform.Options{Load: lo, Backend: backend, Raw: raw})
+			results, err := conform.Eval(conform.File(args[0]), os.DirFS(data), conform.Options{Load: lo, Backend: backend, Raw: raw})
 			if err != nil {
 				return err
 			}
