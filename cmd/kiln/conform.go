@@ -24,9 +24,12 @@ func newEval(gf *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if st, err := os.Stat(data); err != nil || !st.IsDir() {
+				return fmt.Errorf("--data %s: not a folder", data)
+			}
 			results, err := conform.Eval(conform.File(args[0]), os.DirFS(data), conform.Options{Load: lo, Backend: backend, Raw: raw})
 			if err != nil {
-				return err
+				return fmt.Errorf("--data %s: %w", data, err)
 			}
 			return printResults(cmd, results)
 		},
