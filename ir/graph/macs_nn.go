@@ -45,6 +45,11 @@ func macsNN(n *Node, in []Meta, out []Meta) int64 {
 		if len(a) == 0 {
 			return 0
 		}
+		if n.Op == OpMatMul {
+			if m, ok := sparseMatMulMACs(in, out[0].Shape); ok {
+				return m
+			}
+		}
 		return nnMulSat([]int{nnSizeSat(out[0].Shape), a[len(a)-1]})
 	case OpEinsum:
 		a, ok := n.Attrs.(EinsumAttrs)
@@ -86,4 +91,42 @@ func nnMulSat(f []int) int64 {
 		total *= int64(x)
 	}
 	return total
+}
+
+// SparseDensity is the density (non-zeros over elements) at or below which
+// a constant 2-D MatMul operand counts as sparse: its zeros are skipped, as
+// kiln's lowering of such products (the graph convolution's normalised
+// adjacency) loops over the non-zeros only.
+const SparseDensity = 0.5
+
+// sparseMatMulMACs counts a MatMul with a sparse constant 2-D operand as
+// non-zeros × the other operand's free dimension × batch: for the STGCN's
+// Ŝ·H (68×68, 151 non-zeros) that is 151·32 per time step, the count of
+// PAPER_MODELS.md §4.1, not 68·68·32.
+func sparseMatMulMACs(in []Meta, out []int) (int64, bool) {
+	if len(out) < 2 {
+		return 0, false
+	}
+	for i, m := range in[:2] {
+		v := m.Value
+		if v == nil || len(m.Shape) != 2 || v.Len() == 0 || !v.Kind.IsFloat() {
+			continue
+		}
+		nnz := 0
+		for j := 0; j < v.Len(); j++ {
+			if v.At(j) != 0 {
+				nnz++
+			}
+		}
+		if float64(nnz) > SparseDensity*float64(v.Len()) {
+			continue
+		}
+		free := out[len(out)-1] // N, for a constant A (M×K)
+		if i == 1 {
+			free = out[len(out)-2] // M, for a constant B (K×N)
+		}
+		rows := nnSizeSat(out) / max(out[len(out)-1]*out[len(out)-2], 1) // batch
+		return nnMulSat([]int{nnz, free, rows}), true
+	}
+	return 0, false
 }

@@ -41,3 +41,19 @@ func TestMacsNN(t *testing.T) {
 		})
 	}
 }
+
+func TestSparseMatMulMACs(t *testing.T) {
+	// A constant 4×4 with 3 non-zeros times a [2,4,5] operand: 3·5 MACs per
+	// batch, 2 batches; a dense constant counts in full.
+	sparse := dtype.FromF32([]int{4, 4}, []float32{1, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 3})
+	dense := dtype.FromF32([]int{4, 4}, []float32{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0})
+	x := Meta{Kind: dtype.F32, Shape: []int{2, 4, 5}}
+	out := []Meta{{Kind: dtype.F32, Shape: []int{2, 4, 5}}}
+	n := &Node{Op: OpMatMul, Attrs: NoAttrs{}}
+	assert.Equal(t, int64(30), MACs(n, []Meta{{Kind: dtype.F32, Shape: []int{4, 4}, Value: sparse}, x}, out))
+	assert.Equal(t, int64(2*4*5*4), MACs(n, []Meta{{Kind: dtype.F32, Shape: []int{4, 4}, Value: dense}, x}, out))
+	// constant on the right: [2,5,4]·S(4×4) = 3 non-zeros × M=5 × 2
+	xr := Meta{Kind: dtype.F32, Shape: []int{2, 5, 4}}
+	outR := []Meta{{Kind: dtype.F32, Shape: []int{2, 5, 4}}}
+	assert.Equal(t, int64(30), MACs(n, []Meta{xr, {Kind: dtype.F32, Shape: []int{4, 4}, Value: sparse}}, outR))
+}
