@@ -1,12 +1,136 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kiln-hls/kiln/frontend/zoo/gridsim"
 )
 
-// placeholder: replaced by the grid simulator's owner.
+// manifest is DIR/scenarios.json.
+type manifest struct {
+	Seed      int64              `json:"seed"`
+	Rows      int                `json:"rows"`
+	Features  string             `json:"features"`
+	Scenarios []manifestScenario `json:"scenarios"`
+	Skipped   []gridsim.Skipped  `json:"skipped"`
+}
+
+type manifestScenario struct {
+	File   string    `json:"file"`
+	Index  int       `json:"index"`
+	Hops   int       `json:"hops"`
+	K      float64   `json:"k"`
+	Buses  []int     `json:"buses"`
+	DeltaP []float64 `json:"delta_p_pu"`
+	MinF   float64   `json:"f_min_hz"`
+	MaxF   float64   `json:"f_max_hz"`
+	MinVm  float64   `json:"vm_min_pu"`
+	MaxVm  float64   `json:"vm_max_pu"`
+}
+
 func newGridsim() *cobra.Command {
-	return &cobra.Command{Use: "gridsim", Hidden: true, RunE: func(*cobra.Command, []string) error { return errors.New("not yet") }}
+	var (
+		n       int
+		seed    int64
+		out     string
+		data    string
+		force   bool
+		workers int
+	)
+	cmd := &cobra.Command{
+		Use:   "gridsim -n N --seed S -o DIR",
+		Short: "simulate IEEE 68-bus load-pulse scenarios as training data (DIR/scenario_NNN.npy, 1400×136 float32 [F | Vm])",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if n < 1 || n > 1000 {
+				return fmt.Errorf("gridsim: -n %d: must be in 1..1000", n)
+			}
+			if out == "" {
+				return errors.New("gridsim: -o DIR is required")
+			}
+			if err := prepareDir(out, force); err != nil {
+				return err
+			}
+			start := time.Now()
+			sys, err := gridsim.Load(data)
+			if err != nil {
+				return err
+			}
+			if workers < 1 {
+				workers = runtime.GOMAXPROCS(0)
+			}
+			res, skipped, err := sys.Generate(seed, n, workers)
+			if err != nil {
+				return err
+			}
+			m := manifest{Seed: seed, Rows: gridsim.Rows, Features: "F(68, Hz) | Vm(68, pu), buses 1..68", Skipped: skipped}
+			for i, r := range res {
+				name := fmt.Sprintf("scenario_%03d.npy", i)
+				if err := writeNPYFile(filepath.Join(out, name), r.Trace.Rows); err != nil {
+					return err
+				}
+				sc, tr := r.Scenario, r.Trace
+				m.Scenarios = append(m.Scenarios, manifestScenario{File: name, Index: sc.Index, Hops: sc.Hops, K: sc.K,
+					Buses: sc.Buses, DeltaP: sc.DeltaP, MinF: tr.MinF, MaxF: tr.MaxF, MinVm: tr.MinVm, MaxVm: tr.MaxVm})
+			}
+			js, err := json.MarshalIndent(m, "", "  ")
+			if err != nil {
+				return fmt.Errorf("gridsim: %w", err)
+			}
+			if err := os.WriteFile(filepath.Join(out, "scenarios.json"), append(js, '\n'), 0o644); err != nil {
+				return fmt.Errorf("gridsim: %w", err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "gridsim: %d scenarios (%d unstable skipped) in %s, %.1f s\n",
+				len(res), len(skipped), out, time.Since(start).Seconds())
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.IntVarP(&n, "n", "n", 0, "number of stable scenarios to write")
+	f.Int64Var(&seed, "seed", 1, "random seed; the same seed and -n give byte-identical files")
+	f.StringVarP(&out, "out", "o", "", "output folder (created; must be empty unless --force)")
+	f.StringVar(&data, "data", "../shared/data/ieee68", "folder with the IEEE 68-bus CSVs")
+	f.BoolVar(&force, "force", false, "write into a non-empty output folder, replacing files")
+	f.IntVar(&workers, "workers", 0, "parallel simulations (default: GOMAXPROCS); the output does not depend on it")
+	return cmd
+}
+
+// prepareDir creates dir, or accepts it when empty or when force is set.
+func prepareDir(dir string, force bool) error {
+	ents, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("gridsim: %w", err)
+		}
+		return nil
+	case err != nil:
+		return fmt.Errorf("gridsim: %w", err)
+	case len(ents) > 0 && !force:
+		return fmt.Errorf("gridsim: %s is not empty (use --force to write into it)", dir)
+	}
+	return nil
+}
+
+func writeNPYFile(path string, rows [][]float32) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("gridsim: %w", err)
+	}
+	if err := gridsim.WriteNPY(f, rows); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("gridsim: %w", err)
+	}
+	return nil
 }
