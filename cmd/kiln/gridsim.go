@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -36,74 +37,82 @@ type manifestScenario struct {
 	MaxVm  float64   `json:"vm_max_pu"`
 }
 
+type gridsimFlags struct {
+	n       int
+	seed    int64
+	out     string
+	data    string
+	force   bool
+	workers int
+}
+
 func newGridsim() *cobra.Command {
-	var (
-		n       int
-		seed    int64
-		out     string
-		data    string
-		force   bool
-		workers int
-	)
+	gf := &gridsimFlags{}
 	cmd := &cobra.Command{
 		Use:   "gridsim -n N --seed S -o DIR",
-		Short: "simulate IEEE 68-bus load-pulse scenarios as training data (DIR/scenario_NNN.npy, 1400×136 float32 [F | Vm])",
+		Short: "simulate IEEE 68-bus load-pulse scenarios as training data (DIR/scenario_NNN.npy: 1400×136 float32 [F | Vm])",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if n < 1 || n > 1000 {
-				return fmt.Errorf("gridsim: -n %d: must be in 1..1000", n)
-			}
-			if out == "" {
-				return errors.New("gridsim: -o DIR is required")
-			}
-			if err := prepareDir(out, force); err != nil {
-				return err
-			}
-			start := time.Now()
-			sys, err := gridsim.Load(data)
-			if err != nil {
-				return err
-			}
-			if workers < 1 {
-				workers = runtime.GOMAXPROCS(0)
-			}
-			res, skipped, err := sys.Generate(seed, n, workers)
-			if err != nil {
-				return err
-			}
-			m := manifest{Seed: seed, Rows: gridsim.Rows, Features: "F(68, Hz) | Vm(68, pu), buses 1..68", Skipped: skipped}
-			for i, r := range res {
-				name := fmt.Sprintf("scenario_%03d.npy", i)
-				if err := writeNPYFile(filepath.Join(out, name), r.Trace.Rows); err != nil {
-					return err
-				}
-				sc, tr := r.Scenario, r.Trace
-				m.Scenarios = append(m.Scenarios, manifestScenario{File: name, Index: sc.Index, Hops: sc.Hops, K: sc.K,
-					Buses: sc.Buses, DeltaP: sc.DeltaP, MinF: tr.MinF, MaxF: tr.MaxF, MinVm: tr.MinVm, MaxVm: tr.MaxVm})
-			}
-			js, err := json.MarshalIndent(m, "", "  ")
-			if err != nil {
-				return fmt.Errorf("gridsim: %w", err)
-			}
-			if err := os.WriteFile(filepath.Join(out, "scenarios.json"), append(js, '\n'), 0o644); err != nil {
-				return fmt.Errorf("gridsim: %w", err)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "gridsim: %d scenarios (%d unstable skipped) in %s, %.1f s\n",
-				len(res), len(skipped), out, time.Since(start).Seconds())
-			return nil
+			return gf.run(cmd.OutOrStdout())
 		},
 	}
 	f := cmd.Flags()
-	f.IntVarP(&n, "n", "n", 0, "number of stable scenarios to write")
-	f.Int64Var(&seed, "seed", 1, "random seed; the same seed and -n give byte-identical files")
-	f.StringVarP(&out, "out", "o", "", "output folder (created; must be empty unless --force)")
-	f.StringVar(&data, "data", "../shared/data/ieee68", "folder with the IEEE 68-bus CSVs")
-	f.BoolVar(&force, "force", false, "write into a non-empty output folder, replacing files")
-	f.IntVar(&workers, "workers", 0, "parallel simulations (default: GOMAXPROCS); the output does not depend on it")
+	f.IntVarP(&gf.n, "n", "n", 0, "number of stable scenarios to write (1..1000)")
+	f.Int64Var(&gf.seed, "seed", 1, "random seed; the same seed and -n give byte-identical files")
+	f.StringVarP(&gf.out, "out", "o", "", "output folder (created; must be empty unless --force)")
+	f.StringVar(&gf.data, "data", "../shared/data/ieee68", "folder with the IEEE 68-bus CSVs")
+	f.BoolVar(&gf.force, "force", false, "write into a non-empty output folder, replacing files")
+	f.IntVar(&gf.workers, "workers", 0, "parallel simulations (default GOMAXPROCS); the output does not depend on it")
 	return cmd
 }
 
-// prepareDir creates dir, or accepts it when empty or when force is set.
+func (gf *gridsimFlags) run(w io.Writer) error {
+	if gf.n < 1 || gf.n > 1000 {
+		return fmt.Errorf("gridsim: -n %d: must be in 1..1000", gf.n)
+	}
+	if gf.out == "" {
+		return errors.New("gridsim: -o DIR is required")
+	}
+	start := time.Now()
+	sys, err := gridsim.Load(gf.data)
+	if err != nil {
+		return err
+	}
+	if err := prepareDir(gf.out, gf.force); err != nil {
+		return err
+	}
+	workers := gf.workers
+	if workers < 1 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	res, skipped, err := sys.Generate(gf.seed, gf.n, workers)
+	if err != nil {
+		return err
+	}
+	m := manifest{Seed: gf.seed, Rows: gridsim.Rows, Features: "F(68, Hz) | Vm(68, pu), buses 1..68",
+		Scenarios: []manifestScenario{}, Skipped: append([]gridsim.Skipped{}, skipped...)}
+	for i, r := range res {
+		name := fmt.Sprintf("scenario_%03d.npy", i)
+		if err := writeNPYFile(filepath.Join(gf.out, name), r.Trace.Rows); err != nil {
+			return err
+		}
+		sc, tr := r.Scenario, r.Trace
+		m.Scenarios = append(m.Scenarios, manifestScenario{File: name, Index: sc.Index, Hops: sc.Hops, K: sc.K,
+			Buses: sc.Buses, DeltaP: sc.DeltaP, MinF: tr.MinF, MaxF: tr.MaxF, MinVm: tr.MinVm, MaxVm: tr.MaxVm})
+	}
+	js, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("gridsim: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(gf.out, "scenarios.json"), append(js, '\n'), 0o644); err != nil {
+		return fmt.Errorf("gridsim: %w", err)
+	}
+	fmt.Fprintf(w, "gridsim: %d scenarios (%d unstable skipped) in %s, %.1f s\n",
+		len(res), len(skipped), gf.out, time.Since(start).Seconds())
+	return nil
+}
+
+// prepareDir creates dir, or accepts it when it is empty or force is set.
 func prepareDir(dir string, force bool) error {
 	ents, err := os.ReadDir(dir)
 	switch {

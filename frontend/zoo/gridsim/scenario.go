@@ -10,7 +10,7 @@ import (
 type Scenario struct {
 	Seed   int64
 	Index  int
-	Hops   int       // hop distance of the chosen buses from the generator buses
+	Hops   int       // case: loads Hops hops from the generator buses (see Scenario)
 	K      float64   // standard-deviation factor: ΔP_i ~ N(0, (K·P_i)²)
 	Buses  []int     // bus numbers, ascending
 	DeltaP []float64 // pu, one per bus
@@ -43,16 +43,16 @@ func (s *System) LoadBuses(hops int) []int {
 // Scenario draws scenario i of a seed, the way GridSTAGE's load-change
 // benchmark (ScenarioGeneration.csv cases 1–4) does: the case cycles through
 // loads 1, 2, 3, 4 hops from the generators, the factor k through 0.2, 0.4,
-// 0.6; 3–7 of those loads change by ΔP_i ~ N(0, (k·P_i)²). The same
-// (seed, i) always gives the same scenario.
+// 0.6; 3–7 of those loads change by ΔP_i ~ N(0, (k·P_i)²). Where fewer than
+// 3 loads lie that far out (4 hops: buses 39 and 45 only), the next ring in is
+// added. The same (seed, i) always gives the same scenario.
 func (s *System) Scenario(seed int64, i int) Scenario {
 	rng := rand.New(rand.NewPCG(uint64(seed), uint64(i)))
 	sc := Scenario{Seed: seed, Index: i, K: stdFactors[(i/4)%len(stdFactors)]}
 	sc.Hops = 1 + i%4
 	cand := s.LoadBuses(sc.Hops)
-	for len(cand) < 3 && sc.Hops > 1 { // too few loads that far out: move closer
-		sc.Hops--
-		cand = s.LoadBuses(sc.Hops)
+	for h := sc.Hops - 1; len(cand) < 3 && h >= 1; h-- { // too few loads that far out: widen inwards
+		cand = append(s.LoadBuses(h), cand...)
 	}
 	m := min(3+rng.IntN(5), len(cand))
 	perm := rng.Perm(len(cand))

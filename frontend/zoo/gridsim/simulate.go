@@ -62,7 +62,10 @@ type run struct {
 // Simulate integrates the scenario for 30 s with Heun's method (h = 0.01 s),
 // solving the network at every stage, and returns the PMU trace. A run that
 // loses synchronism returns an *UnstableError.
-func (s *System) Simulate(sc Scenario) (*Trace, error) {
+func (s *System) Simulate(sc Scenario) (*Trace, error) { return s.simulate(sc, Dropped) }
+
+// simulate keeps the samples after the first drop (tests look at the pulse itself).
+func (s *System) simulate(sc Scenario, drop int) (*Trace, error) {
 	if len(sc.Buses) != len(sc.DeltaP) {
 		return nil, fmt.Errorf("gridsim: scenario %d: %d buses but %d ΔP values", sc.Index, len(sc.Buses), len(sc.DeltaP))
 	}
@@ -82,7 +85,7 @@ func (s *System) Simulate(sc Scenario) (*Trace, error) {
 	v, vp, vn := append([]complex128(nil), s.net.v0...), make([]complex128, NumBuses), make([]complex128, NumBuses)
 	df := make([]float64, NumBuses)
 	a := math.Exp(-step / fmeasLag)
-	tr := &Trace{Rows: make([][]float32, 0, Rows), MinF: math.Inf(1), MaxF: math.Inf(-1), MinVm: math.Inf(1), MaxVm: math.Inf(-1)}
+	tr := &Trace{Rows: make([][]float32, 0, Samples-drop), MinF: math.Inf(1), MaxF: math.Inf(-1), MinVm: math.Inf(1), MaxVm: math.Inf(-1)}
 	on := func(n int) float64 { // the pulse switch at step n, exact in steps
 		if n >= int(math.Round(PulseStart/step)) && n < int(math.Round(PulseEnd/step)) {
 			return 1
@@ -106,7 +109,7 @@ func (s *System) Simulate(sc Scenario) (*Trace, error) {
 			df[i] = a*df[i] + (1-a)*u
 		}
 		v, vn = vn, v
-		if (n+1)%sampleEvery == 0 && (n+1)/sampleEvery > Dropped {
+		if (n+1)%sampleEvery == 0 && (n+1)/sampleEvery > drop {
 			tr.record(df, v)
 		}
 	}
@@ -180,13 +183,13 @@ func (r *run) check(t float64, x *state, v []complex128) error {
 	return nil
 }
 
-// record appends one row [F | Vm] and updates the ranges.
+// record appends one row [F | Vm] and updates the ranges of the stored
+// (float32) values.
 func (tr *Trace) record(df []float64, v []complex128) {
 	row := make([]float32, Features)
 	for i := range NumBuses {
-		f := fNom * (1 + df[i])
-		m := cmplx.Abs(v[i])
-		row[i], row[NumBuses+i] = float32(f), float32(m)
+		row[i], row[NumBuses+i] = float32(fNom*(1+df[i])), float32(cmplx.Abs(v[i]))
+		f, m := float64(row[i]), float64(row[NumBuses+i])
 		tr.MinF, tr.MaxF = math.Min(tr.MinF, f), math.Max(tr.MaxF, f)
 		tr.MinVm, tr.MaxVm = math.Min(tr.MinVm, m), math.Max(tr.MaxVm, m)
 	}
