@@ -169,7 +169,7 @@ func TestGenerate(t *testing.T) {
 	s := loadSystem(t)
 	a, skA, err := s.Generate(2, 2, 1)
 	require.NoError(t, err)
-	b, skB, err := s.Generate(2, 2, 3)
+	b, skB, err := s.Generate(2, 2, 2)
 	require.NoError(t, err)
 	require.Len(t, a, 2)
 	assert.Equal(t, a, b)

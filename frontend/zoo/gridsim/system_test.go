@@ -52,7 +52,9 @@ func TestLoad(t *testing.T) {
 
 // TestPowerFlow checks Y_bus against the solved load flow: at buses.csv's
 // voltages the injected power V·conj(Y·V) must equal generation − load at
-// every bus. The tolerance covers buses.csv's 6-decimal rounding.
+// every bus. The tolerance covers buses.csv's 6-decimal rounding: 1e-6 times
+// |Y| entries up to about 700 pu (x = 0.0015, lines 41-66 and 42-67) is
+// 7e-4 pu; the worst bus is at 2e-4.
 func TestPowerFlow(t *testing.T) {
 	s := loadSystem(t)
 	y := ybus(s.Lines)
@@ -67,8 +69,8 @@ func TestPowerFlow(t *testing.T) {
 		}
 		got := v[i] * cmplx.Conj(cur)
 		want := complex(b.PGen-b.PLoad, b.QGen-b.QLoad)
-		assert.InDelta(t, real(want), real(got), 2e-3, "bus %d P", b.Num)
-		assert.InDelta(t, imag(want), imag(got), 2e-3, "bus %d Q", b.Num)
+		assert.InDelta(t, real(want), real(got), 1e-3, "bus %d P", b.Num)
+		assert.InDelta(t, imag(want), imag(got), 1e-3, "bus %d Q", b.Num)
 	}
 }
 
