@@ -24,6 +24,8 @@ var allowed = map[string][]string{
 	"frontend/onnx/onnxpb": {},
 	"passes":               {"ir/...", "targets"},
 	"conform":              {"frontend/onnx", "ir/...", "passes"},
+	"frontend/zoo":         {"ir/...", "frontend/onnx"},
+	"frontend/zoo/gridsim": {},
 	"cmd/kiln":             {"..."},
 }
 

@@ -10,7 +10,11 @@ import (
 func Example() {
 	g := &graph.Graph{Name: "tiny"}
 	x := g.AddTensor("x", dtype.F32, []int{2, 3}, nil)
-	w := g.AddTensor("w", dtype.F32, []int{3, 4}, dtype.New(dtype.F32, []int{3, 4}))
+	wv := dtype.New(dtype.F32, []int{3, 4})
+	for i := range wv.F32 {
+		wv.F32[i] = float32(i)
+	}
+	w := g.AddTensor("w", dtype.F32, []int{3, 4}, wv)
 	y := g.AddTensor("y", dtype.Invalid, nil, nil)
 	g.Inputs, g.Outputs = []graph.TensorID{x}, []graph.TensorID{y}
 	n := g.AddNode(graph.OpMatMul, "mm", []graph.TensorID{x, w}, []graph.TensorID{y}, graph.NoAttrs{})
