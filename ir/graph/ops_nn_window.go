@@ -64,8 +64,8 @@ func nnResolveWindow(autoPad string, in, kernel, strides, dilations, pads []int,
 		Out:       make([]int, n),
 	}
 	for d, k := range kernel {
-		if k < 1 {
-			return Window{}, fmt.Errorf("kernel size %d on spatial axis %d, want at least 1", k, d)
+		if k < 1 || k > nnMaxWindow {
+			return Window{}, fmt.Errorf("kernel size %d on spatial axis %d, want 1 to %d", k, d, nnMaxWindow)
 		}
 	}
 	if err := nnAxisList("strides", strides, n, 1, w.Strides); err != nil {
@@ -81,6 +81,9 @@ func nnResolveWindow(autoPad string, in, kernel, strides, dilations, pads []int,
 		for _, p := range pads {
 			if p < 0 {
 				return Window{}, fmt.Errorf("pads %v has a negative value", pads)
+			}
+			if p > nnMaxWindow {
+				return Window{}, fmt.Errorf("pads %v has a value over %d", pads, nnMaxWindow)
 			}
 		}
 	}
@@ -135,6 +138,11 @@ func nnResolveWindow(autoPad string, in, kernel, strides, dilations, pads []int,
 	return w, nil
 }
 
+// nnMaxWindow bounds kernel sizes, strides, dilations and pads so that the
+// window arithmetic (extent = (kernel-1)*dilation+1, input plus pads, the
+// output size) cannot overflow an int: each term stays below 2^62.
+const nnMaxWindow = 1<<31 - 1
+
 // nnAxisList checks a per-axis attribute (empty: keep the default in dst).
 func nnAxisList(name string, v []int, n, least int, dst []int) error {
 	if len(v) == 0 {
@@ -144,8 +152,8 @@ func nnAxisList(name string, v []int, n, least int, dst []int) error {
 		return fmt.Errorf("%s has %d values for %d spatial axes", name, len(v), n)
 	}
 	for _, x := range v {
-		if x < least {
-			return fmt.Errorf("%s %v: values must be at least %d", name, v, least)
+		if x < least || x > nnMaxWindow {
+			return fmt.Errorf("%s %v: values must be %d to %d", name, v, least, nnMaxWindow)
 		}
 	}
 	copy(dst, v)

@@ -24,21 +24,37 @@ func newNNPoolPlan(w graph.Window) *nnPoolPlan {
 		taps := make([][]int, w.Out[d])
 		span := make([]int, w.Out[d])
 		for o := range taps {
+			// Only the taps inside the padded input are visited, so a
+			// huge kernel over a small input costs what the input does.
 			start := o*w.Strides[d] - w.PadBegin[d]
-			for k := range w.Kernel[d] {
-				i := start + k*w.Dilations[d]
-				if i >= -w.PadBegin[d] && i < w.In[d]+w.PadEnd[d] {
-					span[o]++
-				}
-				if i >= 0 && i < w.In[d] {
-					taps[o] = append(taps[o], i)
-				}
+			lo, hi := nnTapRange(start, w.Dilations[d], w.Kernel[d], -w.PadBegin[d], w.In[d]+w.PadEnd[d])
+			span[o] = max(0, hi-lo)
+			lo, hi = nnTapRange(start, w.Dilations[d], w.Kernel[d], 0, w.In[d])
+			for k := lo; k < hi; k++ {
+				taps[o] = append(taps[o], start+k*w.Dilations[d])
 			}
 		}
 		p.taps = append(p.taps, taps)
 		p.span = append(p.span, span)
 	}
 	return p
+}
+
+// nnTapRange gives the taps k in [lo, hi), within [0, kernel), whose
+// position start+k*dil lies in [from, to).
+func nnTapRange(start, dil, kernel, from, to int) (lo, hi int) {
+	lo = max(0, ceilDiv(from-start, dil))
+	hi = min(kernel, ceilDiv(to-start, dil))
+	return lo, max(lo, hi)
+}
+
+// ceilDiv is ⌈a/b⌉ for b > 0.
+func ceilDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && a > 0 {
+		q++
+	}
+	return q
 }
 
 // window lists the input offsets (row-major within a plane, window in

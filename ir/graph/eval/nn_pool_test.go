@@ -76,6 +76,17 @@ func TestPool(t *testing.T) {
 			in: []*dtype.Array{x1}, err: "strides"},
 		{name: "pads with auto_pad", op: graph.OpAveragePool, attrs: graph.PoolAttrs{KernelShape: []int{2}, Pads: []int{1, 0}, AutoPad: "VALID"},
 			in: []*dtype.Array{x1}, err: "auto_pad"},
+		// a window far larger than the input costs what the input does:
+		// SAME_UPPER pads 2^30-1 before and 2^30 after, every window
+		// holds all three elements
+		{name: "avg huge kernel", op: graph.OpAveragePool, attrs: graph.PoolAttrs{KernelShape: []int{1 << 30}, AutoPad: "SAME_UPPER"},
+			in: []*dtype.Array{nnSeq(1, 1, 1, 3)}, want: nnWant(nnF32([]int{1, 1, 3}, 2, 2, 2))},
+		{name: "max huge dilation", op: graph.OpMaxPool, attrs: graph.PoolAttrs{KernelShape: []int{3}, Dilations: []int{1 << 30}, AutoPad: "SAME_LOWER"},
+			in: []*dtype.Array{nnSeq(1, 1, 1, 3)}, want: nnWant(nnF32([]int{1, 1, 3}, 1, 2, 3), nil)},
+		{name: "kernel overflows", op: graph.OpAveragePool, attrs: graph.PoolAttrs{KernelShape: []int{1 << 62}, AutoPad: "SAME_UPPER"},
+			in: []*dtype.Array{x1}, err: "kernel size"},
+		{name: "dilation overflows", op: graph.OpMaxPool, attrs: graph.PoolAttrs{KernelShape: []int{3}, Dilations: []int{1 << 62}, Pads: []int{1 << 62, 1 << 62}},
+			in: []*dtype.Array{x1}, err: "dilations"},
 		{name: "integer average", op: graph.OpAveragePool, attrs: graph.PoolAttrs{KernelShape: []int{2}},
 			in: []*dtype.Array{nnArr(dtype.I8, []int{1, 1, 3}, 1, 2, 3)}, err: "float"},
 	})
