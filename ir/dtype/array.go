@@ -82,12 +82,14 @@ func (a *Array) Bytes() int64 { return BytesFor(a.Kind, a.Shape) }
 // BytesFor is the size in bytes of a tensor of kind k and the given shape in
 // ONNX's packing; it saturates at math.MaxInt64 instead of overflowing.
 func BytesFor(k Kind, shape []int) int64 {
+	for _, d := range shape {
+		if d <= 0 {
+			return 0 // empty, even if the other dimensions are huge
+		}
+	}
 	n := int64(1)
 	for _, d := range shape {
-		if d < 0 {
-			return 0
-		}
-		if d != 0 && n > math.MaxInt64/int64(d) {
+		if n > math.MaxInt64/int64(d) {
 			return math.MaxInt64
 		}
 		n *= int64(d)
