@@ -94,6 +94,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"inspect", "nope.onnx"}, "no such file"},
 		{[]string{"inspect", "--batch", "-2", torch + "/lstm_opset13/model.onnx"}, "--batch -2"},
 		{[]string{"inspect", "--dim", "x", torch + "/lstm_opset13/model.onnx"}, `--dim "x"`},
+		{[]string{"inspect", "--dump-after", "fold", torch + "/lstm_opset13/model.onnx"}, `--dump-after "fold": no such pass`},
 		{[]string{"inspect", "--max-tensor-bytes", "1000", torch + "/lstm_study_opset17/model.onnx"}, "limit"},
 		{[]string{"eval", torch + "/lstm_opset13/model.onnx"}, "--data DIR is required"},
 		{[]string{"eval", "--backend", "llvm", "--data", torch + "/lstm_opset13", torch + "/lstm_opset13/model.onnx"}, `backend "llvm"`},

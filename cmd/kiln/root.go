@@ -62,6 +62,9 @@ func (gf *globalFlags) loadOptions() (onnx.Options, error) {
 	if gf.maxTensorBytes <= 0 {
 		return opt, fmt.Errorf("--max-tensor-bytes %d: must be positive", gf.maxTensorBytes)
 	}
+	if err := checkPassName(gf.dumpAfter); err != nil {
+		return opt, err
+	}
 	for _, d := range gf.dims {
 		name, val, ok := strings.Cut(d, "=")
 		n, err := strconv.Atoi(val)
@@ -85,6 +88,22 @@ func (gf *globalFlags) passContext() *passes.Context {
 		ctx.Timing = func(pass string, d time.Duration) { fmt.Fprintf(os.Stderr, "pass %-16s %v\n", pass, d) }
 	}
 	return ctx
+}
+
+// checkPassName rejects a --dump-after that names no pass, which would
+// otherwise dump nothing without a word.
+func checkPassName(name string) error {
+	if name == "" || name == "all" {
+		return nil
+	}
+	var names []string
+	for _, p := range passes.GraphPasses() {
+		if p.Name == name {
+			return nil
+		}
+		names = append(names, p.Name)
+	}
+	return fmt.Errorf("--dump-after %q: no such pass (want all or one of %s)", name, strings.Join(names, ", "))
 }
 
 func newPasses() *cobra.Command {
