@@ -2,7 +2,7 @@ package eval
 
 import "github.com/kiln-hls/kiln/ir/dtype"
 
-// BroadcastIndex maps each element of outShape to the element of an input
+// BroadcastIndex maps each element of shape out to the element of an input
 // of shape in that numpy broadcasting reads (in is right-aligned to out).
 func BroadcastIndex(out, in []int) []int {
 	n := dtype.Size(out)

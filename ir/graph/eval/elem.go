@@ -70,7 +70,7 @@ func elemIdx(out, in []int) []int {
 	return BroadcastIndex(out, in)
 }
 
-// at maps output element i through a elemIdx index.
+// elemAt maps output element i through an elemIdx index.
 func elemAt(idx []int, i int) int {
 	if idx == nil {
 		return i

@@ -117,7 +117,7 @@ func elemF32Cmp(f func(x, y float64) bool) func(x, y float32) bool {
 	return func(x, y float32) bool { return f(float64(x), float64(y)) }
 }
 
-// apply computes res = fns(a, b) elementwise with broadcasting.
+// elemApply computes res = fns(a, b) elementwise with broadcasting.
 func elemApply(op graph.Op, res, a, b *dtype.Array, fns elemBinFns) error {
 	ia, ib := elemIdx(res.Shape, a.Shape), elemIdx(res.Shape, b.Shape)
 	switch c := a.Kind.Class(); {

@@ -181,7 +181,7 @@ func nnPlanMatMul(as, bs []int) nnBatched {
 	}
 }
 
-// run computes every output matrix of a nnBatched matmul into c.
+// nnMatMulInto computes every output matrix of the matmul p plans into c.
 func nnMatMulInto[T nnNum](p nnBatched, a, b, c []T) {
 	mk, kn, mn := p.m*p.k, p.k*p.n, p.m*p.n
 	for t := range p.aOff {
