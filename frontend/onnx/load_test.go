@@ -92,6 +92,11 @@ func TestDecodeRejects(t *testing.T) {
 	badAttr.Node[0].Attribute = []*onnxpb.AttributeProto{{Name: proto.String("alpha"), Type: onnxpb.AttributeProto_FLOAT.Enum(), F: proto.Float32(1)}}
 	otherDomain := reluGraph()
 	otherDomain.Node[0].Domain = proto.String("com.microsoft")
+	// Expand's data left empty, its shape a constant: the kernel ran on a
+	// nil input at import
+	absent := reluGraph()
+	absent.Initializer = []*onnxpb.TensorProto{{Name: proto.String("s"), DataType: proto.Int32(int32(onnxpb.TensorProto_INT64)), Dims: []int64{2}, Int64Data: []int64{1, 3}}}
+	absent.Node = []*onnxpb.NodeProto{node("Expand", "e", []string{"", "s"}, []string{"y"})}
 
 	tests := []struct {
 		name  string
@@ -108,6 +113,7 @@ func TestDecodeRejects(t *testing.T) {
 		{"no outputs", model(13, noOutputs), Options{}, []string{"no outputs"}},
 		{"unknown attribute", model(13, badAttr), Options{}, []string{`"alpha"`}},
 		{"other domain", model(13, otherDomain), Options{}, []string{"com.microsoft"}},
+		{"required input absent", model(13, absent), Options{}, []string{`node "e" (Expand)`, "input 0", "required"}},
 		{"opset too new", model(99, reluGraph()), Options{}, []string{"opset 99"}},
 		{"opset too old", model(3, reluGraph()), Options{}, []string{"opset 3"}},
 		{"tensor over the limit", model(13, reluGraph()), Options{Batch: 1 << 20, MaxTensorBytes: 1 << 20}, []string{"limit"}},

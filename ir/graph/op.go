@@ -188,6 +188,11 @@ func Infer(n *Node, in []Meta) ([]Meta, error) {
 	if len(n.Out) < d.MinOut || len(n.Out) > d.MaxOut {
 		return nil, fmt.Errorf("%s: has %d outputs, %v gives %d to %d", n.Label(), len(n.Out), n.Op, d.MinOut, d.MaxOut)
 	}
+	for i := range d.MinIn {
+		if !in[i].Present() {
+			return nil, fmt.Errorf("%s: input %d of %v is required but absent", n.Label(), i, n.Op)
+		}
+	}
 	out, err := d.Infer(n, in)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", n.Label(), err)
