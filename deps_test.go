@@ -20,6 +20,7 @@ var allowed = map[string][]string{
 	"ir/dtype":             {},
 	"ir/graph":             {"ir/dtype"},
 	"ir/graph/eval":        {"ir/graph", "ir/dtype"},
+	"ir/loop":              {"ir/dtype"},
 	"frontend/onnx":        {"ir/...", "frontend/onnx/onnxpb"},
 	"frontend/onnx/onnxpb": {},
 	"passes":               {"ir/...", "targets"},

@@ -52,6 +52,10 @@ type Options struct {
 	Backend string // "ref" (default); later issues add loop, llvm, c
 	// Raw skips the clean-up passes and evaluates the graph as read.
 	Raw bool
+	// Passes, when set, is the pass context of the clean-up (the CLI's
+	// --dump-after, --verify-each, --pass-timing); nil verifies after each
+	// pass.
+	Passes *passes.Context
 }
 
 // Backends are the evaluation back ends kiln has.
@@ -163,7 +167,10 @@ func Prepare(model Source, inputs []*dtype.Array, opt Options) (*onnx.Model, []*
 	}
 	inputs = rest
 	if !opt.Raw {
-		ctx := &passes.Context{MaxTensorBytes: lo.MaxTensorBytes, VerifyEach: true}
+		ctx := opt.Passes
+		if ctx == nil {
+			ctx = &passes.Context{MaxTensorBytes: lo.MaxTensorBytes, VerifyEach: true}
+		}
 		if err := passes.RunGraph(ctx, m.Graph, passes.CleanupPipeline); err != nil {
 			return nil, nil, err
 		}
@@ -402,6 +409,7 @@ func FindCases(roots []string) ([]string, error) {
 		if !st.IsDir() {
 			return nil, fmt.Errorf("%s is not a folder", root)
 		}
+		root = filepath.Clean(root)
 		err = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 			if err != nil {
 				return err

@@ -27,7 +27,7 @@ func newEval(gf *globalFlags) *cobra.Command {
 			if st, err := os.Stat(data); err != nil || !st.IsDir() {
 				return fmt.Errorf("--data %s: not a folder", data)
 			}
-			results, err := conform.Eval(conform.File(args[0]), os.DirFS(data), conform.Options{Load: lo, Backend: backend, Raw: raw})
+			results, err := conform.Eval(conform.File(args[0]), os.DirFS(data), conform.Options{Load: lo, Backend: backend, Raw: raw, Passes: gf.passContext()})
 			if err != nil {
 				return fmt.Errorf("--data %s: %w", data, err)
 			}
@@ -56,7 +56,7 @@ func newConform(gf *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			opt := conform.Options{Load: lo, Backend: backend, Raw: raw}
+			opt := conform.Options{Load: lo, Backend: backend, Raw: raw, Passes: gf.passContext()}
 			var results []conform.Result
 			for _, c := range cases {
 				results = append(results, conform.Case(c, opt))

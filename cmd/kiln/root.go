@@ -57,7 +57,7 @@ func newRoot() *cobra.Command {
 func (gf *globalFlags) loadOptions() (onnx.Options, error) {
 	opt := onnx.Options{Batch: gf.batch, MaxTensorBytes: gf.maxTensorBytes}
 	if gf.batch < 0 {
-		return opt, fmt.Errorf("--batch %d: must be positive", gf.batch)
+		return opt, fmt.Errorf("--batch %d: must be at least 1", gf.batch)
 	}
 	if gf.maxTensorBytes <= 0 {
 		return opt, fmt.Errorf("--max-tensor-bytes %d: must be positive", gf.maxTensorBytes)
