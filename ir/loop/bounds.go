@@ -154,6 +154,20 @@ func guardsOf(cond Expr) []Affine {
 	return nil
 }
 
+// negate returns the comparison that holds where the single comparison
+// cond does not (for the facts of an Else), or nil.
+func negate(cond Expr) Expr {
+	b, ok := cond.(*Bin)
+	if !ok {
+		return nil
+	}
+	op, ok := map[BinOp]BinOp{Lt: Ge, Le: Gt, Gt: Le, Ge: Lt, Ne: Eq}[b.Op]
+	if !ok {
+		return nil
+	}
+	return &Bin{Op: op, X: b.X, Y: b.Y}
+}
+
 // rangeOf bounds an integer expression from constants' data, kinds'
 // ranges, loop ranges and interval arithmetic. ok is false when a side is
 // unbounded (beyond ±limit, which stands for infinity).

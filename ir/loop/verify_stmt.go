@@ -63,9 +63,10 @@ func (v *verifier) ifStmt(s *If) {
 	saved := v.guards
 	v.guards = append(append([]Affine{}, saved...), guardsOf(s.Cond)...)
 	v.stmts(s.Then)
-	v.guards = saved
+	v.guards = append(append([]Affine{}, saved...), guardsOf(negate(s.Cond))...)
 	v.at = at
 	v.stmts(s.Else)
+	v.guards = saved
 }
 
 func (v *verifier) store(s *Store) {

@@ -86,6 +86,32 @@ func TestVerify(t *testing.T) {
   }
 }
 `, nil, ""},
+		{"else of a comparison", `kernel k(in x: f32[8], out y: f32[8]) {
+  for t in 0..8 {
+    if t < 1 {
+      y[t] = 0.0
+    } else {
+      y[t] = x[t - 1]
+    }
+  }
+}
+`, nil, ""},
+		{"else of a conjunction", `kernel k(in x: f32[8], out y: f32[8]) {
+  for t in 0..8 {
+    if t < 1 && t < 2 {
+      y[t] = 0.0
+    } else {
+      y[t] = x[t - 1]
+    }
+  }
+}
+`, nil, "x index 0: t - 1 ranges over [-1, 6], outside [0, 8)"},
+		{"select evaluates both arms", `kernel k(in x: f32[8], out y: f32[8]) {
+  for t in 0..8 {
+    y[t] = select(t >= 1, x[t - 1], 0.0)
+  }
+}
+`, nil, "x index 0: t - 1 ranges over [-1, 6]"},
 		{"clamped gather", `kernel k(in x: f32[8], in idx: i64[2], out y: f32[2]) {
   for i in 0..2 {
     y[i] = x[min(max(idx[i], 0), 7)]
