@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
 
 	"github.com/kiln-hls/kiln/ir/dtype"
@@ -14,7 +13,10 @@ import (
 
 // nnGemm sets c = alpha·op(a)·op(b) + beta·c for row-major matrices, op(a)
 // m×k and op(b) k×n; op transposes when ta (tb) is set. Floats go to
-// gonum's BLAS (float32 accumulation for float32); integers use a plain
+// gonum's BLAS; float32 operands are accumulated in float64 and rounded
+// once, so the reference is the float32 model's exact result to within an
+// ulp, whatever order another runtime sums in (long float32 sums differ by
+// more than ONNX's 1e-7 absolute tolerance near zero). Integers use a plain
 // loop with wrapping 64-bit arithmetic.
 func nnGemm[T nnNum](ta, tb bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	if m == 0 || n == 0 {
@@ -35,14 +37,51 @@ func nnGemm[T nnNum](ta, tb bool, m, n, k int, alpha T, a []T, lda int, b []T, l
 	}
 	switch av := any(a).(type) {
 	case []float32:
-		blas32.Implementation().Sgemm(nnTrans(ta), nnTrans(tb), m, n, k, any(alpha).(float32), av, lda,
-			any(b).([]float32), ldb, any(beta).(float32), any(c).([]float32), ldc)
+		nnGemm32in64(ta, tb, m, n, k, any(alpha).(float32), av, lda, any(b).([]float32), ldb, any(beta).(float32), any(c).([]float32), ldc)
 	case []float64:
 		blas64.Implementation().Dgemm(nnTrans(ta), nnTrans(tb), m, n, k, any(alpha).(float64), av, lda,
 			any(b).([]float64), ldb, any(beta).(float64), any(c).([]float64), ldc)
 	default:
 		nnGemmLoop(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	}
+}
+
+// nnGemm32in64 is nnGemm for float32 with float64 accumulation.
+func nnGemm32in64(ta, tb bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	rowsA, rowsB := m, k
+	if ta {
+		rowsA = k
+	}
+	if tb {
+		rowsB = n
+	}
+	a64 := nnWiden(a, rowsA, lda)
+	b64 := nnWiden(b, rowsB, ldb)
+	c64 := make([]float64, m*n)
+	if beta != 0 {
+		for i := range m {
+			for j := range n {
+				c64[i*n+j] = float64(c[i*ldc+j])
+			}
+		}
+	}
+	blas64.Implementation().Dgemm(nnTrans(ta), nnTrans(tb), m, n, k, float64(alpha), a64, lda, b64, ldb, float64(beta), c64, max(n, 1))
+	for i := range m {
+		for j := range n {
+			c[i*ldc+j] = float32(c64[i*n+j])
+		}
+	}
+}
+
+// nnWiden copies the rows×ld float32 matrix (the last row may be short) to
+// float64.
+func nnWiden(a []float32, rows, ld int) []float64 {
+	n := min(len(a), rows*ld)
+	out := make([]float64, n)
+	for i, v := range a[:n] {
+		out[i] = float64(v)
+	}
+	return out
 }
 
 func nnTrans(t bool) blas.Transpose {
