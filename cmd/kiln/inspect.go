@@ -9,7 +9,6 @@ import (
 
 	"github.com/kiln-hls/kiln/frontend/onnx"
 	"github.com/kiln-hls/kiln/ir/graph"
-	"github.com/kiln-hls/kiln/passes"
 )
 
 func newInspect(gf *globalFlags) *cobra.Command {
@@ -19,18 +18,15 @@ func newInspect(gf *globalFlags) *cobra.Command {
 		Short: "show a model's nodes with shapes, element types, parameters and MACs (after the clean-up passes)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			lo, err := gf.loadOptions()
+			var m *onnx.Model
+			var err error
+			if raw {
+				m, err = gf.loadRaw(args[0])
+			} else {
+				m, err = gf.loadClean(args[0])
+			}
 			if err != nil {
 				return err
-			}
-			m, err := onnx.Load(args[0], lo)
-			if err != nil {
-				return err
-			}
-			if !raw {
-				if err := passes.RunGraph(gf.passContext(), m.Graph, passes.CleanupPipeline); err != nil {
-					return err
-				}
 			}
 			w := cmd.OutOrStdout()
 			if ir {
@@ -66,6 +62,7 @@ func printSummary(cmd *cobra.Command, m *onnx.Model) {
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tnode\top\tinputs\toutputs\tparams\tMACs")
 	var totalMACs int64
+	isParam := g.IsParams()
 	for _, n := range g.Nodes {
 		var ins, outs []string
 		var params int64
@@ -79,7 +76,7 @@ func printSummary(cmd *cobra.Command, m *onnx.Model) {
 			if tt.Init != nil {
 				s = "const " + s
 			}
-			if tt.IsParam() {
+			if isParam[t] {
 				params += int64(tt.Init.Len())
 			}
 			ins = append(ins, s)

@@ -80,6 +80,12 @@ func TestInspect(t *testing.T) {
 	assert.Contains(t, out, "symbol batch_size = 1")
 	assert.Contains(t, out, "7 nodes, 316912 parameters, 3333120 MACs per inference")
 
+	// gcn: 40 + 72 + 50 weights; the 10×10 normalised adjacency (33
+	// non-zeros) is graph structure, and Â·H counts 33·8 MACs per step.
+	out, err = run("inspect", torch+"/gcn_opset13/model.onnx")
+	require.NoError(t, err)
+	assert.Contains(t, out, "9 nodes, 162 parameters, 17784 MACs per inference")
+
 	out, err = run("inspect", "--ir", "--batch", "4", torch+"/lstm_opset13/model.onnx")
 	require.NoError(t, err)
 	assert.Contains(t, out, "input  %x: f32[4,10,8]")
@@ -97,6 +103,8 @@ func TestBadInput(t *testing.T) {
 		{[]string{"inspect", "--dump-after", "fold", torch + "/lstm_opset13/model.onnx"}, `--dump-after "fold": no such pass`},
 		{[]string{"inspect", "--max-tensor-bytes", "1000", torch + "/lstm_study_opset17/model.onnx"}, "limit"},
 		{[]string{"eval", torch + "/lstm_opset13/model.onnx"}, "--data DIR is required"},
+		{[]string{"eval", "lstn"}, `no built-in model "lstn"; kiln has lstm, cnn, stgcn`},
+		{[]string{"inspect", "resnet"}, `no built-in model "resnet"; kiln has lstm, cnn, stgcn`},
 		{[]string{"eval", "--backend", "llvm", "--data", torch + "/lstm_opset13", torch + "/lstm_opset13/model.onnx"}, `backend "llvm"`},
 		{[]string{"conform", "main.go"}, "is not a folder"},
 	}

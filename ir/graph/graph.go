@@ -136,20 +136,39 @@ func (n *Node) Label() string {
 	return fmt.Sprintf("node %q (%v)", n.Name, n.Op)
 }
 
-// IsParam reports whether t is a parameter: a floating-point constant read
-// from the model (weights, biases, statistics), not an integer shape or
-// axis operand and not a value derived at compile time.
-func (t *Tensor) IsParam() bool {
-	return t.Init != nil && !t.Derived && t.Kind.IsFloat()
+// IsParams marks, per tensor, the parameters: floating-point constants read
+// from the model (weights, biases, statistics) that some node reads — not
+// integer shape or axis operands, not values derived at compile time, and
+// not a sparse constant matrix multiplied in a MatMul (see SparseDensity):
+// that is the model's graph structure, the STGCN's normalised adjacency,
+// which PAPER_MODELS.md does not count among the 105,010 parameters.
+func (g *Graph) IsParams() []bool {
+	is := make([]bool, len(g.Tensors))
+	structure := make([]bool, len(g.Tensors))
+	for _, n := range g.Nodes {
+		for i, t := range n.In {
+			if t == None {
+				continue
+			}
+			tt := g.Tensors[t]
+			is[t] = tt.Init != nil && !tt.Derived && tt.Kind.IsFloat()
+			if n.Op == OpMatMul && i < 2 && tt.Init != nil && len(tt.Shape) == 2 && isSparse(tt.Init) {
+				structure[t] = true
+			}
+		}
+	}
+	for i := range is {
+		is[i] = is[i] && !structure[i]
+	}
+	return is
 }
 
-// Params is the number of parameter elements the graph's nodes read.
+// Params is the number of parameter elements (IsParams) of the graph.
 func (g *Graph) Params() int64 {
-	uses := g.Uses()
 	var p int64
-	for _, t := range g.Tensors {
-		if t.IsParam() && uses[t.ID] > 0 {
-			p += int64(t.Init.Len())
+	for i, ok := range g.IsParams() {
+		if ok {
+			p += int64(g.Tensors[i].Init.Len())
 		}
 	}
 	return p

@@ -1,6 +1,10 @@
 package graph
 
-import "math"
+import (
+	"math"
+
+	"github.com/kiln-hls/kiln/ir/dtype"
+)
 
 // macsNN counts the multiply-accumulates of one neural-network layer:
 //   - Conv, ConvInteger, QLinearConv: output elements × C_in/group × kernel
@@ -109,18 +113,10 @@ func sparseMatMulMACs(in []Meta, out []int) (int64, bool) {
 	}
 	for i, m := range in[:2] {
 		v := m.Value
-		if v == nil || len(m.Shape) != 2 || v.Len() == 0 || !v.Kind.IsFloat() {
+		if v == nil || len(m.Shape) != 2 || !isSparse(v) {
 			continue
 		}
-		nnz := 0
-		for j := 0; j < v.Len(); j++ {
-			if v.At(j) != 0 {
-				nnz++
-			}
-		}
-		if float64(nnz) > SparseDensity*float64(v.Len()) {
-			continue
-		}
+		nnz := nonZeros(v)
 		free := out[len(out)-1] // N, for a constant A (M×K)
 		if i == 1 {
 			free = out[len(out)-2] // M, for a constant B (K×N)
@@ -129,4 +125,21 @@ func sparseMatMulMACs(in []Meta, out []int) (int64, bool) {
 		return nnMulSat([]int{nnz, free, rows}), true
 	}
 	return 0, false
+}
+
+// nonZeros counts the non-zero elements of a.
+func nonZeros(a *dtype.Array) int {
+	nnz := 0
+	for j := 0; j < a.Len(); j++ {
+		if a.At(j) != 0 {
+			nnz++
+		}
+	}
+	return nnz
+}
+
+// isSparse reports whether a float constant has a density at or below
+// SparseDensity.
+func isSparse(a *dtype.Array) bool {
+	return a.Len() > 0 && a.Kind.IsFloat() && float64(nonZeros(a)) <= SparseDensity*float64(a.Len())
 }
