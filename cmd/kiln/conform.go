@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -13,21 +14,31 @@ func newEval(gf *globalFlags) *cobra.Command {
 	var data, backend string
 	var raw bool
 	cmd := &cobra.Command{
-		Use:   "eval MODEL --data DIR",
-		Short: "run MODEL on DIR/test_data_set_*/input_*.pb and compare with output_*.pb (ONNX's tolerance)",
+		Use:   "eval MODEL [--data DIR]",
+		Short: "run MODEL on DIR/test_data_set_*/input_*.pb and compare with output_*.pb (ONNX's tolerance); a built-in model uses its embedded validation data by default",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if data == "" {
-				return fmt.Errorf("--data DIR is required")
+			src, builtin, err := modelArg(args[0])
+			if err != nil {
+				return err
 			}
 			lo, err := gf.loadOptions()
 			if err != nil {
 				return err
 			}
-			if st, err := os.Stat(data); err != nil || !st.IsDir() {
-				return fmt.Errorf("--data %s: not a folder", data)
+			var fsys fs.FS
+			switch {
+			case data != "":
+				if st, err := os.Stat(data); err != nil || !st.IsDir() {
+					return fmt.Errorf("--data %s: not a folder", data)
+				}
+				fsys = os.DirFS(data)
+			case builtin != nil:
+				fsys, data = builtin.Data(), "(built-in "+builtin.Name+")"
+			default:
+				return fmt.Errorf("--data DIR is required for a model file")
 			}
-			results, err := conform.Eval(conform.File(args[0]), os.DirFS(data), conform.Options{Load: lo, Backend: backend, Raw: raw, Passes: gf.passContext()})
+			results, err := conform.Eval(src, fsys, conform.Options{Load: lo, Backend: backend, Raw: raw, Passes: gf.passContext()})
 			if err != nil {
 				return fmt.Errorf("--data %s: %w", data, err)
 			}
