@@ -469,6 +469,21 @@ def predict(model, x, batch=64):
     return np.concatenate(outs)
 
 
+def predict_float64(model, x):
+    """The model's PyTorch output computed in float64 (weights and input widened exactly),
+    for the stored reference output: it is then the exact value of the float32 model
+    rounded once, independent of any float32 summation order."""
+    import copy
+    m64 = copy.deepcopy(model).double()
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)  # the LSTM's zero state is built in forward
+    try:
+        with torch.no_grad():
+            return m64(torch.from_numpy(x).double()).numpy()
+    finally:
+        torch.set_default_dtype(old)
+
+
 def test_windows(val_idx):
     """16 validation windows: two per validation scenario, spread over the window range."""
     scen = np.array([val_idx[j % len(val_idx)] for j in range(16)])
@@ -520,7 +535,9 @@ def export(names, series, train_idx, val_idx):
         print(f"{name}: {json.dumps(metrics[name])} (eval {time.time() - t0:.0f}s)", flush=True)
         # The ONNX files and the backend-test data set.
         txm, tym = model_io(name, tx, ty, norm)
-        out = predict(model, txm)
+        out = predict_float64(model, txm)
+        err = float(np.max(np.abs(predict(model, txm) - out)))
+        print(f"  float32 PyTorch vs float64 reference: max |diff| {err:.2e}", flush=True)
         d = os.path.join(MODELS_DIR, name)
         xt = torch.from_numpy(txm[:2])
         export_onnx(model, xt, os.path.join(d, "model.onnx"), 17 if name == "stgcn" else 13)
