@@ -7,6 +7,7 @@
 package conform
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -188,14 +189,18 @@ func Eval(model Source, data fs.FS, opt Options) ([]Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	tol, err := readTolerance(data)
+	if err != nil {
+		return nil, err
+	}
 	var results []Result
 	for _, set := range sets {
-		results = append(results, evalSet(model, data, set, opt))
+		results = append(results, evalSet(model, data, set, tol, opt))
 	}
 	return results, nil
 }
 
-func evalSet(model Source, data fs.FS, set string, opt Options) (res Result) {
+func evalSet(model Source, data fs.FS, set string, tol Tolerance, opt Options) (res Result) {
 	res.Name = set
 	defer func() {
 		if r := recover(); r != nil {
@@ -211,7 +216,7 @@ func evalSet(model Source, data fs.FS, set string, opt Options) (res Result) {
 		var want []*dtype.Array
 		want, err = ReadSet(data, set, "output", limit)
 		if err == nil {
-			return compareSet(res, model, inputs, want, opt, limit)
+			return compareSet(res, model, inputs, want, tol, opt, limit)
 		}
 	}
 	// Data kiln cannot read (strings, sequences) usually belongs to a
@@ -222,7 +227,7 @@ func evalSet(model Source, data fs.FS, set string, opt Options) (res Result) {
 	return failure(res, err)
 }
 
-func compareSet(res Result, model Source, inputs, want []*dtype.Array, opt Options, limit int64) Result {
+func compareSet(res Result, model Source, inputs, want []*dtype.Array, tol Tolerance, opt Options, limit int64) Result {
 	m, inputs, err := Prepare(model, inputs, opt)
 	if err != nil {
 		return failure(res, err)
@@ -243,7 +248,7 @@ func compareSet(res Result, model Source, inputs, want []*dtype.Array, opt Optio
 		if got[i].Kind == dtype.BF16 && want[i].Kind == dtype.U16 {
 			got[i] = bf16Bits(got[i])
 		}
-		if msg := Compare(got[i], want[i]); msg != "" {
+		if msg := CompareTol(got[i], want[i], tol); msg != "" {
 			res.Status, res.Detail = Fail, fmt.Sprintf("output %d (%s): %s", i, g.Tensors[g.Outputs[i]].Name, msg)
 			return res
 		}
@@ -301,11 +306,46 @@ func unsupportedDetail(err error) string {
 	return strings.Join(parts, "; ")
 }
 
-// Compare checks got against want with ONNX's backend-test rule: same kind
-// and shape, and for floats |got−want| ≤ 1e-7 + 1e-3·|want| element-wise
-// (NaN matches NaN, an infinity only the same infinity); integers and bools
-// exactly. It returns "" on a match, else the worst element and its error.
-func Compare(got, want *dtype.Array) string {
+// Tolerance is ONNX's backend-test rule for floats: |got−want| ≤ Atol +
+// Rtol·|want|.
+type Tolerance struct {
+	Rtol float64 `json:"rtol"`
+	Atol float64 `json:"atol"`
+}
+
+// ONNXTolerance is the default of ONNX's backend tests
+// (onnx/backend/test/loader: rtol 1e-3, atol 1e-7).
+var ONNXTolerance = Tolerance{Rtol: 1e-3, Atol: 1e-7}
+
+// readTolerance reads data.json at the root of a data folder, ONNX's way of
+// overriding the tolerance of one case; without it, ONNXTolerance.
+func readTolerance(data fs.FS) (Tolerance, error) {
+	b, err := fs.ReadFile(data, "data.json")
+	if errors.Is(err, fs.ErrNotExist) {
+		return ONNXTolerance, nil
+	}
+	if err != nil {
+		return Tolerance{}, err
+	}
+	tol := ONNXTolerance
+	if err := json.Unmarshal(b, &tol); err != nil {
+		return Tolerance{}, fmt.Errorf("data.json: %w", err)
+	}
+	if tol.Rtol < 0 || tol.Atol < 0 || math.IsNaN(tol.Rtol+tol.Atol) {
+		return Tolerance{}, fmt.Errorf("data.json: tolerances must not be negative (rtol %v, atol %v)", tol.Rtol, tol.Atol)
+	}
+	return tol, nil
+}
+
+// Compare checks got against want with ONNX's backend-test rule (see
+// CompareTol with ONNXTolerance).
+func Compare(got, want *dtype.Array) string { return CompareTol(got, want, ONNXTolerance) }
+
+// CompareTol checks got against want: same kind and shape, and for floats
+// |got−want| ≤ tol.Atol + tol.Rtol·|want| element-wise (NaN matches NaN, an
+// infinity only the same infinity); integers and bools exactly. It returns
+// "" on a match, else the worst element and its error.
+func CompareTol(got, want *dtype.Array, tol Tolerance) string {
 	if got.Kind != want.Kind {
 		return fmt.Sprintf("kind %v, want %v", got.Kind, want.Kind)
 	}
@@ -314,7 +354,7 @@ func Compare(got, want *dtype.Array) string {
 	}
 	worst, worstExcess := -1, 0.0
 	for i := 0; i < want.Len(); i++ {
-		if excess := mismatch(got, want, i); excess > worstExcess {
+		if excess := mismatch(got, want, i, tol); excess > worstExcess {
 			worst, worstExcess = i, excess
 		}
 	}
@@ -325,7 +365,7 @@ func Compare(got, want *dtype.Array) string {
 }
 
 // mismatch is how far element i is outside the tolerance (0: within).
-func mismatch(got, want *dtype.Array, i int) float64 {
+func mismatch(got, want *dtype.Array, i int, tol Tolerance) float64 {
 	switch want.Kind.Class() {
 	case dtype.ClassInt, dtype.ClassBool:
 		if got.Int(i) != want.Int(i) {
@@ -351,7 +391,7 @@ func mismatch(got, want *dtype.Array, i int) float64 {
 		}
 		return math.Inf(1)
 	}
-	d := math.Abs(g-w) - (1e-7 + 1e-3*math.Abs(w))
+	d := math.Abs(g-w) - (tol.Atol + tol.Rtol*math.Abs(w))
 	if d > 0 {
 		return d
 	}

@@ -7,10 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
 
+	"github.com/kiln-hls/kiln/frontend/onnx"
 	"github.com/kiln-hls/kiln/ir/dtype"
 )
 
@@ -118,4 +121,52 @@ func TestUnsupportedIsReported(t *testing.T) {
 	r := Case(filepath.Join(nodeTests, "test_abs"), Options{Backend: "llvm"})
 	assert.Equal(t, Fail, r.Status)
 	assert.Contains(t, r.Detail, `backend "llvm" is not available`)
+}
+
+// TestDataJSONTolerance: a data folder's data.json overrides ONNX's
+// tolerance (ONNX's backend-test convention); a bad one is an error.
+func TestDataJSONTolerance(t *testing.T) {
+	const dir = "../frontend/onnx/testdata/torch/lstm_opset13"
+	in, err := os.ReadFile(dir + "/test_data_set_0/input_0.pb")
+	require.NoError(t, err)
+	want, err := onnx.ReadTensorFile(dir+"/test_data_set_0/output_0.pb", 0)
+	require.NoError(t, err)
+	want.F32[0] += 0.01
+	out, err := proto.Marshal(onnx.EncodeTensor("y", want))
+	require.NoError(t, err)
+	data := func(json string) fstest.MapFS {
+		fsys := fstest.MapFS{
+			"test_data_set_0/input_0.pb":  {Data: in},
+			"test_data_set_0/output_0.pb": {Data: out},
+		}
+		if json != "" {
+			fsys["data.json"] = &fstest.MapFile{Data: []byte(json)}
+		}
+		return fsys
+	}
+	model := File(dir + "/model.onnx")
+	tests := []struct {
+		json   string
+		status Status
+		err    string
+	}{
+		{"", Fail, ""},
+		{`{"atol": 0.02}`, Pass, ""},
+		{`{"atol": 1e-6}`, Fail, ""},
+		{`{"atol": -1}`, Pass, "must not be negative"},
+		{`{"atol": "x"}`, Pass, "data.json"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.json, func(t *testing.T) {
+			res, err := Eval(model, data(tc.json), Options{})
+			if tc.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.err)
+				return
+			}
+			require.NoError(t, err)
+			require.Len(t, res, 1)
+			assert.Equal(t, tc.status, res[0].Status, res[0].Detail)
+		})
+	}
 }
