@@ -133,3 +133,18 @@ func rmse(a, b []float32) float64 {
 	}
 	return math.Sqrt(s / float64(len(a)))
 }
+
+// TestSTGCNOpset13: the opset-13 export of the same STGCN (LayerNorm as
+// ReduceMean, Sub, Pow, Sqrt, Div…) computes what the built-in opset-17
+// one does, on the same windows and within the same tolerance.
+func TestSTGCNOpset13(t *testing.T) {
+	z, err := zoo.Lookup("stgcn")
+	require.NoError(t, err)
+	res, err := conform.Eval(conform.File("train/stgcn_opset13.onnx"), z.Data(), conform.Options{})
+	require.NoError(t, err)
+	require.Len(t, res, 1)
+	assert.Equal(t, conform.Pass, res[0].Status, res[0].Detail)
+	m, err := onnx.Load("train/stgcn_opset13.onnx", onnx.Options{})
+	require.NoError(t, err)
+	assert.Equal(t, 13, m.Opset)
+}
