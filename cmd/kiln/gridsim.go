@@ -78,7 +78,7 @@ func (gf *gridsimFlags) run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := prepareDir(gf.out, gf.force); err != nil {
+	if err := checkDir(gf.out, gf.force); err != nil {
 		return err
 	}
 	workers := gf.workers
@@ -88,6 +88,10 @@ func (gf *gridsimFlags) run(w io.Writer) error {
 	res, skipped, err := sys.Generate(gf.seed, gf.n, workers)
 	if err != nil {
 		return err
+	}
+	// Only now, with every scenario simulated, does anything touch the disk.
+	if err := os.MkdirAll(gf.out, 0o755); err != nil {
+		return fmt.Errorf("gridsim: %w", err)
 	}
 	m := manifest{Seed: gf.seed, Rows: gridsim.Rows, Features: "F(68, Hz) | Vm(68, pu), buses 1..68",
 		Scenarios: []manifestScenario{}, Skipped: append([]gridsim.Skipped{}, skipped...)}
@@ -104,22 +108,22 @@ func (gf *gridsimFlags) run(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("gridsim: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(gf.out, "scenarios.json"), append(js, '\n'), 0o644); err != nil {
-		return fmt.Errorf("gridsim: %w", err)
+	if err := writeWhole(filepath.Join(gf.out, "scenarios.json"), func(w io.Writer) error {
+		_, err := w.Write(append(js, '\n'))
+		return err
+	}); err != nil {
+		return err
 	}
 	fmt.Fprintf(w, "gridsim: %d scenarios (%d unstable skipped) in %s, %.1f s\n",
 		len(res), len(skipped), gf.out, time.Since(start).Seconds())
 	return nil
 }
 
-// prepareDir creates dir, or accepts it when it is empty or force is set.
-func prepareDir(dir string, force bool) error {
+// checkDir accepts dir when it does not exist yet, is empty, or force is set.
+func checkDir(dir string, force bool) error {
 	ents, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("gridsim: %w", err)
-		}
 		return nil
 	case err != nil:
 		return fmt.Errorf("gridsim: %w", err)
@@ -130,16 +134,30 @@ func prepareDir(dir string, force bool) error {
 }
 
 func writeNPYFile(path string, rows [][]float32) error {
-	f, err := os.Create(path)
+	return writeWhole(path, func(w io.Writer) error { return gridsim.WriteNPY(w, rows) })
+}
+
+// writeWhole writes a file through a temporary name in the same folder and
+// renames it into place, so a failure never leaves a half-written file.
+func writeWhole(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return fmt.Errorf("gridsim: %w", err)
 	}
-	if err := gridsim.WriteNPY(f, rows); err != nil {
-		f.Close()
-		return err
+	tmp := f.Name()
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("gridsim: %w", err)
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("gridsim: %s: %w", path, err)
 	}
 	return nil
 }

@@ -124,3 +124,31 @@ func TestPassesList(t *testing.T) {
 	assert.Contains(t, out, "fold-constants")
 	assert.Contains(t, out, "eliminate-dead")
 }
+
+func TestGridsim(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	args := []string{"gridsim", "-n", "2", "--seed", "7", "-o", dir, "--data", "../../../shared/data/ieee68"}
+	out, err := run(args...)
+	require.NoError(t, err)
+	assert.Contains(t, out, "gridsim: 2 scenarios")
+	first, err := os.ReadFile(filepath.Join(dir, "scenario_001.npy"))
+	require.NoError(t, err)
+	assert.Equal(t, 128+1400*136*4, len(first), ".npy header + 1400×136 float32")
+
+	_, err = run(args...)
+	require.Error(t, err, "a non-empty folder needs --force")
+	assert.Contains(t, err.Error(), "is not empty")
+
+	_, err = run(append(args, "--force")...)
+	require.NoError(t, err)
+	again, err := os.ReadFile(filepath.Join(dir, "scenario_001.npy"))
+	require.NoError(t, err)
+	assert.Equal(t, first, again, "same seed, same bytes")
+	ents, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, ents, 3, "two scenarios and the manifest, no temporary files")
+
+	_, err = run("gridsim", "-n", "0", "-o", dir)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "-n 0")
+}
