@@ -21,6 +21,7 @@ var allowed = map[string][]string{
 	"ir/graph":             {"ir/dtype"},
 	"ir/graph/eval":        {"ir/graph", "ir/dtype"},
 	"ir/loop":              {"ir/dtype"},
+	"ir/loop/exec":         {"ir/loop", "ir/dtype"},
 	"frontend/onnx":        {"ir/...", "frontend/onnx/onnxpb"},
 	"frontend/onnx/onnxpb": {},
 	"passes":               {"ir/...", "targets"},
