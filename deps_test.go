@@ -24,6 +24,8 @@ var allowed = map[string][]string{
 	"ir/loop/exec":         {"ir/loop", "ir/dtype"},
 	"frontend/onnx":        {"ir/...", "frontend/onnx/onnxpb"},
 	"frontend/onnx/onnxpb": {},
+	"passes/lower":         {"ir/...", "targets"},
+	"hls":                  {"ir/...", "targets"},
 	"passes":               {"ir/...", "targets"},
 	"conform":              {"frontend/onnx", "ir/...", "passes"},
 	"frontend/zoo":         {"ir/...", "frontend/onnx"},
