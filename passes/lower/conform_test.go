@@ -1,0 +1,88 @@
+package lower
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/kiln-hls/kiln/conform"
+	"github.com/kiln-hls/kiln/frontend/onnx"
+	"github.com/kiln-hls/kiln/ir/dtype"
+	"github.com/kiln-hls/kiln/ir/graph"
+	"github.com/kiln-hls/kiln/ir/loop/exec"
+)
+
+// nodeTests is the folder of ONNX's backend node tests.
+const nodeTests = "../../../shared/testdata/onnx-node"
+
+// runCase runs an ONNX node-test case through lowering and the loop IR
+// interpreter and compares with its first data set. It returns "" when
+// every output matches, the mismatch otherwise, and an error when the case
+// cannot be run (unsupported included).
+func runCase(dir string) (string, error) {
+	data := os.DirFS(dir)
+	set := "test_data_set_0"
+	inputs, err := conform.ReadSet(data, set, "input", onnx.DefaultMaxTensorBytes)
+	if err != nil {
+		return "", err
+	}
+	want, err := conform.ReadSet(data, set, "output", onnx.DefaultMaxTensorBytes)
+	if err != nil {
+		return "", err
+	}
+	m, inputs, err := conform.Prepare(conform.File(filepath.Join(dir, "model.onnx")), inputs, conform.Options{Raw: true})
+	if err != nil {
+		return "", err
+	}
+	got, err := runLowered(m.Graph, inputs)
+	if err != nil {
+		return "", err
+	}
+	for i := range want {
+		if msg := conform.Compare(got[i], want[i]); msg != "" {
+			return fmt.Sprintf("output %d: %s", i, msg), nil
+		}
+	}
+	return "", nil
+}
+
+// runLowered lowers every node of g and runs the kernels in order.
+func runLowered(g *graph.Graph, inputs []*dtype.Array) ([]*dtype.Array, error) {
+	if len(inputs) != len(g.Inputs) {
+		return nil, fmt.Errorf("%d inputs for %d", len(inputs), len(g.Inputs))
+	}
+	vals := make([]*dtype.Array, len(g.Tensors))
+	for i, t := range g.Inputs {
+		vals[t] = inputs[i]
+	}
+	for _, n := range g.Nodes {
+		k, err := Node(g, n, Options{})
+		if err != nil {
+			return nil, err
+		}
+		var args []*dtype.Array
+		for _, t := range n.In {
+			if t != graph.None && g.Tensors[t].Init == nil {
+				args = append(args, vals[t])
+			}
+		}
+		for _, t := range n.Out {
+			if t != graph.None {
+				vals[t] = dtype.New(g.Tensors[t].Kind, g.Tensors[t].Shape)
+				args = append(args, vals[t])
+			}
+		}
+		if err := exec.Run(k, args); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]*dtype.Array, len(g.Outputs))
+	for i, t := range g.Outputs {
+		if vals[t] == nil {
+			return nil, errors.New("output not computed")
+		}
+		out[i] = vals[t]
+	}
+	return out, nil
+}
