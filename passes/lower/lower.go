@@ -37,6 +37,8 @@ var lowerings = map[graph.Op]lowerFunc{
 	graph.OpReshape: reshape, graph.OpFlatten: reshape,
 	graph.OpSqueeze: reshape, graph.OpUnsqueeze: reshape,
 	graph.OpTranspose: transpose, graph.OpLayerNormalization: layerNorm,
+	graph.OpMaxPool: pool, graph.OpAveragePool: pool,
+	graph.OpGlobalMaxPool: pool, graph.OpGlobalAveragePool: pool,
 }
 
 // Supported reports whether op has a lowering.

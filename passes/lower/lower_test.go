@@ -46,6 +46,13 @@ func TestAgainstEval(t *testing.T) {
 			[]int{2, 3, 4}, []operand{x("x", 2, 2, 7), c("w", 3, 2, 4)}},
 		{"reshape", graph.OpReshape, graph.ReshapeAttrs{}, []int{6, 4}, []operand{x("a", 2, 3, 4), {"s", []int{2}, dtype.FromI64([]int{2}, []int64{6, 4})}}},
 		{"transpose", graph.OpTranspose, graph.TransposeAttrs{Perm: []int{2, 0, 1}}, []int{4, 2, 3}, []operand{x("a", 2, 3, 4)}},
+		{"maxpool pads ceil", graph.OpMaxPool, graph.PoolAttrs{KernelShape: []int{3, 2}, Strides: []int{2, 2}, Pads: []int{1, 0, 1, 1}, CeilMode: true},
+			[]int{1, 2, 3, 2}, []operand{x("x", 1, 2, 5, 4)}},
+		{"averagepool include pad", graph.OpAveragePool, graph.PoolAttrs{KernelShape: []int{3}, Pads: []int{1, 2}, CountIncludePad: true},
+			[]int{2, 1, 6}, []operand{x("x", 2, 1, 5)}},
+		{"averagepool exclude pad dilated", graph.OpAveragePool, graph.PoolAttrs{KernelShape: []int{2}, Dilations: []int{2}, Pads: []int{1, 1}},
+			[]int{1, 2, 5}, []operand{x("x", 1, 2, 5)}},
+		{"global average pool", graph.OpGlobalAveragePool, graph.NoAttrs{}, []int{2, 3, 1, 1}, []operand{x("x", 2, 3, 4, 5)}},
 		{"layer norm", graph.OpLayerNormalization, graph.NormAttrs{Axis: -1, Epsilon: 1e-5}, []int{3, 4},
 			[]operand{x("a", 3, 4), c("s", 4), x("b", 4)}},
 	}
