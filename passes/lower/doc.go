@@ -11,8 +11,10 @@
 // its expf): sigmoid(x) = 1/(1+exp(-x)), tanh(x) = 1 - 2/(exp(2x)+1).
 //
 // Reshape, Flatten, Squeeze and Unsqueeze lower to copy kernels over the
-// finest shape both tensors are groupings of; a Reshape whose shapes have no
-// such common refinement is not lowered yet. Only float32 is lowered for now.
+// finest shape both tensors are groupings of (affine on both sides); a
+// Reshape whose shapes have no such common refinement reads its input at
+// divisions and remainders of the output position. Only float32 tensors
+// with no empty dimension are lowered for now.
 // An operator with no lowering gives *UnsupportedError; Graph reports every
 // such node at once.
 package lower

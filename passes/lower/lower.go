@@ -3,6 +3,7 @@ package lower
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kiln-hls/kiln/ir/dtype"
@@ -165,6 +166,9 @@ func (b *builder) tensor(t *graph.Tensor, role loop.Role) (loop.BufID, error) {
 	}
 	if t.Kind != dtype.F32 {
 		return 0, fmt.Errorf("tensor %q is %v: not yet (only f32 is lowered)", t.Name, t.Kind)
+	}
+	if slices.Contains(t.Shape, 0) {
+		return 0, fmt.Errorf("tensor %q of shape %v is empty: not yet (buffers have no empty dimensions)", t.Name, t.Shape)
 	}
 	buf := &loop.Buffer{Name: b.unique(t.Name), Kind: t.Kind, Role: role}
 	if len(t.Shape) > 0 {

@@ -45,6 +45,7 @@ func TestAgainstEval(t *testing.T) {
 		{"conv same_upper", graph.OpConv, graph.ConvAttrs{AutoPad: "SAME_UPPER", Strides: []int{2}},
 			[]int{2, 3, 4}, []operand{x("x", 2, 2, 7), c("w", 3, 2, 4)}},
 		{"reshape", graph.OpReshape, graph.ReshapeAttrs{}, []int{6, 4}, []operand{x("a", 2, 3, 4), {"s", []int{2}, dtype.FromI64([]int{2}, []int64{6, 4})}}},
+		{"reshape unflattened", graph.OpReshape, graph.ReshapeAttrs{}, []int{4, 6}, []operand{x("a", 6, 4), {"s", []int{2}, dtype.FromI64([]int{2}, []int64{4, 6})}}},
 		{"transpose", graph.OpTranspose, graph.TransposeAttrs{Perm: []int{2, 0, 1}}, []int{4, 2, 3}, []operand{x("a", 2, 3, 4)}},
 		{"maxpool pads ceil", graph.OpMaxPool, graph.PoolAttrs{KernelShape: []int{3, 2}, Strides: []int{2, 2}, Pads: []int{1, 0, 1, 1}, CeilMode: true},
 			[]int{1, 2, 3, 2}, []operand{x("x", 1, 2, 5, 4)}},
@@ -59,7 +60,7 @@ func TestAgainstEval(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g, n := oneNode(tt.op, "k", tt.attrs, tt.out, tt.ins...)
-			if tt.op == graph.OpReshape {
+			if tt.op == graph.OpReshape { // the shape operand is i64
 				g.Tensors[n.In[1]].Kind = dtype.I64
 			}
 			require.NoError(t, graph.Verify(g))

@@ -4,13 +4,16 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
 	"github.com/kiln-hls/kiln/ir/loop"
 )
 
-// reshape lowers Reshape, Flatten, Squeeze and Unsqueeze to a copy: the
+// reshape lowers Reshape, Flatten, Squeeze and Unsqueeze to a copy. The
 // loops run over the finest shape that both the input's and the output's
-// shapes are groupings of, so both indices are affine.
+// shapes are groupings of, so both indices are affine; when there is none
+// ([2,3,4] to [4,2,3]) they run over the output and the input's indices
+// are divisions and remainders of the position.
 func reshape(b *builder) error {
 	x, err := b.in(0)
 	if err != nil {
@@ -23,7 +26,9 @@ func reshape(b *builder) error {
 	xs, ys := b.shape(x), b.shape(y)
 	fine, ok := refine(xs, ys)
 	if !ok {
-		return fmt.Errorf("reshape %v to %v: the shapes have no common refinement; not yet", xs, ys)
+		vs := b.axisVars("i", len(ys))
+		b.k.Body = nest(vs, ys, store(y, idx(vs), load(x, unflatten(xs, ys, vs))))
+		return nil
 	}
 	vs := b.axisVars("i", len(fine))
 	b.k.Body = nest(vs, fine, store(y, group(ys, fine, vs), load(x, group(xs, fine, vs))))
@@ -71,6 +76,33 @@ func group(s, fine []int, vs []loop.VarID) []loop.Index {
 			p *= fine[f]
 		}
 		ix[d] = loop.At(a)
+	}
+	return ix
+}
+
+// unflatten indexes shape s at the row-major position of vars over shape
+// o: position p is affine, its index along axis d is (p / stride_d) % s[d],
+// a data-dependent index that the verifier bounds by interval arithmetic.
+func unflatten(s, o []int, vs []loop.VarID) []loop.Index {
+	var p loop.Affine
+	for d, v := range vs {
+		p = p.Scale(o[d]).Add(loop.V(v))
+	}
+	ix := make([]loop.Index, len(s))
+	stride := 1
+	for d := len(s) - 1; d >= 0; d-- {
+		var e loop.Expr = affExpr(p)
+		if stride > 1 {
+			e = bin(loop.Div, e, loop.Int(dtype.I64, int64(stride)))
+		}
+		if d > 0 {
+			e = bin(loop.Rem, e, loop.Int(dtype.I64, int64(s[d])))
+		}
+		ix[d] = loop.Index{Dyn: e}
+		if s[d] == 1 {
+			ix[d] = loop.At(loop.Lit(0))
+		}
+		stride *= s[d]
 	}
 	return ix
 }
