@@ -1,0 +1,34 @@
+// Package hls holds kiln's emitters for PandA-Bambu: pure functions from
+// loop IR (ir/loop) to the text of files; cmd/kiln writes them.
+//
+// EmitLLVM prints kernels as LLVM IR through github.com/llir/llvm, in the
+// LLVM 14 dialect (typed pointers) that Bambu's front end reads: one void
+// function per kernel; its inputs and outputs, in the kernel's parameter
+// order, are flat row-major noalias pointers (float*, i32*, …; bool is an
+// i8 0 or 1 in memory); constants are internal constant globals named
+// <kernel>.<buffer> holding their values; temporaries are fixed-size
+// allocas in the entry block, zeroed first as ir/loop/exec zeroes them.
+// Loops are explicit blocks (name.header with the variable as an i32 phi,
+// name.body, name.latch, name.exit) whose bounds are computed once before
+// them; indices and address arithmetic are i32; If is a branch and && ||
+// branch too, so that a guard protects the load it guards. Arithmetic is
+// ir/loop/exec's: f32 operations round to float (no fused multiply-add),
+// min and max on floats call fmin and fmax (fminf, fmaxf), other math calls
+// the C library (expf for f32, exp for f64), integer / and % are sdiv,
+// udiv, srem, urem, a float cast to an integer truncates into an i64 and
+// wraps to the width. Narrow floats (f16, bf16, the float8s) are refused,
+// naming the buffer, until the precision work maps them to Bambu.
+//
+// CheckBambu enforces the subset of LLVM IR that Bambu synthesises on any
+// module, emitted or hand-written: no vector types, no half or bfloat, no
+// undef or poison, no recursion, no heap allocation, no alloca of a
+// variable size, no call of a function the module does not define other
+// than the C math library's. It reports every violation at once, each with
+// its function and instruction.
+//
+// Where LLVM IR from EmitLLVM and ir/loop/exec still differ: an integer
+// division by zero traps instead of being an error, the most negative
+// integer divided by −1 is undefined instead of wrapping, and a float cast
+// to u64 that lies in [2^63, 2^64) gives x86's integer indefinite. Unroll
+// and partition directives are not emitted yet.
+package hls

@@ -1,0 +1,122 @@
+package hls
+
+import (
+	"github.com/llir/llvm/ir"
+	"github.com/llir/llvm/ir/constant"
+	"github.com/llir/llvm/ir/enum"
+	"github.com/llir/llvm/ir/types"
+	"github.com/llir/llvm/ir/value"
+
+	"github.com/kiln-hls/kiln/ir/dtype"
+	"github.com/kiln-hls/kiln/ir/loop"
+)
+
+func (kc *llKernel) un(e *loop.Un) (value.Value, dtype.Kind) {
+	x, k := kc.expr(e.X)
+	if x == nil {
+		return nil, 0
+	}
+	b := kc.cur
+	switch {
+	case e.Op == loop.Not && k == dtype.Bool:
+		return b.NewXor(x, constant.True), k
+	case e.Op == loop.Neg && k.IsFloat():
+		return b.NewFNeg(x), k
+	case e.Op == loop.Abs && k.IsFloat():
+		return kc.libmCall("fabs", k, x), k
+	case e.Op != loop.Not && e.Op != loop.Neg && k.IsFloat():
+		return kc.libmCall(e.Op.String(), k, x), k
+	case e.Op == loop.Neg && k.IsInt():
+		return b.NewSub(llZero(k), x), k
+	case e.Op == loop.Abs && k.Class() == dtype.ClassUint:
+		return x, k
+	case e.Op == loop.Abs && k.Class() == dtype.ClassInt:
+		neg := b.NewICmp(enum.IPredSLT, x, llZero(k))
+		return b.NewSelect(neg, b.NewSub(llZero(k), x), x), k
+	}
+	kc.errorf("%v on %v", e.Op, k)
+	return nil, 0
+}
+
+// call emits a libm call; the float variant (powf) for f32 arguments.
+func (kc *llKernel) call(e *loop.Call) (value.Value, dtype.Kind) {
+	args := make([]value.Value, len(e.Args))
+	k := dtype.Invalid
+	for i, a := range e.Args {
+		v, ka := kc.expr(a)
+		if v == nil {
+			return nil, 0
+		}
+		if !ka.IsFloat() || (i > 0 && ka != k) {
+			kc.errorf("%s argument %d is %v", e.Func, i, ka)
+			return nil, 0
+		}
+		args[i], k = v, ka
+	}
+	if n := loop.LibmArity(e.Func); n == 0 || n != len(args) {
+		kc.errorf("call of %s with %d arguments", e.Func, len(args))
+		return nil, 0
+	}
+	return kc.libmCall(e.Func, k, args...), k
+}
+
+// libmCall calls the libm function named by its double-precision name, in
+// the variant of kind k (expf for f32, exp for f64), declaring it once.
+func (kc *llKernel) libmCall(name string, k dtype.Kind, args ...value.Value) value.Value {
+	t := llValueType(k)
+	if k == dtype.F32 {
+		name += "f"
+	}
+	f := kc.e.libm[name]
+	if f == nil {
+		params := make([]*ir.Param, len(args))
+		for i := range params {
+			params[i] = ir.NewParam("", t)
+		}
+		f = ir.NewFunc(name, t, params...)
+		kc.e.libm[name] = f
+	}
+	return kc.cur.NewCall(f, args...)
+}
+
+// convert is Cast as ir/loop/exec does it: floats round to nearest even,
+// floats truncate toward zero into a 64-bit integer and wrap to the width,
+// integers wrap (sign- or zero-extending by the source's signedness),
+// numbers to bool are != 0, bool is 0 or 1.
+func (kc *llKernel) convert(x value.Value, from, to dtype.Kind) value.Value {
+	b, tt := kc.cur, llValueType(to)
+	switch {
+	case from == to:
+		return x
+	case to == dtype.Bool && from.IsFloat():
+		return b.NewFCmp(enum.FPredUNE, x, llZero(from))
+	case to == dtype.Bool:
+		return b.NewICmp(enum.IPredNE, x, llZero(from))
+	case to.IsFloat() && from.IsFloat():
+		if from.Bits() < to.Bits() {
+			return b.NewFPExt(x, tt)
+		}
+		return b.NewFPTrunc(x, tt)
+	case to.IsFloat() && from.Class() == dtype.ClassInt:
+		return b.NewSIToFP(x, tt)
+	case to.IsFloat(): // unsigned or bool
+		return b.NewUIToFP(x, tt)
+	case from.IsFloat():
+		return kc.intConvert(b.NewFPToSI(x, types.I64), dtype.I64, to)
+	}
+	return kc.intConvert(x, from, to)
+}
+
+// intConvert wraps an integer or bool of kind from to integer kind to.
+func (kc *llKernel) intConvert(x value.Value, from, to dtype.Kind) value.Value {
+	fb, tb := llValueType(from).(*types.IntType).BitSize, llValueType(to).(*types.IntType).BitSize
+	switch {
+	case fb == tb:
+		return x
+	case fb > tb:
+		return kc.cur.NewTrunc(x, llValueType(to))
+	case from.Class() == dtype.ClassInt:
+		return kc.cur.NewSExt(x, llValueType(to))
+	}
+	return kc.cur.NewZExt(x, llValueType(to))
+}

@@ -1,0 +1,171 @@
+package hls
+
+import (
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kiln-hls/kiln/ir/dtype"
+	"github.com/kiln-hls/kiln/ir/loop"
+)
+
+var llUpdate = flag.Bool("update", false, "rewrite the golden testdata/llvm/*.ll files")
+
+// llSummarised finds the constants a .kir file prints as data(count, hash).
+var llSummarised = regexp.MustCompile(`const ([A-Za-z_][A-Za-z0-9_.]*): ([a-z0-9]+)\[([0-9,]*)\][^=,)]*= data\(`)
+
+// llTestData gives the summarised constants of src the values that
+// ir/loop's golden test gives them: element i is ((7i mod 13) − 6)/8.
+func llTestData(src string) map[string]*dtype.Array {
+	data := map[string]*dtype.Array{}
+	for _, m := range llSummarised.FindAllStringSubmatch(src, -1) {
+		k, _ := dtype.KindByName(m[2])
+		var shape []int
+		for _, d := range strings.Split(m[3], ",") {
+			n, _ := strconv.Atoi(d)
+			shape = append(shape, n)
+		}
+		a := dtype.New(k, shape)
+		for i := range a.Len() {
+			a.Set(i, float64((7*i)%13-6)/8)
+		}
+		data[m[1]] = a
+	}
+	return data
+}
+
+// llCase is one kernel of the golden tests.
+type llCase struct {
+	name   string // the .kir file's base name without extension
+	kernel *loop.Kernel
+	golden bool // whether its .ll is kept as a golden file
+}
+
+// llRejected are the testdata kernels whose kinds the emitter refuses, with
+// the error they give.
+var llRejected = map[string]string{
+	"kinds": "buffer a: kind f16: not yet: the precision issue",
+}
+
+// llNoGolden are kernels emitted, verified and run but whose .ll is not kept:
+// gemm's 261120 weights make a 6 MB file.
+var llNoGolden = map[string]bool{"gemm": true}
+
+// llCases parses every valid ir/loop/testdata/*.kir and every
+// testdata/llvm/*.kir of this package.
+func llCases(t *testing.T) []llCase {
+	t.Helper()
+	var files []string
+	for _, g := range []string{"../ir/loop/testdata/*.kir", "testdata/llvm/*.kir"} {
+		fs, err := filepath.Glob(g)
+		require.NoError(t, err)
+		files = append(files, fs...)
+	}
+	require.NotEmpty(t, files)
+	var cases []llCase
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		src := string(b)
+		if strings.HasPrefix(src, "// error: ") {
+			continue
+		}
+		name := strings.TrimSuffix(filepath.Base(f), ".kir")
+		if _, ok := llRejected[name]; ok {
+			continue
+		}
+		k, err := loop.Parse(src, llTestData(src))
+		require.NoError(t, err, f)
+		require.NoError(t, loop.Verify(k), f)
+		cases = append(cases, llCase{name: name, kernel: k, golden: !llNoGolden[name]})
+	}
+	return cases
+}
+
+// TestLLVMGolden: each kernel's module is its golden file, and passes the
+// Bambu checker.
+func TestLLVMGolden(t *testing.T) {
+	for _, c := range llCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := EmitLLVM(c.name, []*loop.Kernel{c.kernel})
+			require.NoError(t, err)
+			assert.NoError(t, CheckBambu(got))
+			again, err := EmitLLVM(c.name, []*loop.Kernel{c.kernel})
+			require.NoError(t, err)
+			assert.Equal(t, got, again, "output changes from run to run")
+			if !c.golden {
+				return
+			}
+			file := filepath.Join("testdata", "llvm", c.name+".ll")
+			if *llUpdate {
+				require.NoError(t, os.WriteFile(file, []byte(got), 0o644))
+				return
+			}
+			want, err := os.ReadFile(file)
+			require.NoError(t, err, "run go test ./hls -update")
+			assert.Equal(t, string(want), got)
+		})
+	}
+}
+
+// TestLLVMRejects: narrow floats are an error naming the buffer.
+func TestLLVMRejects(t *testing.T) {
+	for name, want := range llRejected {
+		b, err := os.ReadFile(filepath.Join("../ir/loop/testdata", name+".kir"))
+		require.NoError(t, err)
+		k, err := loop.Parse(string(b), nil)
+		require.NoError(t, err)
+		_, err = EmitLLVM(name, []*loop.Kernel{k})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), want)
+		assert.Contains(t, err.Error(), "buffer y: kind f16", "every buffer is named at once")
+	}
+}
+
+// llTool finds a program: the test fails when CI is set and it is missing,
+// and is skipped otherwise.
+func llTool(t *testing.T, names ...string) string {
+	t.Helper()
+	for _, n := range names {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s not found (CI is set; .ci/run installs it)", strings.Join(names, " or "))
+	}
+	t.Skipf("%s not found", strings.Join(names, " or "))
+	return ""
+}
+
+// TestLLVMVerify: every emitted module passes opt -passes=verify, with
+// LLVM 14 and, where installed, LLVM 16.
+func TestLLVMVerify(t *testing.T) {
+	cases := llCases(t)
+	dir := t.TempDir()
+	for _, opt := range []string{"opt-14", "opt-16"} {
+		t.Run(opt, func(t *testing.T) {
+			names := []string{opt}
+			if opt == "opt-14" {
+				names = append(names, "opt")
+			}
+			bin := llTool(t, names...)
+			for _, c := range cases {
+				got, err := EmitLLVM(c.name, []*loop.Kernel{c.kernel})
+				require.NoError(t, err)
+				file := filepath.Join(dir, c.name+".ll")
+				require.NoError(t, os.WriteFile(file, []byte(got), 0o644))
+				out, err := exec.Command(bin, "-passes=verify", "-disable-output", file).CombinedOutput()
+				assert.NoError(t, err, "%s: %s", c.name, out)
+			}
+		})
+	}
+}
