@@ -25,51 +25,83 @@ func layerNorm(b *builder) error {
 	if err != nil {
 		return err
 	}
+	bias := loop.BufID(-1)
+	if b.has(2) {
+		if bias, err = b.in(2); err != nil {
+			return err
+		}
+	}
 	xs := b.shape(x)
 	axis, err := graph.NormAxis(at.Axis, len(xs))
 	if err != nil {
 		return err
 	}
-	outer := b.axisVars("i", axis)
+	ln := &layerNormer{b: b, x: x, outer: b.axisVars("i", axis), ext: xs[axis:]}
 	// Each of the three inner loops binds its own variables, named alike.
-	inner := b.axisVars("j", len(xs)-axis)
-	innerAgain := func() []loop.VarID {
-		vs := make([]loop.VarID, len(inner))
-		for i, v := range inner {
-			vs[i] = b.k.NewVar(b.k.Vars[v].Name)
-		}
-		return vs
-	}
-	count := f32(float32(prod(xs[axis:])))
-	acc, mean, inv := b.temp("acc"), b.temp("mean"), b.temp("inv")
-	all := func(in []loop.VarID) []loop.VarID { return append(append([]loop.VarID{}, outer...), in...) }
-	diff := func(in []loop.VarID) loop.Expr { return bin(loop.Sub, load(x, idx(all(in))), scalar(mean)) }
-	ext := xs[axis:]
-	body := []loop.Stmt{set(acc, f32(0))}
-	body = append(body, nest(inner, ext, set(acc, bin(loop.Add, scalar(acc), load(x, idx(all(inner))))))...)
-	body = append(body, set(mean, bin(loop.Div, scalar(acc), count)), set(acc, f32(0)))
-	in2 := innerAgain()
-	body = append(body, nest(in2, ext, set(acc, bin(loop.Add, scalar(acc), bin(loop.Mul, diff(in2), diff(in2)))))...)
-	variance := bin(loop.Add, bin(loop.Div, scalar(acc), count), f32(at.Epsilon))
-	body = append(body, set(inv, bin(loop.Div, f32(1), un(loop.Sqrt, variance))))
-	in3 := innerAgain()
-	vs := all(in3)
-	v := bin(loop.Mul, bin(loop.Mul, diff(in3), scalar(inv)), load(scale, bcast(b.shape(scale), vs)))
-	if b.has(2) {
-		bias, err := b.in(2)
-		if err != nil {
-			return err
-		}
+	ln.names = b.axisVars("j", len(xs)-axis)
+	ln.mean, ln.inv = b.temp("mean"), b.temp("inv")
+	body := ln.moments(at.Epsilon)
+	in := ln.inner()
+	vs := ln.all(in)
+	v := bin(loop.Mul, bin(loop.Mul, ln.diff(in), scalar(ln.inv)), load(scale, bcast(b.shape(scale), vs)))
+	if bias >= 0 {
 		v = bin(loop.Add, v, load(bias, bcast(b.shape(bias), vs)))
 	}
-	body = append(body, nest(in3, ext, store(y, idx(vs), v))...)
-	stats, err := b.normStats(outer, len(inner), mean, inv)
+	body = append(body, nest(in, ln.ext, store(y, idx(vs), v))...)
+	stats, err := b.normStats(ln.outer, len(ln.ext), ln.mean, ln.inv)
 	if err != nil {
 		return err
 	}
 	body = append(body, stats...)
-	b.k.Body = nest(outer, xs[:axis], body...)
+	b.k.Body = nest(ln.outer, xs[:axis], body...)
 	return nil
+}
+
+// layerNormer builds the loops of one LayerNormalization.
+type layerNormer struct {
+	b         *builder
+	x         loop.BufID
+	outer     []loop.VarID // the loops over the leading axes
+	names     []loop.VarID // the first inner loops' variables, whose names the others reuse
+	ext       []int        // the normalised axes
+	used      bool
+	mean, inv loop.BufID
+}
+
+// inner gives variables for one loop nest over the normalised axes.
+func (ln *layerNormer) inner() []loop.VarID {
+	if !ln.used {
+		ln.used = true
+		return ln.names
+	}
+	vs := make([]loop.VarID, len(ln.names))
+	for i, v := range ln.names {
+		vs[i] = ln.b.k.NewVar(ln.b.k.Vars[v].Name)
+	}
+	return vs
+}
+
+func (ln *layerNormer) all(in []loop.VarID) []loop.VarID {
+	return append(append([]loop.VarID{}, ln.outer...), in...)
+}
+
+func (ln *layerNormer) diff(in []loop.VarID) loop.Expr {
+	return bin(loop.Sub, load(ln.x, idx(ln.all(in))), scalar(ln.mean))
+}
+
+// moments sets mean and inv = 1/sqrt(variance + epsilon), two passes over
+// the normalised axes with an accumulator.
+func (ln *layerNormer) moments(eps float32) []loop.Stmt {
+	acc := ln.b.temp("acc")
+	count := f32(float32(prod(ln.ext)))
+	in := ln.inner()
+	body := []loop.Stmt{set(acc, f32(0))}
+	body = append(body, nest(in, ln.ext, set(acc, bin(loop.Add, scalar(acc), load(ln.x, idx(ln.all(in))))))...)
+	body = append(body, set(ln.mean, bin(loop.Div, scalar(acc), count)), set(acc, f32(0)))
+	in = ln.inner()
+	body = append(body, nest(in, ln.ext, set(acc, bin(loop.Add, scalar(acc), bin(loop.Mul, ln.diff(in), ln.diff(in)))))...)
+	variance := bin(loop.Add, bin(loop.Div, scalar(acc), count), f32(eps))
+	return append(body, set(ln.inv, bin(loop.Div, f32(1), un(loop.Sqrt, variance))))
 }
 
 // normStats stores mean and inv into the optional outputs 1 and 2 (x's
