@@ -1,0 +1,267 @@
+package hls
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"os"
+	osexec "os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kiln-hls/kiln/ir/dtype"
+	"github.com/kiln-hls/kiln/ir/loop"
+	"github.com/kiln-hls/kiln/ir/loop/exec"
+)
+
+// cNeedGCC returns gcc's path; without gcc the test fails under CI and is
+// skipped otherwise.
+func cNeedGCC(t *testing.T) string {
+	t.Helper()
+	gcc, err := osexec.LookPath("gcc")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("gcc is missing (CI is set)")
+		}
+		t.Skip("gcc is not installed: the emitted C cannot be built")
+	}
+	return gcc
+}
+
+// TestCRun builds each kernel's C with a generated driver, runs it on fixed
+// inputs and compares every output element bit for bit with ir/loop/exec
+// (NaNs match NaNs, whatever their payload).
+func TestCRun(t *testing.T) {
+	gcc := cNeedGCC(t)
+	for _, c := range cCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			f, err := EmitC(c.k)
+			if err != nil {
+				t.Skipf("not emitted: %v", err)
+			}
+			args := cArgs(c.k)
+			want := make([]*dtype.Array, len(args))
+			for i, a := range args {
+				want[i] = a.Clone()
+			}
+			require.NoError(t, exec.Run(c.k, want))
+			got := cBuildRun(t, gcc, c.k, f, args)
+			for i, id := range c.k.Params {
+				if b := c.k.Buffers[id]; b.Role == loop.Output {
+					cCompare(t, b.Name, want[i], got[i])
+				}
+			}
+		})
+	}
+}
+
+// cArgs makes the arguments: fixed pseudo-random inputs and initial
+// outputs, constants' own values.
+func cArgs(k *loop.Kernel) []*dtype.Array {
+	args := make([]*dtype.Array, len(k.Params))
+	r := uint64(0x9e3779b97f4a7c15)
+	for i, id := range k.Params {
+		b := k.Buffers[id]
+		if b.Role == loop.Constant {
+			args[i] = b.Init.Clone()
+			continue
+		}
+		a := dtype.New(b.Kind, b.Shape)
+		for j := range a.Len() {
+			r = cMix(r)
+			cSetRandom(a, j, r)
+		}
+		args[i] = a
+	}
+	return args
+}
+
+// cMix is splitmix64's step.
+func cMix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// cSetRandom sets element j from random bits r: floats in (−8, 8) with
+// full mantissas, integers over their kind's whole range.
+func cSetRandom(a *dtype.Array, j int, r uint64) {
+	switch a.Kind.Class() {
+	case dtype.ClassFloat:
+		a.F32[j] = float32(int32(r>>32)) / (1 << 28)
+	case dtype.ClassDouble:
+		a.F64[j] = float64(int64(r)) / (1 << 60)
+	case dtype.ClassInt:
+		a.I64[j] = dtype.WrapInt(a.Kind, int64(r))
+	case dtype.ClassUint:
+		a.U64[j] = dtype.WrapUint(a.Kind, r)
+	case dtype.ClassBool:
+		a.Bool[j] = r&1 == 1
+	}
+}
+
+// cBytes is a's elements as C stores them on a little-endian machine.
+func cBytes(a *dtype.Array) []byte {
+	w := max(a.Kind.Bits()/8, 1)
+	out := make([]byte, 0, a.Len()*w)
+	for j := range a.Len() {
+		var v uint64
+		switch a.Kind.Class() {
+		case dtype.ClassFloat:
+			v = uint64(math.Float32bits(a.F32[j]))
+		case dtype.ClassDouble:
+			v = math.Float64bits(a.F64[j])
+		case dtype.ClassInt:
+			v = uint64(a.I64[j])
+		case dtype.ClassUint:
+			v = a.U64[j]
+		case dtype.ClassBool:
+			if a.Bool[j] {
+				v = 1
+			}
+		}
+		out = binary.LittleEndian.AppendUint64(out, v)[:len(out)+w]
+	}
+	return out
+}
+
+// cFromBytes reads an array of like's kind and shape from C's bytes.
+func cFromBytes(like *dtype.Array, b []byte) *dtype.Array {
+	a := dtype.New(like.Kind, like.Shape)
+	w := max(a.Kind.Bits()/8, 1)
+	for j := range a.Len() {
+		var buf [8]byte
+		copy(buf[:], b[j*w:(j+1)*w])
+		v := binary.LittleEndian.Uint64(buf[:])
+		switch a.Kind.Class() {
+		case dtype.ClassFloat:
+			a.F32[j] = math.Float32frombits(uint32(v))
+		case dtype.ClassDouble:
+			a.F64[j] = math.Float64frombits(v)
+		case dtype.ClassInt:
+			sh := uint(64 - a.Kind.Bits())
+			a.I64[j] = int64(v<<sh) >> sh
+		case dtype.ClassUint:
+			a.U64[j] = v
+		case dtype.ClassBool:
+			a.Bool[j] = v != 0
+		}
+	}
+	return a
+}
+
+// cDriver is a main that reads every parameter from argv[1], calls the
+// kernel and writes the outputs to argv[2].
+func cDriver(k *loop.Kernel, f CFiles) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "#include <stdio.h>\n\n#include \"%s.h\"\n\n", f.Name)
+	names := make([]string, len(k.Params))
+	for i, id := range k.Params {
+		b := k.Buffers[id]
+		names[i] = fmt.Sprintf("p%d", i)
+		fmt.Fprintf(&sb, "static %s %s[%d];\n", cType(b.Kind), names[i], max(dtype.Size(b.Shape), 1))
+	}
+	sb.WriteString("\nint main(int argc, char **argv)\n{\n\tFILE *in, *out;\n")
+	sb.WriteString("\tif (argc != 3 || !(in = fopen(argv[1], \"rb\")))\n\t\treturn 2;\n")
+	for _, n := range names {
+		fmt.Fprintf(&sb, "\tif (fread(%s, sizeof %s, 1, in) != 1)\n\t\treturn 3;\n", n, n)
+	}
+	fmt.Fprintf(&sb, "\tfclose(in);\n\t%s(%s);\n", f.Name, strings.Join(names, ", "))
+	sb.WriteString("\tif (!(out = fopen(argv[2], \"wb\")))\n\t\treturn 4;\n")
+	for i, id := range k.Params {
+		if k.Buffers[id].Role == loop.Output {
+			fmt.Fprintf(&sb, "\tif (fwrite(%s, sizeof %s, 1, out) != 1)\n\t\treturn 5;\n", names[i], names[i])
+		}
+	}
+	sb.WriteString("\treturn fclose(out) != 0;\n}\n")
+	return sb.String()
+}
+
+// cBuildRun compiles f with the driver, runs it on args and returns the
+// arguments as the C program left them (outputs read back).
+func cBuildRun(t *testing.T, gcc string, k *loop.Kernel, f CFiles, args []*dtype.Array) []*dtype.Array {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(name string, b []byte) {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), b, 0o644))
+	}
+	write(f.Name+".c", []byte(f.C))
+	write(f.Name+".h", []byte(f.H))
+	write("driver.c", []byte(cDriver(k, f)))
+	var in []byte
+	for _, a := range args {
+		in = append(in, cBytes(a)...)
+	}
+	write("in.bin", in)
+	prog := filepath.Join(dir, "prog")
+	build := osexec.Command(gcc, "-std=c99", "-O2", "-ffp-contract=off", "-Wall", "-Wno-unknown-pragmas",
+		"-o", prog, filepath.Join(dir, "driver.c"), filepath.Join(dir, f.Name+".c"), "-lm")
+	msg, err := build.CombinedOutput()
+	require.NoError(t, err, "gcc: %s", msg)
+	assert.Empty(t, string(msg), "gcc warnings")
+	outPath := filepath.Join(dir, "out.bin")
+	msg, err = osexec.Command(prog, filepath.Join(dir, "in.bin"), outPath).CombinedOutput()
+	require.NoError(t, err, "run: %s", msg)
+	out, err := os.ReadFile(outPath)
+	require.NoError(t, err)
+	got := make([]*dtype.Array, len(args))
+	for i, id := range k.Params {
+		if k.Buffers[id].Role != loop.Output {
+			continue
+		}
+		n := len(cBytes(args[i]))
+		require.GreaterOrEqual(t, len(out), n, "output %s is short", k.Buffers[id].Name)
+		got[i], out = cFromBytes(args[i], out[:n]), out[n:]
+	}
+	return got
+}
+
+// cCompare reports every element of got that differs from want.
+func cCompare(t *testing.T, name string, want, got *dtype.Array) {
+	t.Helper()
+	bad := 0
+	for j := range want.Len() {
+		w, g := cElemBits(want, j), cElemBits(got, j)
+		if w == g || (want.Kind.IsFloat() && math.IsNaN(want.At(j)) && math.IsNaN(got.At(j))) {
+			continue
+		}
+		if bad++; bad <= 10 {
+			t.Errorf("%s[%d]: C gives %s, exec %s", name, j, cShow(got, j), cShow(want, j))
+		}
+	}
+	if bad > 10 {
+		t.Errorf("%s: %d elements differ", name, bad)
+	}
+}
+
+func cElemBits(a *dtype.Array, j int) uint64 {
+	b := make([]byte, 8)
+	copy(b, cBytes(&dtype.Array{Kind: a.Kind, Shape: []int{1}, F32: cPick(a.F32, j), F64: cPick(a.F64, j),
+		I64: cPick(a.I64, j), U64: cPick(a.U64, j), Bool: cPick(a.Bool, j)}))
+	return binary.LittleEndian.Uint64(b)
+}
+
+func cPick[T any](s []T, j int) []T {
+	if s == nil {
+		return nil
+	}
+	return s[j : j+1]
+}
+
+// cShow prints an element exactly: floats as hex floats.
+func cShow(a *dtype.Array, j int) string {
+	switch a.Kind.Class() {
+	case dtype.ClassFloat, dtype.ClassDouble:
+		return fmt.Sprintf("%x (%v)", a.At(j), a.At(j))
+	case dtype.ClassBool:
+		return fmt.Sprint(a.Bool[j])
+	case dtype.ClassUint:
+		return fmt.Sprint(a.U64[j])
+	}
+	return fmt.Sprint(a.I64[j])
+}

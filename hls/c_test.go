@@ -1,0 +1,146 @@
+package hls
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kiln-hls/kiln/ir/dtype"
+	"github.com/kiln-hls/kiln/ir/loop"
+)
+
+// init registers -update unless another test file of the package has
+// (llvm_test.go's runs first: package variables initialise before init).
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite the golden files")
+	}
+}
+
+// cUpdate reports whether -update asks to rewrite the golden files.
+func cUpdate() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// cCase is one kernel of the C tests: the loop IR testdata's valid kernels
+// and testdata/c's own.
+type cCase struct {
+	name string
+	k    *loop.Kernel
+}
+
+// cSummarised finds the constants a .kir file prints as data(count, hash).
+var cSummarised = regexp.MustCompile(`const ([A-Za-z_][A-Za-z0-9_.]*): ([a-z0-9]+)\[([0-9,]*)\][^=,)]*= data\(`)
+
+// cTestData gives summarised constants the values ir/loop's golden tests
+// give them: element i is ((7i mod 13) − 6)/8.
+func cTestData(src string) map[string]*dtype.Array {
+	data := map[string]*dtype.Array{}
+	for _, m := range cSummarised.FindAllStringSubmatch(src, -1) {
+		k, _ := dtype.KindByName(m[2])
+		var shape []int
+		for _, d := range strings.Split(m[3], ",") {
+			n, _ := strconv.Atoi(d)
+			shape = append(shape, n)
+		}
+		a := dtype.New(k, shape)
+		for i := range a.Len() {
+			a.Set(i, float64((7*i)%13-6)/8)
+		}
+		data[m[1]] = a
+	}
+	return data
+}
+
+func cCases(t *testing.T) []cCase {
+	t.Helper()
+	var files []string
+	for _, pat := range []string{"../ir/loop/testdata/*.kir", "testdata/c/*.kir"} {
+		f, err := filepath.Glob(pat)
+		require.NoError(t, err)
+		files = append(files, f...)
+	}
+	seen := map[string]bool{}
+	var cases []cCase
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		require.NoError(t, err)
+		src := string(b)
+		if strings.HasPrefix(src, "// error: ") {
+			continue // the loop IR's invalid kernels
+		}
+		name := strings.TrimSuffix(filepath.Base(file), ".kir")
+		require.False(t, seen[name], "two cases named %s", name)
+		seen[name] = true
+		k, err := loop.Parse(src, cTestData(src))
+		require.NoError(t, err, file)
+		require.NoError(t, loop.Verify(k), file)
+		cases = append(cases, cCase{name, k})
+	}
+	require.NotEmpty(t, cases)
+	return cases
+}
+
+// golden compares got with testdata/c/file, or rewrites it under -update.
+func cGolden(t *testing.T, file, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "c", file)
+	if cUpdate() {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./hls -run TestCGolden -update")
+	assert.Equal(t, string(want), got, "%s (-want +got)", path)
+}
+
+// TestCGolden: each kernel's .c and .h, or its error (.err), are golden.
+func TestCGolden(t *testing.T) {
+	for _, c := range cCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			f, err := EmitC(c.k)
+			if err != nil {
+				cGolden(t, c.name+".err", err.Error()+"\n")
+				return
+			}
+			cGolden(t, c.name+".c", f.C)
+			cGolden(t, c.name+".h", f.H)
+			again, err := EmitC(c.k)
+			require.NoError(t, err)
+			assert.Equal(t, f, again, "deterministic")
+		})
+	}
+}
+
+// TestCErrors: what C cannot hold is an error naming it, never a panic.
+func TestCErrors(t *testing.T) {
+	tests := []struct{ name, src, want string }{
+		{"f16 buffer", "kernel h(in a: f16[4], out y: f32[4]) {\n  for i in 0..4 {\n    y[i] = cast<f32>(a[i])\n  }\n}\n",
+			"buffer a: kind f16: not yet: the precision issue"},
+		{"bf16 cast", "kernel h(in a: f32[4], out y: f32[4]) {\n  for i in 0..4 {\n    y[i] = cast<f32>(cast<bf16>(a[i]))\n  }\n}\n",
+			"cast to bf16: kind bf16: not yet: the precision issue"},
+		{"i4 buffer", "kernel h(in a: i4[4], out y: i32[4]) {\n  for i in 0..4 {\n    y[i] = cast<i32>(a[i])\n  }\n}\n",
+			"buffer a: kind i4 is not supported"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			k, err := loop.Parse(tt.src, nil)
+			require.NoError(t, err)
+			_, err = EmitC(k)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+	_, err := EmitC(nil)
+	assert.Error(t, err)
+	_, err = EmitC(&loop.Kernel{Name: "bad", Params: []loop.BufID{3}})
+	assert.Error(t, err)
+}
