@@ -34,7 +34,7 @@ func EmitLLVM(name string, kernels []*loop.Kernel) (string, error) {
 func EmitLLVMModule(name string, kernels []*loop.Kernel) (*ir.Module, error) {
 	m := ir.NewModule()
 	m.SourceFilename = name
-	e := &llEmitter{m: m, libm: map[string]*ir.Func{}}
+	e := &llEmitter{m: m, libm: map[string]*ir.Func{}, globals: map[string]bool{}}
 	var errs []error
 	seen := map[string]bool{}
 	var defs []*ir.Func
@@ -45,6 +45,9 @@ func EmitLLVMModule(name string, kernels []*loop.Kernel) (*ir.Module, error) {
 			continue
 		case seen[k.Name]:
 			errs = append(errs, fmt.Errorf("hls: llvm: kernel %s: defined twice", k.Name))
+			continue
+		case llLibm[k.Name] || llLibm[k.Name+"f"] || llAllocators[k.Name]:
+			errs = append(errs, fmt.Errorf("hls: llvm: kernel %s: the name of a C library function", k.Name))
 			continue
 		}
 		seen[k.Name] = true
@@ -70,8 +73,9 @@ func EmitLLVMModule(name string, kernels []*loop.Kernel) (*ir.Module, error) {
 
 // llEmitter builds one module.
 type llEmitter struct {
-	m    *ir.Module
-	libm map[string]*ir.Func // declared libm functions by name
+	m       *ir.Module
+	libm    map[string]*ir.Func // declared libm functions by name
+	globals map[string]bool     // the names of the globals made so far
 }
 
 // llKernel is the state of one kernel's function while it is emitted.
@@ -130,7 +134,7 @@ func (e *llEmitter) kernel(k *loop.Kernel) (*ir.Func, error) {
 		return nil, errors.Join(kc.errs...)
 	}
 	kc.f = ir.NewFunc(k.Name, types.Void, params...)
-	kc.entry = kc.f.NewBlock("entry")
+	kc.entry = kc.block("entry")
 	kc.cur = kc.entry
 	kc.storage()
 	kc.stmts(k.Body)
@@ -176,7 +180,7 @@ func (kc *llKernel) params() []*ir.Param {
 		if kc.bufs[id].elem == nil {
 			continue
 		}
-		p := ir.NewParam(b.Name, types.NewPointer(kc.bufs[id].elem))
+		p := ir.NewParam(kc.unique(b.Name), types.NewPointer(kc.bufs[id].elem))
 		p.Attrs = append(p.Attrs, enum.ParamAttrNoAlias)
 		params = append(params, p)
 		kc.bufs[id].ptr = p
@@ -235,7 +239,12 @@ func (kc *llKernel) global(b *loop.Buffer, lb *llBuf) {
 		elems[i] = llElem(a, i, lb.elem)
 	}
 	lb.array = types.NewArray(uint64(len(elems)), lb.elem)
-	g := kc.e.m.NewGlobalDef(kc.k.Name+"."+b.Name, constant.NewArray(lb.array, elems...))
+	name := kc.k.Name + "." + b.Name
+	for n := 1; kc.e.globals[name]; n++ {
+		name = fmt.Sprintf("%s.%s.%d", kc.k.Name, b.Name, n)
+	}
+	kc.e.globals[name] = true
+	g := kc.e.m.NewGlobalDef(name, constant.NewArray(lb.array, elems...))
 	g.Linkage = enum.LinkageInternal
 	g.Immutable = true
 	lb.ptr = g

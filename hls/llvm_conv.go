@@ -24,7 +24,7 @@ func (kc *llKernel) un(e *loop.Un) (value.Value, dtype.Kind) {
 		return b.NewFNeg(x), k
 	case e.Op == loop.Abs && k.IsFloat():
 		return kc.libmCall("fabs", k, x), k
-	case e.Op != loop.Not && e.Op != loop.Neg && k.IsFloat():
+	case e.Op.FloatOnly() && e.Op.String() != "unop?" && k.IsFloat():
 		return kc.libmCall(e.Op.String(), k, x), k
 	case e.Op == loop.Neg && k.IsInt():
 		return b.NewSub(llZero(k), x), k
