@@ -200,6 +200,28 @@ func (e *cEmitter) floatBin(x *loop.Bin, k dtype.Kind) cVal {
 	return cVal{"0", cPrecPrimary, k}
 }
 
+// wideBin prints + − × of a narrow or signed kind k in k's unsigned wide
+// type. Operands that are themselves + − × of k stay wide: the low bits of
+// a wrapped sum or product depend only on the low bits of its operands.
+func (e *cEmitter) wideBin(x *loop.Bin, k dtype.Kind) cVal {
+	o := cBinOps[x.Op]
+	a, b := e.wide(x.X, k, o.prec), e.wide(x.Y, k, o.prec+1)
+	return cVal{a + " " + o.sym + " " + b, o.prec, k}
+}
+
+func (e *cEmitter) wide(x loop.Expr, k dtype.Kind, min int) string {
+	if b, ok := x.(*loop.Bin); ok && (b.Op == loop.Add || b.Op == loop.Sub || b.Op == loop.Mul) {
+		if _, small := e.indexArith(b); !small {
+			v := e.wideBin(b, k)
+			if v.prec < min {
+				return "(" + v.s + ")"
+			}
+			return v.s
+		}
+	}
+	return "(" + cWide(k) + ")" + e.expr(x, cPrecUnary).s
+}
+
 // intBin wraps + − × explicitly; / and % avoid C's undefined MIN / −1.
 func (e *cEmitter) intBin(x *loop.Bin, k dtype.Kind) cVal {
 	t, wide := cType(k), cWide(k)
@@ -209,9 +231,7 @@ func (e *cEmitter) intBin(x *loop.Bin, k dtype.Kind) cVal {
 		if native {
 			return e.infix(x.Op, x.X, x.Y)
 		}
-		a, b := e.expr(x.X, cPrecUnary), e.expr(x.Y, cPrecUnary)
-		s := fmt.Sprintf("(%s)((%s)%s %s (%s)%s)", t, wide, a.s, cBinOps[x.Op].sym, wide, b.s)
-		return cVal{s, cPrecUnary, k}
+		return cVal{fmt.Sprintf("(%s)(%s)", t, e.wideBin(x, k).s), cPrecUnary, k}
 	case loop.Div, loop.Rem:
 		c, isConst := x.Y.(*loop.Const)
 		safe := k.Class() == dtype.ClassUint || k.Bits() < 32 || (isConst && c.Int != -1 && c.Int != 0)

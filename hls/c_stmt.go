@@ -238,6 +238,9 @@ func cJoin(terms []string, konst int) string {
 	if konst != 0 || len(terms) == 0 {
 		terms = append(terms, strconv.Itoa(konst))
 	}
+	if konst > 0 && strings.HasPrefix(terms[0], "-") { // 7 - i, not -i + 7
+		terms = append([]string{strconv.Itoa(konst)}, terms[:len(terms)-1]...)
+	}
 	var sb strings.Builder
 	for i, t := range terms {
 		neg := strings.HasPrefix(t, "-")
