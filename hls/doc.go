@@ -29,6 +29,7 @@
 // Where LLVM IR from EmitLLVM and ir/loop/exec still differ: an integer
 // division by zero traps instead of being an error, the most negative
 // integer divided by −1 is undefined instead of wrapping, and a float cast
-// to u64 that lies in [2^63, 2^64) gives x86's integer indefinite. Unroll
-// and partition directives are not emitted yet.
+// to u64 that lies in [2^63, 2^64) gives x86's integer indefinite. A loop's
+// unroll directive becomes llvm.loop metadata (llvm.loop.unroll.count or
+// .full) on its latch; partition directives are not emitted yet.
 package hls

@@ -4,6 +4,7 @@ import (
 	"github.com/llir/llvm/ir"
 	"github.com/llir/llvm/ir/constant"
 	"github.com/llir/llvm/ir/enum"
+	"github.com/llir/llvm/ir/metadata"
 	"github.com/llir/llvm/ir/types"
 	"github.com/llir/llvm/ir/value"
 
@@ -46,15 +47,16 @@ func (kc *llKernel) forStmt(f *loop.For) {
 	if lo == nil || hi == nil {
 		return
 	}
-	kc.loop(kc.k.Vars[f.Var].Name, lo, hi, f.Step, func(v *ir.InstPhi) {
+	kc.loop(kc.k.Vars[f.Var].Name, lo, hi, f.Step, f.Dir.Unroll, func(v *ir.InstPhi) {
 		kc.vars[f.Var] = v
 		kc.stmts(f.Body)
 		kc.vars[f.Var] = nil
 	})
 }
 
-// loop emits for (v = lo; v < hi; v += step) body(v) over i32.
-func (kc *llKernel) loop(name string, lo, hi value.Value, step int, body func(v *ir.InstPhi)) {
+// loop emits for (v = lo; v < hi; v += step) body(v) over i32; unroll is
+// the loop's directive (0, a factor or loop.UnrollFull).
+func (kc *llKernel) loop(name string, lo, hi value.Value, step, unroll int, body func(v *ir.InstPhi)) {
 	header, bodyB, latch, exit := kc.block(name+".header"), kc.block(name+".body"), kc.block(name+".latch"), kc.block(name+".exit")
 	pre := kc.cur
 	pre.NewBr(header)
@@ -69,8 +71,33 @@ func (kc *llKernel) loop(name string, lo, hi value.Value, step int, body func(v 
 	next := latch.NewAdd(v, constant.NewInt(types.I32, int64(step)))
 	next.SetName(kc.unique(name + ".next"))
 	v.Incs = append(v.Incs, ir.NewIncoming(next, latch))
-	latch.NewBr(header)
+	br := latch.NewBr(header)
+	if md := kc.e.unroll(unroll); md != nil {
+		br.Metadata = append(br.Metadata, &metadata.Attachment{Name: "llvm.loop", Node: md})
+	}
 	kc.cur = exit
+}
+
+// unroll makes the loop metadata of an unroll directive, which LLVM's
+// unroller and Bambu read: llvm.loop.unroll.count n, or
+// llvm.loop.unroll.full; nil for none.
+func (e *llEmitter) unroll(n int) *metadata.Tuple {
+	var hint *metadata.Tuple
+	switch {
+	case n == loop.UnrollFull:
+		hint = &metadata.Tuple{Fields: []metadata.Field{&metadata.String{Value: "llvm.loop.unroll.full"}}}
+	case n >= 2:
+		hint = &metadata.Tuple{Fields: []metadata.Field{&metadata.String{Value: "llvm.loop.unroll.count"},
+			constant.NewInt(types.I32, int64(n))}}
+	default:
+		return nil
+	}
+	self := &metadata.Tuple{Distinct: true}
+	self.Fields = []metadata.Field{self, hint}
+	self.MetadataID = metadata.MetadataID(len(e.m.MetadataDefs))
+	hint.MetadataID = self.MetadataID + 1
+	e.m.MetadataDefs = append(e.m.MetadataDefs, self, hint)
+	return self
 }
 
 func (kc *llKernel) ifStmt(s *loop.If) {
@@ -143,7 +170,7 @@ func (kc *llKernel) zero(id loop.BufID) {
 		return
 	}
 	n := constant.NewInt(types.I32, int64(dtype.Size(b.Shape)))
-	kc.loop(b.Name+".zero", constant.NewInt(types.I32, 0), n, 1, func(v *ir.InstPhi) {
+	kc.loop(b.Name+".zero", constant.NewInt(types.I32, 0), n, 1, 0, func(v *ir.InstPhi) {
 		p := kc.cur.NewGetElementPtr(lb.array, lb.ptr, constant.NewInt(types.I32, 0), v)
 		kc.storeValue(z, b.Kind, p)
 	})

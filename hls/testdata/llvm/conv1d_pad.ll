@@ -83,7 +83,7 @@ if.end:
 
 k.latch:
 	%k.next = add i32 %k, 1
-	br label %k.header
+	br label %k.header, !llvm.loop !0
 
 k.exit:
 	br label %c.latch
@@ -117,3 +117,6 @@ o.exit:
 }
 
 declare float @fmaxf(float %0, float %1)
+
+!0 = distinct !{!0, !1}
+!1 = !{!"llvm.loop.unroll.full"}

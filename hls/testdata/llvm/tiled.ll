@@ -31,7 +31,7 @@ i.inner.body:
 
 i.inner.latch:
 	%i.inner.next = add i32 %i.inner, 1
-	br label %i.inner.header
+	br label %i.inner.header, !llvm.loop !0
 
 i.inner.exit:
 	br label %i.outer.latch
@@ -104,3 +104,6 @@ e.latch:
 e.exit:
 	ret void
 }
+
+!0 = distinct !{!0, !1}
+!1 = !{!"llvm.loop.unroll.count", i32 4}
