@@ -3,6 +3,7 @@ package hls
 import (
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/llir/llvm/ir"
@@ -159,6 +160,8 @@ func (kc *llKernel) params() []*ir.Param {
 		}
 		t, ok := llType(b.Kind)
 		switch {
+		case llTooBig(b.Shape):
+			kc.errorf("buffer %s: %v elements do not fit i32 indices", b.Name, b.Shape)
 		case ok:
 			kc.bufs[id].elem = t
 		case b.Kind.IsFloat():
@@ -191,6 +194,19 @@ func (kc *llKernel) params() []*ir.Param {
 		}
 	}
 	return params
+}
+
+// llTooBig reports whether a shape has a dimension below 0 or more
+// elements than an i32 index reaches.
+func llTooBig(shape []int) bool {
+	n := 1
+	for _, d := range shape {
+		if d < 0 || d > math.MaxInt32 || n*d > math.MaxInt32 {
+			return true
+		}
+		n *= d
+	}
+	return false
 }
 
 func llIsParam(k *loop.Kernel, b *loop.Buffer) bool {
