@@ -34,3 +34,19 @@ func ExampleEmitLLVM() {
 	// define void @scale(float* noalias %x, float* noalias %y) {
 	// %4 = fmul float %3, 2.0
 }
+
+func ExampleCheckBambu() {
+	err := hls.CheckBambu(`
+declare i8* @malloc(i64)
+define void @k(i32 %n) {
+entry:
+	%a = alloca float, i32 %n
+	%p = call i8* @malloc(i64 16)
+	ret void
+}`)
+	fmt.Println(err)
+	// Output:
+	// hls: bambu: function @malloc: heap allocation is not synthesisable
+	// hls: bambu: function @k: alloca of a variable size: %a = alloca float, i32 %n
+	// hls: bambu: function @k: call of malloc (heap allocation): %p = call i8* @malloc(i64 16)
+}
