@@ -31,9 +31,12 @@ type CFiles struct {
 //   - loop variables are int32_t, named as in the IR with dots replaced by
 //     underscores; an unroll directive becomes #pragma HLS unroll;
 //   - f32 operations are written on float so each one rounds to float;
-//     libm calls use the f-suffixed functions; min and max on floats are
-//     small helpers (kiln_fminf, …) ordering −0 below +0, which C99's
-//     fminf leaves to the library;
+//     libm calls use the f-suffixed functions (expf, tanhf): sqrtf, fabsf,
+//     floorf, ceilf, rintf, truncf, roundf, fmodf and copysignf are exact,
+//     the others are the C library's and may differ from exec's (float64
+//     math rounded) by an ulp or two; min and max on floats are small
+//     helpers (kiln_fminf, …) ordering −0 below +0, which C99's fminf
+//     leaves to the library;
 //   - integer arithmetic wraps explicitly: + − × and negation compute in
 //     the unsigned type of the width (uint32_t up to 32 bits) and convert
 //     back (gcc and clang define that conversion as modular); a signed

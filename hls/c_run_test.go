@@ -50,9 +50,10 @@ func TestCRun(t *testing.T) {
 			}
 			require.NoError(t, exec.Run(c.k, want))
 			got := cBuildRun(t, gcc, c.k, f, args)
+			tol := cLibmTolerance(c.k)
 			for i, id := range c.k.Params {
 				if b := c.k.Buffers[id]; b.Role == loop.Output {
-					cCompare(t, b.Name, want[i], got[i])
+					cCompare(t, b.Name, want[i], got[i], tol)
 				}
 			}
 		})
@@ -221,18 +222,28 @@ func cBuildRun(t *testing.T, gcc string, k *loop.Kernel, f CFiles, args []*dtype
 	return got
 }
 
-// cCompare reports every element of got that differs from want.
-func cCompare(t *testing.T, name string, want, got *dtype.Array) {
+// cCompare reports every element of got that differs from want; float
+// elements within tol relative to 1 + |want| count as equal, and are logged.
+func cCompare(t *testing.T, name string, want, got *dtype.Array, tol float64) {
 	t.Helper()
-	bad := 0
+	bad, near, first := 0, 0, ""
 	for j := range want.Len() {
 		w, g := cElemBits(want, j), cElemBits(got, j)
 		if w == g || (want.Kind.IsFloat() && math.IsNaN(want.At(j)) && math.IsNaN(got.At(j))) {
 			continue
 		}
+		if a, b := want.At(j), got.At(j); want.Kind.IsFloat() && math.Abs(a-b) <= tol*(1+math.Abs(a)) {
+			if near++; near == 1 {
+				first = fmt.Sprintf("%s[%d]: C gives %s, exec %s", name, j, cShow(got, j), cShow(want, j))
+			}
+			continue
+		}
 		if bad++; bad <= 10 {
 			t.Errorf("%s[%d]: C gives %s, exec %s", name, j, cShow(got, j), cShow(want, j))
 		}
+	}
+	if near > 0 {
+		t.Logf("%s: %d of %d elements differ within the libm tolerance; the first, %s", name, near, want.Len(), first)
 	}
 	if bad > 10 {
 		t.Errorf("%s: %d elements differ", name, bad)
@@ -264,4 +275,69 @@ func cShow(a *dtype.Array, j int) string {
 		return fmt.Sprint(a.U64[j])
 	}
 	return fmt.Sprint(a.I64[j])
+}
+
+// cLibmTolerance is 0 when k calls only the libm functions that are
+// correctly rounded everywhere (sqrt, fabs, floor, ceil, rint, trunc,
+// round, fmod, copysign). Others (expf, tanhf, logf, powf, …) differ
+// between libraries: glibc 2.36's and exec's (Go's float64 math, rounded)
+// differ by up to 2 ulp on 65536 random inputs in (−8, 8) — expf on 0.06%
+// of them, tanhf on 7% — so kernels calling them are compared to a
+// tolerance of about 8 float ulps (1e-6) or 1e-14 for double, relative to
+// 1 + |want| as cancellation after the call may magnify an ulp.
+func cLibmTolerance(k *loop.Kernel) float64 {
+	inexact := false
+	var expr func(x loop.Expr)
+	expr = func(x loop.Expr) {
+		switch x := x.(type) {
+		case *loop.Un:
+			if x.Op == loop.Exp || x.Op == loop.Log || x.Op == loop.Tanh {
+				inexact = true
+			}
+			expr(x.X)
+		case *loop.Call:
+			switch x.Func {
+			case "fmod", "copysign", "trunc", "round":
+			default:
+				inexact = true
+			}
+			for _, a := range x.Args {
+				expr(a)
+			}
+		case *loop.Bin:
+			expr(x.X)
+			expr(x.Y)
+		case *loop.Cast:
+			expr(x.X)
+		case *loop.Select:
+			expr(x.Cond)
+			expr(x.X)
+			expr(x.Y)
+		}
+	}
+	var stmts func(body []loop.Stmt)
+	stmts = func(body []loop.Stmt) {
+		for _, s := range body {
+			switch s := s.(type) {
+			case *loop.For:
+				stmts(s.Body)
+			case *loop.If:
+				expr(s.Cond)
+				stmts(s.Then)
+				stmts(s.Else)
+			case *loop.Store:
+				expr(s.Value)
+			}
+		}
+	}
+	stmts(k.Body)
+	if !inexact {
+		return 0
+	}
+	for _, b := range k.Buffers {
+		if b.Kind == dtype.F32 {
+			return 1e-6
+		}
+	}
+	return 1e-14
 }

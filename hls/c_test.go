@@ -144,3 +144,34 @@ func TestCErrors(t *testing.T) {
 	_, err = EmitC(&loop.Kernel{Name: "bad", Params: []loop.BufID{3}})
 	assert.Error(t, err)
 }
+
+// TestCInvalid: every loop IR testdata kernel that parses but does not
+// verify is an error from EmitC, not a panic.
+func TestCInvalid(t *testing.T) {
+	files, err := filepath.Glob("../ir/loop/testdata/bad_*.kir")
+	require.NoError(t, err)
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		require.NoError(t, err)
+		k, err := loop.Parse(string(b), cTestData(string(b)))
+		if err != nil {
+			continue
+		}
+		_, err = EmitC(k)
+		assert.Error(t, err, file)
+	}
+}
+
+// BenchmarkEmitC emits the gemm testdata kernel (64×4080 weights, a
+// parameter, so not printed).
+func BenchmarkEmitC(b *testing.B) {
+	src, err := os.ReadFile("../ir/loop/testdata/gemm.kir")
+	require.NoError(b, err)
+	k, err := loop.Parse(string(src), cTestData(string(src)))
+	require.NoError(b, err)
+	for b.Loop() {
+		if _, err := EmitC(k); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
