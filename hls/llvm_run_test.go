@@ -137,8 +137,8 @@ func llDriver(k *loop.Kernel, args []*dtype.Array) string {
 	return sb.String()
 }
 
-// llBuild compiles a module and a C driver into a program: with clang
-// when it is installed, else with llc and gcc.
+// llBuild compiles a module and a C driver into a program: with llc and
+// gcc when both are installed, else with clang.
 func llBuild(t *testing.T, dir, ll, driver string) string {
 	t.Helper()
 	llFile, cFile, prog := filepath.Join(dir, "k.ll"), filepath.Join(dir, "driver.c"), filepath.Join(dir, "prog")
@@ -148,17 +148,15 @@ func llBuild(t *testing.T, dir, ll, driver string) string {
 		out, err := exec.Command(name, args...).CombinedOutput()
 		require.NoError(t, err, "%s %s: %s", name, strings.Join(args, " "), out)
 	}
-	for _, c := range []string{"clang-16", "clang"} {
-		if p, err := exec.LookPath(c); err == nil {
-			run(p, "-O1", "-ffp-contract=off", "-Wno-override-module", cFile, llFile, "-lm", "-o", prog)
-			return prog
-		}
+	llc, gcc := llFind("llc-14", "llc", "llc-16"), llFind("gcc", "cc")
+	if llc != "" && gcc != "" {
+		obj := filepath.Join(dir, "k.o")
+		run(llc, "-O2", "-relocation-model=pic", "-filetype=obj", llFile, "-o", obj)
+		run(gcc, "-O0", cFile, obj, "-lm", "-o", prog)
+		return prog
 	}
-	llc := llTool(t, "llc-14", "llc", "llc-16")
-	gcc := llTool(t, "gcc", "cc")
-	obj := filepath.Join(dir, "k.o")
-	run(llc, "-O2", "-relocation-model=pic", "-filetype=obj", llFile, "-o", obj)
-	run(gcc, "-O0", cFile, obj, "-lm", "-o", prog)
+	clang := llTool(t, "clang-16", "clang", "llc and gcc")
+	run(clang, "-O1", "-ffp-contract=off", "-Wno-override-module", cFile, llFile, "-lm", "-o", prog)
 	return prog
 }
 
@@ -199,6 +197,16 @@ func TestLLVMRun(t *testing.T) {
 			assert.Equal(t, n, len(got), "too many outputs")
 		})
 	}
+}
+
+// llFind is the path of the first of names that is installed, or "".
+func llFind(names ...string) string {
+	for _, n := range names {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	return ""
 }
 
 // llCallsOnly reports whether every function a module declares is in ok
