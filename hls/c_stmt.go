@@ -151,7 +151,11 @@ func (e *cEmitter) forStmt(w *cBody, f *loop.For) {
 	}
 	v := e.varName[f.Var]
 	lo, hi := e.index(f.Lo, 1), e.index(f.Hi, 1)
-	init := fmt.Sprintf("int32_t %s = %s", v, lo)
+	typ := "int32_t"
+	if r := e.varRange(f); f.Lo.Dyn == nil && f.Hi.Dyn == nil && r.hi+int64(f.Step) > math.MaxInt32 {
+		typ = "int64_t" // the last v += step would overflow an int32_t
+	}
+	init := fmt.Sprintf("%s %s = %s", typ, v, lo)
 	if f.Hi.Dyn != nil { // read the data-dependent bound once, as exec does
 		end := e.unique(v + "_end")
 		init += fmt.Sprintf(", %s = %s", end, hi)

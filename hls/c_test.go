@@ -203,3 +203,14 @@ func FuzzEmitC(f *testing.F) {
 		}
 	})
 }
+// TestCLoopOverflow: a loop whose last increment would pass INT32_MAX
+// counts in int64_t; others in int32_t.
+func TestCLoopOverflow(t *testing.T) {
+	k, err := loop.Parse("kernel big(out y: f32[2]) {\n  for i in 2147483000..2147483647 step 1000 {\n    y[0] = 1.0\n  }\n  for j in 0..2 {\n    y[j] = 2.0\n  }\n}\n", nil)
+	require.NoError(t, err)
+	require.NoError(t, loop.Verify(k))
+	f, err := EmitC(k)
+	require.NoError(t, err)
+	assert.Contains(t, f.C, "for (int64_t i = 2147483000; i < 2147483647; i += 1000)")
+	assert.Contains(t, f.C, "for (int32_t j = 0; j < 2; j++)")
+}
