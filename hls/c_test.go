@@ -203,6 +203,7 @@ func FuzzEmitC(f *testing.F) {
 		}
 	})
 }
+
 // TestCLoopOverflow: a loop whose last increment would pass INT32_MAX
 // counts in int64_t; others in int32_t.
 func TestCLoopOverflow(t *testing.T) {
