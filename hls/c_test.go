@@ -1,66 +1,22 @@
 package hls
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/loop"
 )
-
-// init registers -update unless another test file of the package has
-// (llvm_test.go's runs first: package variables initialise before init).
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files")
-	}
-}
-
-// cUpdate reports whether -update asks to rewrite the golden files.
-func cUpdate() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // cCase is one kernel of the C tests: the loop IR testdata's valid kernels
 // and testdata/c's own.
 type cCase struct {
 	name string
 	k    *loop.Kernel
-}
-
-// cSummarised finds the constants a .kir file prints as data(count, hash).
-var cSummarised = regexp.MustCompile(`const ([A-Za-z_][A-Za-z0-9_.]*): ([a-z0-9]+)\[([0-9,]*)\][^=,)]*= data\(`)
-
-// cTestData gives summarised constants the values ir/loop's golden tests
-// give them: element i is ((7i mod 13) − 6)/8.
-func cTestData(src string) map[string]*dtype.Array {
-	data := map[string]*dtype.Array{}
-	for _, m := range cSummarised.FindAllStringSubmatch(src, -1) {
-		k, _ := dtype.KindByName(m[2])
-		var shape []int
-		for _, d := range strings.Split(m[3], ",") {
-			n, _ := strconv.Atoi(d)
-			shape = append(shape, n)
-		}
-		if !k.Computable() || dtype.BytesFor(k, shape) > 1<<20 {
-			continue // fuzzed text: leave the constant without values
-		}
-		a := dtype.New(k, shape)
-		for i := range a.Len() {
-			a.Set(i, float64((7*i)%13-6)/8)
-		}
-		data[m[1]] = a
-	}
-	return data
 }
 
 func cCases(t *testing.T) []cCase {
@@ -83,7 +39,7 @@ func cCases(t *testing.T) []cCase {
 		name := strings.TrimSuffix(filepath.Base(file), ".kir")
 		require.False(t, seen[name], "two cases named %s", name)
 		seen[name] = true
-		k, err := loop.Parse(src, cTestData(src))
+		k, err := loop.Parse(src, kirTestData(src))
 		require.NoError(t, err, file)
 		require.NoError(t, loop.Verify(k), file)
 		cases = append(cases, cCase{name, k})
@@ -96,7 +52,7 @@ func cCases(t *testing.T) []cCase {
 func cGolden(t *testing.T, file, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", "c", file)
-	if cUpdate() {
+	if *update {
 		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
 		return
 	}
@@ -156,7 +112,7 @@ func TestCInvalid(t *testing.T) {
 	for _, file := range files {
 		b, err := os.ReadFile(file)
 		require.NoError(t, err)
-		k, err := loop.Parse(string(b), cTestData(string(b)))
+		k, err := loop.Parse(string(b), kirTestData(string(b)))
 		if err != nil {
 			continue
 		}
@@ -170,7 +126,7 @@ func TestCInvalid(t *testing.T) {
 func BenchmarkEmitC(b *testing.B) {
 	src, err := os.ReadFile("../ir/loop/testdata/gemm.kir")
 	require.NoError(b, err)
-	k, err := loop.Parse(string(src), cTestData(string(src)))
+	k, err := loop.Parse(string(src), kirTestData(string(src)))
 	require.NoError(b, err)
 	for b.Loop() {
 		if _, err := EmitC(k); err != nil {
@@ -192,7 +148,7 @@ func FuzzEmitC(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		k, err := loop.Parse(src, cTestData(src))
+		k, err := loop.Parse(src, kirTestData(src))
 		if err != nil {
 			return
 		}

@@ -14,7 +14,7 @@ import (
 // llParseKernel parses .kir text for a test.
 func llParseKernel(t *testing.T, src string) *loop.Kernel {
 	t.Helper()
-	k, err := loop.Parse(src, llTestData(src))
+	k, err := loop.Parse(src, kirTestData(src))
 	require.NoError(t, err)
 	return k
 }
@@ -74,7 +74,7 @@ func TestLLVMNoPanic(t *testing.T) {
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		require.NoError(t, err)
-		k, err := loop.Parse(string(b), llTestData(string(b)))
+		k, err := loop.Parse(string(b), kirTestData(string(b)))
 		if err != nil {
 			continue
 		}

@@ -1,46 +1,17 @@
 package hls
 
 import (
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/loop"
 )
-
-var llUpdate = flag.Bool("update", false, "rewrite the golden testdata/llvm/*.ll files")
-
-// llSummarised finds the constants a .kir file prints as data(count, hash).
-var llSummarised = regexp.MustCompile(`const ([A-Za-z_][A-Za-z0-9_.]*): ([a-z0-9]+)\[([0-9,]*)\][^=,)]*= data\(`)
-
-// llTestData gives the summarised constants of src the values that
-// ir/loop's golden test gives them: element i is ((7i mod 13) − 6)/8.
-func llTestData(src string) map[string]*dtype.Array {
-	data := map[string]*dtype.Array{}
-	for _, m := range llSummarised.FindAllStringSubmatch(src, -1) {
-		k, _ := dtype.KindByName(m[2])
-		var shape []int
-		for _, d := range strings.Split(m[3], ",") {
-			n, _ := strconv.Atoi(d)
-			shape = append(shape, n)
-		}
-		a := dtype.New(k, shape)
-		for i := range a.Len() {
-			a.Set(i, float64((7*i)%13-6)/8)
-		}
-		data[m[1]] = a
-	}
-	return data
-}
 
 // llCase is one kernel of the golden tests.
 type llCase struct {
@@ -82,7 +53,7 @@ func llCases(t *testing.T) []llCase {
 		if _, ok := llRejected[name]; ok {
 			continue
 		}
-		k, err := loop.Parse(src, llTestData(src))
+		k, err := loop.Parse(src, kirTestData(src))
 		require.NoError(t, err, f)
 		require.NoError(t, loop.Verify(k), f)
 		cases = append(cases, llCase{name: name, kernel: k, golden: !llNoGolden[name]})
@@ -105,7 +76,7 @@ func TestLLVMGolden(t *testing.T) {
 				return
 			}
 			file := filepath.Join("testdata", "llvm", c.name+".ll")
-			if *llUpdate {
+			if *update {
 				require.NoError(t, os.WriteFile(file, []byte(got), 0o644))
 				return
 			}
