@@ -162,17 +162,22 @@ func cDriver(k *loop.Kernel, f CFiles) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "#include <stdio.h>\n\n#include \"%s.h\"\n\n", f.Name)
 	names := make([]string, len(k.Params))
+	var argNames []string // constants are not arguments: they live in the kernel
 	for i, id := range k.Params {
 		b := k.Buffers[id]
+		if b.Role == loop.Constant {
+			continue
+		}
 		names[i] = fmt.Sprintf("p%d", i)
+		argNames = append(argNames, names[i])
 		fmt.Fprintf(&sb, "static %s %s[%d];\n", cType(b.Kind), names[i], max(dtype.Size(b.Shape), 1))
 	}
 	sb.WriteString("\nint main(int argc, char **argv)\n{\n\tFILE *in, *out;\n")
 	sb.WriteString("\tif (argc != 3 || !(in = fopen(argv[1], \"rb\")))\n\t\treturn 2;\n")
-	for _, n := range names {
+	for _, n := range argNames {
 		fmt.Fprintf(&sb, "\tif (fread(%s, sizeof %s, 1, in) != 1)\n\t\treturn 3;\n", n, n)
 	}
-	fmt.Fprintf(&sb, "\tfclose(in);\n\t%s(%s);\n", f.Name, strings.Join(names, ", "))
+	fmt.Fprintf(&sb, "\tfclose(in);\n\t%s(%s);\n", f.Name, strings.Join(argNames, ", "))
 	sb.WriteString("\tif (!(out = fopen(argv[2], \"wb\")))\n\t\treturn 4;\n")
 	for i, id := range k.Params {
 		if k.Buffers[id].Role == loop.Output {
@@ -195,8 +200,10 @@ func cBuildRun(t *testing.T, gcc string, k *loop.Kernel, f CFiles, args []*dtype
 	write(f.Name+".h", []byte(f.H))
 	write("driver.c", []byte(cDriver(k, f)))
 	var in []byte
-	for _, a := range args {
-		in = append(in, cBytes(a)...)
+	for i, a := range args {
+		if k.Buffers[k.Params[i]].Role != loop.Constant {
+			in = append(in, cBytes(a)...)
+		}
 	}
 	write("in.bin", in)
 	prog := filepath.Join(dir, "prog")

@@ -70,7 +70,9 @@ func TestCGolden(t *testing.T) {
 				cGolden(t, c.name+".err", err.Error()+"\n")
 				return
 			}
-			cGolden(t, c.name+".c", f.C)
+			if !llNoGolden[c.name] { // gemm's 261,120 weights: a 2 MB .c
+				cGolden(t, c.name+".c", f.C)
+			}
 			cGolden(t, c.name+".h", f.H)
 			again, err := EmitC(c.k)
 			require.NoError(t, err)

@@ -11,14 +11,43 @@
  *   in x: f32[8]
  *   in h0: f32[4]
  *   in c0: f32[4]
- *   const w: f32[16,8] ram
- *   const u: f32[16,4]
- *   const b: f32[16]
  *   out h: f32[4]
  *   out c: f32[4]
  * Arrays are flat and row-major. */
-void lstm_step(const float *restrict x, const float *restrict h0, const float *restrict c0, const float *restrict w, const float *restrict u, const float *restrict b, float *restrict h, float *restrict c)
+void lstm_step(const float *restrict x, const float *restrict h0, const float *restrict c0, float *restrict h, float *restrict c)
 {
+	static const float w[128] = { /* w: f32[16,8] ram */
+		-0.75f, 0.125f, -0.625f, 0.25f, -0.5f, 0.375f, -0.375f, 0.5f,
+		-0.25f, 0.625f, -0.125f, 0.75f, 0.0f, -0.75f, 0.125f, -0.625f,
+		0.25f, -0.5f, 0.375f, -0.375f, 0.5f, -0.25f, 0.625f, -0.125f,
+		0.75f, 0.0f, -0.75f, 0.125f, -0.625f, 0.25f, -0.5f, 0.375f,
+		-0.375f, 0.5f, -0.25f, 0.625f, -0.125f, 0.75f, 0.0f, -0.75f,
+		0.125f, -0.625f, 0.25f, -0.5f, 0.375f, -0.375f, 0.5f, -0.25f,
+		0.625f, -0.125f, 0.75f, 0.0f, -0.75f, 0.125f, -0.625f, 0.25f,
+		-0.5f, 0.375f, -0.375f, 0.5f, -0.25f, 0.625f, -0.125f, 0.75f,
+		0.0f, -0.75f, 0.125f, -0.625f, 0.25f, -0.5f, 0.375f, -0.375f,
+		0.5f, -0.25f, 0.625f, -0.125f, 0.75f, 0.0f, -0.75f, 0.125f,
+		-0.625f, 0.25f, -0.5f, 0.375f, -0.375f, 0.5f, -0.25f, 0.625f,
+		-0.125f, 0.75f, 0.0f, -0.75f, 0.125f, -0.625f, 0.25f, -0.5f,
+		0.375f, -0.375f, 0.5f, -0.25f, 0.625f, -0.125f, 0.75f, 0.0f,
+		-0.75f, 0.125f, -0.625f, 0.25f, -0.5f, 0.375f, -0.375f, 0.5f,
+		-0.25f, 0.625f, -0.125f, 0.75f, 0.0f, -0.75f, 0.125f, -0.625f,
+		0.25f, -0.5f, 0.375f, -0.375f, 0.5f, -0.25f, 0.625f, -0.125f,
+	};
+	static const float u[64] = {
+		-0.5f, 0.375f, 0.125f, -0.125f, -0.375f, 0.5f, 0.25f, 0.0f,
+		-0.25f, -0.5f, 0.375f, 0.125f, -0.125f, -0.375f, 0.5f, 0.25f,
+		0.0f, -0.25f, -0.5f, 0.375f, 0.125f, -0.125f, -0.375f, 0.5f,
+		0.25f, 0.0f, -0.25f, -0.5f, 0.375f, 0.125f, -0.125f, -0.375f,
+		0.5f, 0.25f, 0.0f, -0.25f, -0.5f, 0.375f, 0.125f, -0.125f,
+		-0.375f, 0.5f, 0.25f, 0.0f, -0.25f, -0.5f, 0.375f, 0.125f,
+		-0.125f, -0.375f, 0.5f, 0.25f, 0.0f, -0.25f, -0.5f, 0.375f,
+		0.125f, -0.125f, -0.375f, 0.5f, 0.25f, 0.0f, -0.25f, -0.5f,
+	};
+	static const float b[16] = {
+		-0.75f, 0.5f, 0.0f, -0.5f, 0.75f, 0.25f, -0.25f, -0.75f,
+		0.5f, 0.0f, -0.5f, 0.75f, 0.25f, -0.25f, -0.75f, 0.5f,
+	};
 	float gates[16] = {0}; /* gates: f32[16] ram */
 	float acc = 0.0f; /* acc: f32 reg */
 	for (int32_t g = 0; g < 16; g++) {

@@ -8,12 +8,9 @@
  *   in x: f32[8]
  *   in h0: f32[4]
  *   in c0: f32[4]
- *   const w: f32[16,8] ram
- *   const u: f32[16,4]
- *   const b: f32[16]
  *   out h: f32[4]
  *   out c: f32[4]
  * Arrays are flat and row-major. */
-void lstm_step(const float *restrict x, const float *restrict h0, const float *restrict c0, const float *restrict w, const float *restrict u, const float *restrict b, float *restrict h, float *restrict c);
+void lstm_step(const float *restrict x, const float *restrict h0, const float *restrict c0, float *restrict h, float *restrict c);
 
 #endif /* KILN_LSTM_STEP_H */
