@@ -22,6 +22,7 @@ var allowed = map[string][]string{
 	"ir/graph/eval":        {"ir/graph", "ir/dtype"},
 	"ir/loop":              {"ir/dtype"},
 	"ir/loop/exec":         {"ir/loop", "ir/dtype"},
+	"ir/loop/looptest":     {"ir/dtype"},
 	"frontend/onnx":        {"ir/...", "frontend/onnx/onnxpb"},
 	"frontend/onnx/onnxpb": {},
 	"passes/lower":         {"ir/...", "targets"},

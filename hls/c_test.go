@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kiln-hls/kiln/ir/loop"
+	"github.com/kiln-hls/kiln/ir/loop/looptest"
 )
 
 // cCase is one kernel of the C tests: the loop IR testdata's valid kernels
@@ -39,7 +40,7 @@ func cCases(t *testing.T) []cCase {
 		name := strings.TrimSuffix(filepath.Base(file), ".kir")
 		require.False(t, seen[name], "two cases named %s", name)
 		seen[name] = true
-		k, err := loop.Parse(src, kirTestData(src))
+		k, err := loop.Parse(src, looptest.Data(src))
 		require.NoError(t, err, file)
 		require.NoError(t, loop.Verify(k), file)
 		cases = append(cases, cCase{name, k})
@@ -114,7 +115,7 @@ func TestCInvalid(t *testing.T) {
 	for _, file := range files {
 		b, err := os.ReadFile(file)
 		require.NoError(t, err)
-		k, err := loop.Parse(string(b), kirTestData(string(b)))
+		k, err := loop.Parse(string(b), looptest.Data(string(b)))
 		if err != nil {
 			continue
 		}
@@ -128,7 +129,7 @@ func TestCInvalid(t *testing.T) {
 func BenchmarkEmitC(b *testing.B) {
 	src, err := os.ReadFile("../ir/loop/testdata/gemm.kir")
 	require.NoError(b, err)
-	k, err := loop.Parse(string(src), kirTestData(string(src)))
+	k, err := loop.Parse(string(src), looptest.Data(string(src)))
 	require.NoError(b, err)
 	for b.Loop() {
 		if _, err := EmitC(k); err != nil {
@@ -150,7 +151,7 @@ func FuzzEmitC(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		k, err := loop.Parse(src, kirTestData(src))
+		k, err := loop.Parse(src, looptest.Data(src))
 		if err != nil {
 			return
 		}

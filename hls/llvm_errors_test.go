@@ -9,12 +9,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kiln-hls/kiln/ir/loop"
+	"github.com/kiln-hls/kiln/ir/loop/looptest"
 )
 
 // llParseKernel parses .kir text for a test.
 func llParseKernel(t *testing.T, src string) *loop.Kernel {
 	t.Helper()
-	k, err := loop.Parse(src, kirTestData(src))
+	k, err := loop.Parse(src, looptest.Data(src))
 	require.NoError(t, err)
 	return k
 }
@@ -74,7 +75,7 @@ func TestLLVMNoPanic(t *testing.T) {
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		require.NoError(t, err)
-		k, err := loop.Parse(string(b), kirTestData(string(b)))
+		k, err := loop.Parse(string(b), looptest.Data(string(b)))
 		if err != nil {
 			continue
 		}

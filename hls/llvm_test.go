@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kiln-hls/kiln/ir/loop"
+	"github.com/kiln-hls/kiln/ir/loop/looptest"
 )
 
 // llCase is one kernel of the golden tests.
@@ -53,7 +54,7 @@ func llCases(t *testing.T) []llCase {
 		if _, ok := llRejected[name]; ok {
 			continue
 		}
-		k, err := loop.Parse(src, kirTestData(src))
+		k, err := loop.Parse(src, looptest.Data(src))
 		require.NoError(t, err, f)
 		require.NoError(t, loop.Verify(k), f)
 		cases = append(cases, llCase{name: name, kernel: k, golden: !llNoGolden[name]})

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/kiln-hls/kiln/ir/dtype"
+	"github.com/kiln-hls/kiln/ir/loop/looptest"
 )
 
 // FuzzParse: the parser and the verifier never panic, and whatever parses
@@ -20,7 +21,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(string(b))
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		k, err := Parse(src, testData(src))
+		k, err := Parse(src, looptest.Data(src))
 		if err != nil {
 			return
 		}

@@ -12,18 +12,13 @@ import (
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
 	"github.com/kiln-hls/kiln/ir/loop"
+	"github.com/kiln-hls/kiln/ir/loop/looptest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.kir with what lowering gives")
 
-// ramp is an f32 constant of shape s with values ((7i mod 13) − 6)/8.
-func ramp(s ...int) *dtype.Array {
-	a := dtype.New(dtype.F32, s)
-	for i := range a.Len() {
-		a.Set(i, float64((7*i)%13-6)/8)
-	}
-	return a
-}
+// ramp is an f32 constant of shape s with looptest's values.
+func ramp(s ...int) *dtype.Array { return looptest.Ramp(dtype.F32, s) }
 
 // operand is one input of a one-node test graph: a constant when init is set.
 type operand struct {
