@@ -60,7 +60,9 @@ func (p *printer) line(s string) {
 	p.sb.WriteByte('\n')
 }
 
-func (p *printer) validBuf(id BufID) bool { return id >= 0 && int(id) < len(p.k.Buffers) }
+func (p *printer) validBuf(id BufID) bool {
+	return id >= 0 && int(id) < len(p.k.Buffers) && p.k.Buffers[id] != nil
+}
 
 // decl prints a buffer declaration: role name: kind[shape] space partitions = data.
 func (p *printer) decl(id BufID) string {

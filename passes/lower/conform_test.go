@@ -1,7 +1,6 @@
 package lower
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -47,42 +46,29 @@ func runCase(dir string) (string, error) {
 	return "", nil
 }
 
-// runLowered lowers every node of g and runs the kernels in order.
+// runLowered lowers g to a program and runs it with the loop IR
+// interpreter.
 func runLowered(g *graph.Graph, inputs []*dtype.Array) ([]*dtype.Array, error) {
-	if len(inputs) != len(g.Inputs) {
-		return nil, fmt.Errorf("%d inputs for %d", len(inputs), len(g.Inputs))
+	p, err := Program(g, Options{})
+	if err != nil {
+		return nil, err
 	}
-	vals := make([]*dtype.Array, len(g.Tensors))
-	for i, t := range g.Inputs {
-		vals[t] = inputs[i]
-	}
-	for _, n := range g.Nodes {
-		k, err := Node(g, n, Options{})
-		if err != nil {
-			return nil, err
-		}
-		var args []*dtype.Array
-		for _, t := range n.In {
-			if t != graph.None && g.Tensors[t].Init == nil {
-				args = append(args, vals[t])
+	var args []*dtype.Array
+	for _, t := range g.Inputs {
+		if g.Tensors[t].Init == nil {
+			if len(args) == len(inputs) {
+				return nil, fmt.Errorf("%d inputs for more", len(inputs))
 			}
-		}
-		for _, t := range n.Out {
-			if t != graph.None {
-				vals[t] = dtype.New(g.Tensors[t].Kind, g.Tensors[t].Shape)
-				args = append(args, vals[t])
-			}
-		}
-		if err := exec.Run(k, args); err != nil {
-			return nil, err
+			args = append(args, inputs[len(args)])
 		}
 	}
 	out := make([]*dtype.Array, len(g.Outputs))
 	for i, t := range g.Outputs {
-		if vals[t] == nil {
-			return nil, errors.New("output not computed")
-		}
-		out[i] = vals[t]
+		out[i] = dtype.New(g.Tensors[t].Kind, g.Tensors[t].Shape)
+		args = append(args, out[i])
+	}
+	if err := exec.RunProgram(p, args); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -12,7 +12,13 @@ import (
 )
 
 // Options control lowering. The zero value is the default.
-type Options struct{}
+type Options struct {
+	// SparseDensity is the largest fraction of non-zeros at which a
+	// MatMul's constant operand lowers to a loop over its non-zeros (CSR)
+	// instead of a dense product. 0 means graph.SparseDensity; a negative
+	// value turns sparse lowering off.
+	SparseDensity float64
+}
 
 // UnsupportedError says that kiln has no lowering for a node's operator.
 type UnsupportedError struct {
@@ -27,7 +33,26 @@ func (e *UnsupportedError) Error() string {
 // lowerFunc fills the body of b's kernel for b's node.
 type lowerFunc func(b *builder) error
 
-var lowerings = map[graph.Op]lowerFunc{
+// lowerings is the union of the per-family tables, one per file.
+var lowerings = func() map[graph.Op]lowerFunc {
+	m := map[graph.Op]lowerFunc{}
+	for _, t := range []map[graph.Op]lowerFunc{
+		coreLowerings, elemLowerings, reduceLowerings, moveLowerings,
+		rnnLowerings, quantLowerings,
+	} {
+		for op, f := range t {
+			if m[op] != nil {
+				panic(fmt.Sprintf("lower: %v has two lowerings", op))
+			}
+			m[op] = f
+		}
+	}
+	return m
+}()
+
+// coreLowerings are the operators of the first lowering files (elem.go,
+// matmul.go, conv.go, move.go, norm.go, pool.go).
+var coreLowerings = map[graph.Op]lowerFunc{
 	graph.OpRelu: unary, graph.OpSigmoid: unary, graph.OpTanh: unary,
 	graph.OpExp: unary, graph.OpAbs: unary, graph.OpNeg: unary,
 	graph.OpSqrt: unary, graph.OpLeakyRelu: unary,
@@ -53,7 +78,7 @@ func Node(g *graph.Graph, n *graph.Node, opt Options) (*loop.Kernel, error) {
 	if f == nil {
 		return nil, &UnsupportedError{Node: n.Label(), Op: n.Op}
 	}
-	b := newBuilder(g, n)
+	b := newBuilder(g, n, opt)
 	if err := f(b); err != nil {
 		return nil, fmt.Errorf("lower: %s: %w", n.Label(), err)
 	}
@@ -87,6 +112,7 @@ func Graph(g *graph.Graph, opt Options) ([]*loop.Kernel, error) {
 
 // builder holds a kernel under construction for one node.
 type builder struct {
+	opt   Options
 	g     *graph.Graph
 	n     *graph.Node
 	k     *loop.Kernel
@@ -94,8 +120,8 @@ type builder struct {
 	bufs  map[graph.TensorID]loop.BufID
 }
 
-func newBuilder(g *graph.Graph, n *graph.Node) *builder {
-	b := &builder{g: g, n: n, names: map[string]bool{}, bufs: map[graph.TensorID]loop.BufID{}}
+func newBuilder(g *graph.Graph, n *graph.Node, opt Options) *builder {
+	b := &builder{opt: opt, g: g, n: n, names: map[string]bool{}, bufs: map[graph.TensorID]loop.BufID{}}
 	name := n.Name
 	if name == "" {
 		name = fmt.Sprintf("%s%d", strings.ToLower(n.Op.String()), n.ID)

@@ -1,0 +1,181 @@
+package lower
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/kiln-hls/kiln/ir/graph"
+	"github.com/kiln-hls/kiln/ir/loop"
+)
+
+// Program lowers g to a whole program: one kernel per node, in order, and a
+// top function named loop.TopName that calls them. The top's parameters
+// are g's inputs, then its outputs; the tensors passed between kernels are
+// the top's temporaries. A graph output that no node computes (a constant,
+// or an input passed through) gets a copy kernel, so the top always writes
+// every output. Nodes with no lowering are all reported at once, each
+// named, in one error whose parts are *UnsupportedError.
+func Program(g *graph.Graph, opt Options) (*loop.Program, error) {
+	ks, err := Graph(g, opt)
+	if err != nil {
+		return nil, err
+	}
+	p := &loop.Program{Name: loop.TopName}
+	names := map[string]bool{p.Name: true}
+	top := map[graph.TensorID]loop.BufID{}
+	topBuf := func(t graph.TensorID, role loop.Role) loop.BufID {
+		if id, ok := top[t]; ok {
+			return id
+		}
+		gt := g.Tensor(t)
+		b := &loop.Buffer{Name: uniqueName(names, gt.Name), Kind: gt.Kind, Role: role}
+		if len(gt.Shape) > 0 {
+			b.Shape = slices.Clone(gt.Shape)
+		}
+		p.Buffers = append(p.Buffers, b)
+		id := loop.BufID(len(p.Buffers) - 1)
+		top[t] = id
+		return id
+	}
+	var errs []error
+	for _, t := range g.Inputs {
+		if g.Tensor(t).Init != nil {
+			continue // an initializer listed as an input: a constant
+		}
+		if err := checkTopTensor(g.Tensor(t)); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		p.Params = append(p.Params, topBuf(t, loop.Input))
+	}
+	produced := map[graph.TensorID]bool{}
+	for _, n := range g.Nodes {
+		for _, t := range n.Out {
+			produced[t] = true
+		}
+	}
+	// Outputs in g's order; one that no node computes, or that is listed
+	// twice, gets its own buffer and a copy kernel.
+	type copyOut struct {
+		t   graph.TensorID
+		buf loop.BufID
+	}
+	var copies []copyOut
+	outSeen := map[graph.TensorID]bool{}
+	for _, t := range g.Outputs {
+		gt := g.Tensor(t)
+		if err := checkTopTensor(gt); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if produced[t] && !outSeen[t] {
+			outSeen[t] = true
+			p.Params = append(p.Params, topBuf(t, loop.Output))
+			continue
+		}
+		out := &loop.Buffer{Name: uniqueName(names, gt.Name+"_out"), Kind: gt.Kind, Role: loop.Output}
+		if len(gt.Shape) > 0 {
+			out.Shape = slices.Clone(gt.Shape)
+		}
+		p.Buffers = append(p.Buffers, out)
+		id := loop.BufID(len(p.Buffers) - 1)
+		p.Params = append(p.Params, id)
+		copies = append(copies, copyOut{t, id})
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	for i, n := range g.Nodes {
+		k := ks[i]
+		k.Name = uniqueName(names, k.Name)
+		p.Kernels = append(p.Kernels, k)
+		var args []loop.BufID
+		for _, t := range n.In {
+			if t != graph.None && g.Tensor(t).Init == nil {
+				args = append(args, topBuf(t, loop.Temp))
+			}
+		}
+		for _, t := range n.Out {
+			if t != graph.None {
+				args = append(args, topBuf(t, loop.Temp))
+			}
+		}
+		p.Calls = append(p.Calls, loop.KernelCall{Kernel: len(p.Kernels) - 1, Args: args})
+	}
+	for _, c := range copies {
+		gt := g.Tensor(c.t)
+		k, src := copyKernel(gt, uniqueName(names, "copy_"+gt.Name))
+		p.Kernels = append(p.Kernels, k)
+		args := []loop.BufID{c.buf}
+		if src {
+			args = []loop.BufID{topBuf(c.t, loop.Temp), c.buf}
+		}
+		p.Calls = append(p.Calls, loop.KernelCall{Kernel: len(p.Kernels) - 1, Args: args})
+	}
+	if err := loop.VerifyProgram(p); err != nil {
+		return nil, fmt.Errorf("lower: program does not verify: %w", err)
+	}
+	return p, nil
+}
+
+// checkTopTensor rejects what a top parameter cannot be.
+func checkTopTensor(t *graph.Tensor) error {
+	if slices.Contains(t.Shape, 0) {
+		return fmt.Errorf("lower: tensor %q of shape %v is empty: not yet (buffers have no empty dimensions)", t.Name, t.Shape)
+	}
+	return nil
+}
+
+// copyKernel copies t to an output: from its constant values when it is a
+// constant (the kernel's only parameter is the output), else from an input
+// parameter (src is true).
+func copyKernel(t *graph.Tensor, name string) (k *loop.Kernel, src bool) {
+	k = &loop.Kernel{Name: name}
+	var shape []int
+	if len(t.Shape) > 0 {
+		shape = slices.Clone(t.Shape)
+	}
+	from := &loop.Buffer{Name: "x", Kind: t.Kind, Shape: shape, Role: loop.Input}
+	if t.Init != nil {
+		from.Role, from.Init = loop.Constant, t.Init
+	}
+	x := k.NewBuffer(from)
+	y := k.NewBuffer(&loop.Buffer{Name: "y", Kind: t.Kind, Shape: shape, Role: loop.Output})
+	if t.Init == nil {
+		k.Params = append(k.Params, x)
+	}
+	k.Params = append(k.Params, y)
+	vs := make([]loop.VarID, len(shape))
+	for i := range vs {
+		vs[i] = k.NewVar(fmt.Sprintf("i%d", i))
+	}
+	k.Body = nest(vs, shape, store(y, idx(vs), load(x, idx(vs))))
+	return k, t.Init == nil
+}
+
+// uniqueName makes s an identifier that is not in names, not a word of the
+// loop IR text and not a name C or its library uses, and records it.
+func uniqueName(names map[string]bool, s string) string {
+	var sb strings.Builder
+	for _, r := range s {
+		if r != '_' && (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			r = '_'
+		}
+		sb.WriteRune(r)
+	}
+	base := sb.String()
+	if base == "" || base[0] >= '0' && base[0] <= '9' {
+		base = "t" + base
+	}
+	if loop.ReservedFunc(base) || reserved[base] {
+		base += "_k"
+	}
+	name := base
+	for i := 1; names[name]; i++ {
+		name = fmt.Sprintf("%s_%d", base, i)
+	}
+	names[name] = true
+	return name
+}

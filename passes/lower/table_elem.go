@@ -1,0 +1,6 @@
+package lower
+
+import "github.com/kiln-hls/kiln/ir/graph"
+
+// elemLowerings: Element-wise operators beyond the first ones (elem.go).
+var elemLowerings = map[graph.Op]lowerFunc{}
