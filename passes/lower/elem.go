@@ -3,11 +3,13 @@ package lower
 import (
 	"fmt"
 
+	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
 	"github.com/kiln-hls/kiln/ir/loop"
 )
 
-// unary lowers an element-wise unary operator: y[i…] = f(x[i…]).
+// unary lowers an element-wise unary operator: y[i…] = f(x[i…]), computed
+// in arith(kind) and converted to y's kind.
 func unary(b *builder) error {
 	x, err := b.in(0)
 	if err != nil {
@@ -17,35 +19,65 @@ func unary(b *builder) error {
 	if err != nil {
 		return err
 	}
+	kx, ky := b.kindIn(0), b.kindOut(0)
+	ck := arith(kx)
 	vs := b.axisVars("i", len(b.shape(y)))
-	v, err := unaryExpr(b.n, load(x, idx(vs)))
+	v, err := unaryExpr(b.n, ck, convert(ck, kx, load(x, idx(vs))))
 	if err != nil {
 		return err
 	}
-	b.k.Body = nest(vs, b.shape(y), store(y, idx(vs), v))
+	b.k.Body = nest(vs, b.shape(y), store(y, idx(vs), convert(ky, ck, v)))
 	return nil
 }
 
-func unaryExpr(n *graph.Node, x loop.Expr) (loop.Expr, error) {
+// unaryExpr is f(x) for x of kind k, the arithmetic of ir/graph/eval's
+// kernel for that kind; an operator eval has no kernel for on k is an
+// error.
+func unaryExpr(n *graph.Node, k dtype.Kind, x loop.Expr) (loop.Expr, error) {
+	c := k.Class()
+	if c == dtype.ClassBool || c == dtype.ClassUint && (n.Op == graph.OpNeg || n.Op == graph.OpRelu) {
+		return nil, fmt.Errorf("%v is not defined on %v", n.Op, k)
+	}
 	switch n.Op {
-	case graph.OpRelu:
-		return bin(loop.Max, x, f32(0)), nil
-	case graph.OpSigmoid: // 1/(1+exp(-x))
-		return bin(loop.Div, f32(1), bin(loop.Add, f32(1), un(loop.Exp, un(loop.Neg, x)))), nil
-	case graph.OpTanh: // 1 - 2/(exp(2x)+1), not tanhf (ten times expf's cost in Bambu)
-		e := un(loop.Exp, bin(loop.Mul, f32(2), x))
-		return bin(loop.Sub, f32(1), bin(loop.Div, f32(2), bin(loop.Add, e, f32(1)))), nil
-	case graph.OpExp:
-		return un(loop.Exp, x), nil
 	case graph.OpAbs:
+		if c == dtype.ClassUint {
+			return x, nil
+		}
 		return un(loop.Abs, x), nil
 	case graph.OpNeg:
 		return un(loop.Neg, x), nil
+	case graph.OpRelu:
+		if k.IsInt() {
+			return bin(loop.Max, x, konst(k, 0)), nil
+		}
+		return sel(bin(loop.Lt, x, konst(k, 0)), konst(k, 0), x), nil // NaN stays NaN
+	}
+	if !k.IsFloat() {
+		return nil, fmt.Errorf("%v is not defined on %v", n.Op, k)
+	}
+	return floatUnary(n, k, x)
+}
+
+// floatUnary is f(x) for the operators defined on float kinds only.
+func floatUnary(n *graph.Node, k dtype.Kind, x loop.Expr) (loop.Expr, error) {
+	one := konst(k, 1)
+	switch n.Op {
+	case graph.OpSigmoid: // 1/(1+exp(-x))
+		return bin(loop.Div, one, bin(loop.Add, one, un(loop.Exp, un(loop.Neg, x)))), nil
+	case graph.OpTanh: // 1 - 2/(exp(2x)+1), not tanhf (ten times expf's cost in Bambu)
+		two := konst(k, 2)
+		e := un(loop.Exp, bin(loop.Mul, two, x))
+		return bin(loop.Sub, one, bin(loop.Div, two, bin(loop.Add, e, one))), nil
+	case graph.OpExp:
+		return un(loop.Exp, x), nil
 	case graph.OpSqrt:
 		return un(loop.Sqrt, x), nil
 	case graph.OpLeakyRelu:
 		a, _ := n.Attrs.(graph.ActAttrs)
-		return &loop.Select{Cond: bin(loop.Lt, x, f32(0)), X: bin(loop.Mul, f32(a.Alpha), x), Y: x}, nil
+		return sel(bin(loop.Lt, x, konst(k, 0)), bin(loop.Mul, konst(k, float64(a.Alpha)), x), x), nil
+	}
+	if f := elemFloatUnary[n.Op]; f != nil {
+		return f(n, k, x), nil
 	}
 	return nil, fmt.Errorf("%v is not unary", n.Op)
 }
@@ -53,60 +85,96 @@ func unaryExpr(n *graph.Node, x loop.Expr) (loop.Expr, error) {
 var binOps = map[graph.Op]loop.BinOp{
 	graph.OpAdd: loop.Add, graph.OpSub: loop.Sub, graph.OpMul: loop.Mul,
 	graph.OpDiv: loop.Div, graph.OpMax: loop.Max, graph.OpMin: loop.Min,
-	graph.OpSum: loop.Add,
+	graph.OpSum: loop.Add, graph.OpMean: loop.Add,
 }
 
 // binary lowers an element-wise operator of two or more inputs with numpy
 // broadcasting: each input is indexed with 0 on its broadcast axes.
-// Variadic Max, Min and Sum fold left.
+// Variadic Max, Min, Sum and Mean fold left, in arith(kind).
 func binary(b *builder) error {
 	y, err := b.out(0)
 	if err != nil {
 		return err
 	}
 	vs := b.axisVars("i", len(b.shape(y)))
-	shapes, err := b.inShapes()
+	ins, err := b.broadcastLoads(vs)
 	if err != nil {
 		return err
 	}
+	k := b.kindIn(0)
+	ck := arith(k)
+	if !ck.IsFloat() && !ck.IsInt() {
+		return fmt.Errorf("%v is not defined on %v", b.n.Op, k)
+	}
+	op := binOps[b.n.Op]
+	fold := func(v, e loop.Expr) loop.Expr { return binExpr(op, ck, v, e) }
+	var body []loop.Stmt
 	var v loop.Expr
-	for i, s := range shapes {
-		x, err := b.in(i)
-		if err != nil {
-			return err
+	if len(ins) > 2 && ck.IsFloat() && (op == loop.Max || op == loop.Min) {
+		// NaN-propagating max reads its operands twice: fold through a
+		// temporary, not a nested expression of exponential size.
+		acc := b.tempOf("acc", ck)
+		body = append(body, set(acc, convert(ck, k, ins[0])))
+		for _, e := range ins[1:] {
+			body = append(body, set(acc, fold(scalar(acc), convert(ck, k, e))))
 		}
-		e := load(x, bcast(s, vs))
-		if v == nil {
-			v = e
-		} else {
-			v = bin(binOps[b.n.Op], v, e)
+		v = scalar(acc)
+	} else {
+		for i, e := range ins {
+			if e = convert(ck, k, e); i == 0 {
+				v = e
+			} else {
+				v = fold(v, e)
+			}
 		}
 	}
-	b.k.Body = nest(vs, b.shape(y), store(y, idx(vs), v))
+	if b.n.Op == graph.OpMean {
+		v = bin(loop.Div, v, konst(ck, float64(len(ins))))
+	}
+	body = append(body, store(y, idx(vs), convert(b.kindOut(0), ck, v)))
+	b.k.Body = nest(vs, b.shape(y), body...)
 	return nil
 }
 
-// inShapes are the input shapes as broadcasting sees them (legacy aligned
-// broadcasting reshapes B). A buffer keeps its tensor's shape: an aligned B
-// must have the same element layout, which LegacyAlign's padding with ones
-// preserves.
-func (b *builder) inShapes() ([][]int, error) {
-	shapes := make([][]int, len(b.n.In))
-	for i, t := range b.n.In {
-		if t == graph.None {
-			return nil, fmt.Errorf("input %d is absent", i)
-		}
-		shapes[i] = b.g.Tensor(t).Shape
+// binExpr is x op y on kind k as ir/graph/eval computes it: float Max and
+// Min propagate NaN (Go's math.Max, numpy's maximum), where the loop IR's
+// max is C's fmax.
+func binExpr(op loop.BinOp, k dtype.Kind, x, y loop.Expr) loop.Expr {
+	if k.IsFloat() && (op == loop.Max || op == loop.Min) {
+		nan := bin(loop.Or, bin(loop.Ne, x, x), bin(loop.Ne, y, y))
+		return sel(nan, bin(loop.Add, x, y), bin(op, x, y))
 	}
-	if len(shapes) == 2 {
-		a, c, err := graph.BinaryShapes(b.n, shapes[0], shapes[1])
+	return bin(op, x, y)
+}
+
+// broadcastLoads are the loads of every input at the iteration point vs,
+// broadcast. A legacy-aligned B (opset < 7) keeps its tensor's shape: it
+// is indexed with the indices of the axes it was aligned to.
+func (b *builder) broadcastLoads(vs []loop.VarID) ([]loop.Expr, error) {
+	loads := make([]loop.Expr, len(b.n.In))
+	for i := range b.n.In {
+		x, err := b.in(i)
 		if err != nil {
 			return nil, err
 		}
-		if len(c) != len(shapes[1]) && len(c) > 0 {
-			return nil, fmt.Errorf("legacy aligned broadcasting: not yet")
-		}
-		shapes[0], shapes[1] = a, c
+		loads[i] = load(x, bcast(b.shape(x), vs))
 	}
-	return shapes, nil
+	at, ok := b.n.Attrs.(graph.BinaryAttrs)
+	if !ok || !at.Aligned || len(loads) != 2 {
+		return loads, nil
+	}
+	a, s := b.g.Tensor(b.n.In[0]).Shape, b.g.Tensor(b.n.In[1]).Shape
+	aligned, err := graph.LegacyAlign(a, s, at.Axis)
+	if err != nil {
+		return nil, err
+	}
+	if len(aligned) != len(s) { // padded with ones around s from the axis
+		ax, err := graph.NormAxis(at.Axis, len(a))
+		if err != nil {
+			return nil, err
+		}
+		x, _ := b.in(1)
+		loads[1] = load(x, bcast(aligned, vs)[ax:ax+len(s)])
+	}
+	return loads, nil
 }

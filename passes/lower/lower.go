@@ -162,7 +162,8 @@ func (b *builder) unique(s string) string {
 }
 
 // in returns the buffer of input i: a param, or a const buffer if the
-// tensor is a constant. It is an error for the input to be absent or not f32.
+// tensor is a constant. It is an error for the input to be absent or of a
+// kind the loop IR cannot hold.
 func (b *builder) in(i int) (loop.BufID, error) {
 	if i >= len(b.n.In) || b.n.In[i] == graph.None {
 		return 0, fmt.Errorf("input %d is absent", i)
@@ -190,8 +191,8 @@ func (b *builder) tensor(t *graph.Tensor, role loop.Role) (loop.BufID, error) {
 	if id, ok := b.bufs[t.ID]; ok {
 		return id, nil
 	}
-	if t.Kind != dtype.F32 {
-		return 0, fmt.Errorf("tensor %q is %v: not yet (only f32 is lowered)", t.Name, t.Kind)
+	if !t.Kind.Computable() {
+		return 0, fmt.Errorf("tensor %q is %v: the loop IR has no such kind", t.Name, t.Kind)
 	}
 	if slices.Contains(t.Shape, 0) {
 		return 0, fmt.Errorf("tensor %q of shape %v is empty: not yet (buffers have no empty dimensions)", t.Name, t.Shape)
@@ -208,9 +209,29 @@ func (b *builder) tensor(t *graph.Tensor, role loop.Role) (loop.BufID, error) {
 	return id, nil
 }
 
-// temp adds a rank-0 f32 temporary in registers.
-func (b *builder) temp(name string) loop.BufID {
-	return b.k.NewBuffer(&loop.Buffer{Name: b.unique(name), Kind: dtype.F32, Space: loop.Register, Role: loop.Temp})
+// temp adds a rank-0 f32 temporary in registers. It is tempOf(name,
+// dtype.F32), kept for the callers that only lower f32 so far.
+func (b *builder) temp(name string) loop.BufID { return b.tempOf(name, dtype.F32) }
+
+// tempOf adds a rank-0 temporary of kind k in registers.
+func (b *builder) tempOf(name string, k dtype.Kind) loop.BufID {
+	return b.k.NewBuffer(&loop.Buffer{Name: b.unique(name), Kind: k, Space: loop.Register, Role: loop.Temp})
+}
+
+// kindIn is the element kind of input i (Invalid if absent).
+func (b *builder) kindIn(i int) dtype.Kind {
+	if !b.has(i) {
+		return dtype.Invalid
+	}
+	return b.g.Tensor(b.n.In[i]).Kind
+}
+
+// kindOut is the element kind of output i (Invalid if absent).
+func (b *builder) kindOut(i int) dtype.Kind {
+	if i >= len(b.n.Out) || b.n.Out[i] == graph.None {
+		return dtype.Invalid
+	}
+	return b.g.Tensor(b.n.Out[i]).Kind
 }
 
 // params sets the kernel's parameters: every present non-constant input

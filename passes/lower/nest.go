@@ -51,6 +51,47 @@ func set(buf loop.BufID, v loop.Expr) *loop.Store { return &loop.Store{Buf: buf,
 
 func f32(v float32) loop.Expr { return loop.Float(dtype.F32, float64(v)) }
 
+// konst is the constant v of kind k: a float rounded to k (ties to even),
+// an integer truncated toward zero and wrapped to k's width (an unsigned
+// kind's as its bits), a bool true when v != 0.
+func konst(k dtype.Kind, v float64) loop.Expr {
+	switch k.Class() {
+	case dtype.ClassFloat, dtype.ClassDouble:
+		return loop.Float(k, dtype.RoundFloat(k, v, false))
+	case dtype.ClassInt:
+		return loop.Int(k, dtype.WrapInt(k, int64(v)))
+	case dtype.ClassUint:
+		return loop.Int(k, int64(dtype.WrapUint(k, uint64(int64(v)))))
+	case dtype.ClassBool:
+		if v != 0 {
+			return loop.Int(k, 1)
+		}
+		return loop.Int(k, 0)
+	}
+	return loop.Float(k, v) // Verify names the kind
+}
+
+// arith is the kind element-wise arithmetic on kind k happens in: narrow
+// floats (f16, bf16, the float8 and float4 kinds) compute in f32 and round
+// to their kind once, at the end, as ir/graph/eval does; every other kind
+// computes in itself.
+func arith(k dtype.Kind) dtype.Kind {
+	if k.Class() == dtype.ClassFloat {
+		return dtype.F32
+	}
+	return k
+}
+
+// convert casts x of kind from to kind to; x itself when they are equal.
+func convert(to, from dtype.Kind, x loop.Expr) loop.Expr {
+	if to == from {
+		return x
+	}
+	return &loop.Cast{To: to, X: x}
+}
+
+func sel(c, x, y loop.Expr) loop.Expr { return &loop.Select{Cond: c, X: x, Y: y} }
+
 func bin(op loop.BinOp, x, y loop.Expr) loop.Expr { return &loop.Bin{Op: op, X: x, Y: y} }
 
 func un(op loop.UnOp, x loop.Expr) loop.Expr { return &loop.Un{Op: op, X: x} }

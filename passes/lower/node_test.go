@@ -81,15 +81,9 @@ var passing = []string{
 }
 
 // notYet are node tests of lowered operators that fail with an error
-// naming the node: a kind other than f32, or an empty tensor.
+// naming the node: an empty tensor.
 var notYet = map[string]string{
-	"test_add_int8":                    "is i8: not yet",
-	"test_div_uint16":                  "is u16: not yet",
-	"test_max_int32":                   "is i32: not yet",
-	"test_operator_add_broadcast":      "is f64: not yet",
 	"test_reshape_allowzero_reordered": `node "Reshape_0" (Reshape): tensor "data" of shape [0 3 4] is empty: not yet`,
-	// MaxPool's Indices output is i64.
-	"test_maxpool_with_argmax_2d_precomputed_pads": `tensor "z" is i64: not yet`,
 }
 
 func nodeTestDir(t *testing.T) string {

@@ -2,5 +2,7 @@ package lower
 
 import "github.com/kiln-hls/kiln/ir/graph"
 
-// elemLowerings: Element-wise operators beyond the first ones (elem.go).
-var elemLowerings = map[graph.Op]lowerFunc{}
+// elemLowerings: element-wise operators beyond the first ones (elem.go).
+var elemLowerings = map[graph.Op]lowerFunc{
+	graph.OpMean: binary,
+}
