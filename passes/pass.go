@@ -38,11 +38,24 @@ var CleanupPipeline = []GraphPass{
 	eliminateDead,
 }
 
+// CompilePipeline prepares a model for lowering: the clean-up, then
+// fuse-ops (BatchNormalization folded into the layer before it). It is
+// not the conformance pipeline: conform runs CleanupPipeline, and fusion
+// stays an option of compilation.
+var CompilePipeline = []GraphPass{
+	foldConstants,
+	removeNoOps,
+	fuseOps,
+	eliminateDead,
+}
+
 // passOrder lists pairs (a, b): when both are in a pipeline, a runs first.
 var passOrder = [][2]string{
 	{"fold-constants", "remove-no-ops"}, // folding exposes Identity chains on constants
 	{"remove-no-ops", "eliminate-dead"}, // removal leaves dead tensors behind
 	{"fold-constants", "eliminate-dead"},
+	{"fold-constants", "fuse-ops"}, // fuse-ops folds constant weights and statistics only
+	{"remove-no-ops", "fuse-ops"},  // an Identity between Conv and BatchNormalization blocks the fold
 }
 
 // RunGraph runs the passes in order on g.
@@ -71,7 +84,7 @@ func RunGraph(ctx *Context, g *graph.Graph, pipeline []GraphPass) error {
 }
 
 // GraphPasses lists every graph pass kiln has, in pipeline order.
-func GraphPasses() []GraphPass { return CleanupPipeline }
+func GraphPasses() []GraphPass { return CompilePipeline }
 
 // CheckOrder returns an error if pipeline breaks a passOrder constraint.
 func CheckOrder(pipeline []GraphPass) error {
