@@ -1,0 +1,187 @@
+package lower
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kiln-hls/kiln/conform"
+	"github.com/kiln-hls/kiln/ir/dtype"
+	"github.com/kiln-hls/kiln/ir/graph"
+	"github.com/kiln-hls/kiln/ir/graph/eval"
+)
+
+// rnnCase is a one-node recurrent graph: its operator, attributes, sizes
+// and which optional operands it has.
+type rnnCase struct {
+	name                      string
+	op                        graph.Op
+	at                        graph.RNNAttrs
+	seq, batch, input, hidden int
+	kind                      dtype.Kind // of X and the other float operands; F32 when 0
+	bias, h0, c0, peep        bool
+	lens                      []int64 // sequence_lens, an input, when set
+	constLens                 bool    // sequence_lens is a constant
+	inputW                    bool    // W and R are inputs, not constants
+	noY, noYh, noYc           bool
+}
+
+// rnnGraph builds c's graph with random operands (seeded by c.name's
+// length so rows differ): the constants in the graph, the inputs returned.
+func rnnGraph(c rnnCase) (*graph.Graph, []*dtype.Array) {
+	kind := c.kind
+	if kind == 0 {
+		kind = dtype.F32
+	}
+	rng := rand.New(rand.NewPCG(uint64(len(c.name)), 7))
+	random := func(shape []int, scale float64) *dtype.Array {
+		a := dtype.New(kind, shape)
+		for i := range a.Len() {
+			a.Set(i, dtype.RoundFloat(kind, scale*(2*rng.Float64()-1), false))
+		}
+		return a
+	}
+	dirs, _ := graph.RNNDirections(c.at.Direction)
+	gh := graph.RNNGates(c.op) * c.hidden
+	s := graph.RNNShape{Seq: c.seq, Batch: c.batch, Input: c.input, Hidden: c.hidden, Dirs: dirs, Layout: c.at.Layout}
+	xShape := []int{c.seq, c.batch, c.input}
+	if c.at.Layout == 1 {
+		xShape = []int{c.batch, c.seq, c.input}
+	}
+	g := &graph.Graph{Name: c.name}
+	var ins []*dtype.Array
+	operand := func(name string, a *dtype.Array, input bool) graph.TensorID {
+		if input {
+			id := g.AddTensor(name, a.Kind, a.Shape, nil)
+			g.Inputs = append(g.Inputs, id)
+			ins = append(ins, a)
+			return id
+		}
+		return g.AddTensor(name, a.Kind, a.Shape, a)
+	}
+	in := []graph.TensorID{
+		operand("x", random(xShape, 1), true),
+		operand("w", random([]int{dirs, gh, c.input}, 0.6), c.inputW),
+		operand("r", random([]int{dirs, gh, c.hidden}, 0.6), c.inputW),
+		graph.None, graph.None, graph.None,
+	}
+	if c.bias {
+		in[3] = operand("bias", random([]int{dirs, 2 * gh}, 0.5), false)
+	}
+	if c.lens != nil {
+		in[4] = operand("lens", &dtype.Array{Kind: dtype.I32, Shape: []int{c.batch}, I64: c.lens}, !c.constLens)
+	}
+	if c.h0 {
+		in[5] = operand("h0", random(s.StateShape(), 1), true)
+	}
+	if c.op == graph.OpLSTM {
+		in = append(in, graph.None, graph.None)
+		if c.c0 {
+			in[6] = operand("c0", random(s.StateShape(), 1), true)
+		}
+		if c.peep {
+			in[7] = operand("p", random([]int{dirs, 3 * c.hidden}, 0.5), false)
+		}
+	}
+	outs := []graph.TensorID{graph.None, graph.None}
+	if c.op == graph.OpLSTM {
+		outs = append(outs, graph.None)
+	}
+	for i, o := range []struct {
+		name  string
+		shape []int
+		skip  bool
+	}{{"y", s.YShape(), c.noY}, {"y_h", s.StateShape(), c.noYh}, {"y_c", s.StateShape(), c.noYc}}[:len(outs)] {
+		if !o.skip {
+			outs[i] = g.AddTensor(o.name, kind, o.shape, nil)
+			g.Outputs = append(g.Outputs, outs[i])
+		}
+	}
+	g.AddNode(c.op, c.name, in, outs, c.at)
+	return g, ins
+}
+
+func lstmAttrs(dir string) graph.RNNAttrs { return graph.RNNAttrs{Direction: dir} }
+
+func rnnCases() []rnnCase {
+	acts := func(dir string, names ...string) graph.RNNAttrs {
+		return graph.RNNAttrs{Direction: dir, Activations: names}
+	}
+	lens := []int64{3, 0, 5}
+	return []rnnCase{
+		{name: "lstm_plain", op: graph.OpLSTM, at: lstmAttrs("forward"), seq: 5, batch: 2, input: 3, hidden: 4},
+		{name: "lstm_all", op: graph.OpLSTM, at: lstmAttrs("forward"), seq: 5, batch: 3, input: 3, hidden: 4, bias: true, h0: true, c0: true, peep: true},
+		{name: "lstm_reverse", op: graph.OpLSTM, at: lstmAttrs("reverse"), seq: 4, batch: 2, input: 3, hidden: 5, bias: true, h0: true, c0: true},
+		{name: "lstm_bidirectional", op: graph.OpLSTM, at: lstmAttrs("bidirectional"), seq: 4, batch: 2, input: 3, hidden: 4, bias: true, h0: true, c0: true, peep: true},
+		{name: "lstm_layout1_bidi", op: graph.OpLSTM, at: graph.RNNAttrs{Direction: "bidirectional", Layout: 1}, seq: 3, batch: 2, input: 2, hidden: 3, bias: true, h0: true, c0: true},
+		{name: "lstm_seq_lens", op: graph.OpLSTM, at: lstmAttrs("bidirectional"), seq: 5, batch: 3, input: 2, hidden: 3, bias: true, lens: lens},
+		{name: "lstm_seq_lens_const", op: graph.OpLSTM, at: graph.RNNAttrs{Direction: "reverse", Layout: 1}, seq: 5, batch: 3, input: 2, hidden: 3, lens: lens, constLens: true, h0: true},
+		{name: "lstm_full_lens", op: graph.OpLSTM, at: lstmAttrs("forward"), seq: 2, batch: 2, input: 2, hidden: 3, lens: []int64{2, 2}, constLens: true},
+		{name: "lstm_clip_input_forget", op: graph.OpLSTM, at: graph.RNNAttrs{Direction: "forward", Clip: 0.5, HasClip: true, InputForget: true}, seq: 4, batch: 2, input: 3, hidden: 4, bias: true, peep: true, c0: true},
+		{name: "lstm_hidden_size", op: graph.OpLSTM, at: graph.RNNAttrs{Direction: "forward", HiddenSize: 3}, seq: 2, batch: 1, input: 2, hidden: 3, inputW: true},
+		{name: "lstm_only_yc", op: graph.OpLSTM, at: lstmAttrs("forward"), seq: 3, batch: 2, input: 2, hidden: 3, noY: true, noYh: true},
+		{name: "lstm_acts", op: graph.OpLSTM, at: graph.RNNAttrs{Direction: "forward", Activations: []string{"HardSigmoid", "Softsign", "ScaledTanh"}, ActivationAlpha: []float32{0.3, 0, 0.8}, ActivationBeta: []float32{0.4, 0, 1.5}}, seq: 3, batch: 2, input: 3, hidden: 4, bias: true},
+		{name: "lstm_f64", op: graph.OpLSTM, at: lstmAttrs("bidirectional"), kind: dtype.F64, seq: 3, batch: 2, input: 3, hidden: 4, bias: true, h0: true, c0: true, peep: true},
+		{name: "lstm_f16", op: graph.OpLSTM, at: lstmAttrs("forward"), kind: dtype.F16, seq: 3, batch: 2, input: 3, hidden: 4, bias: true, h0: true},
+		{name: "gru_plain", op: graph.OpGRU, at: lstmAttrs("forward"), seq: 4, batch: 2, input: 3, hidden: 4},
+		{name: "gru_all", op: graph.OpGRU, at: lstmAttrs("bidirectional"), seq: 4, batch: 2, input: 3, hidden: 4, bias: true, h0: true},
+		{name: "gru_linear_before_reset", op: graph.OpGRU, at: graph.RNNAttrs{Direction: "bidirectional", LinearBeforeReset: true}, seq: 4, batch: 2, input: 3, hidden: 4, bias: true, h0: true},
+		{name: "gru_lbr_no_bias", op: graph.OpGRU, at: graph.RNNAttrs{Direction: "reverse", LinearBeforeReset: true, Layout: 1}, seq: 3, batch: 2, input: 3, hidden: 2, h0: true},
+		{name: "gru_seq_lens", op: graph.OpGRU, at: graph.RNNAttrs{Direction: "reverse", Layout: 1}, seq: 5, batch: 3, input: 2, hidden: 3, bias: true, lens: lens, h0: true},
+		{name: "gru_clip_acts", op: graph.OpGRU, at: graph.RNNAttrs{Direction: "forward", Clip: 0.7, HasClip: true, Activations: []string{"Relu", "Elu"}}, seq: 3, batch: 2, input: 3, hidden: 4, bias: true, h0: true, noY: true},
+		{name: "rnn_plain", op: graph.OpRNN, at: lstmAttrs("forward"), seq: 4, batch: 2, input: 3, hidden: 4},
+		{name: "rnn_all", op: graph.OpRNN, at: graph.RNNAttrs{Direction: "bidirectional", Layout: 1}, seq: 4, batch: 2, input: 3, hidden: 4, bias: true, h0: true, lens: []int64{4, 1}},
+		{name: "rnn_relu_affine", op: graph.OpRNN, at: acts("bidirectional", "Relu", "Affine"), seq: 3, batch: 2, input: 3, hidden: 4, bias: true},
+		{name: "rnn_leaky_thresholded", op: graph.OpRNN, at: graph.RNNAttrs{Direction: "bidirectional", Activations: []string{"LeakyRelu", "ThresholdedRelu"}, ActivationAlpha: []float32{0.2, 0.1}}, seq: 3, batch: 2, input: 3, hidden: 4, bias: true},
+		{name: "rnn_softplus_sigmoid", op: graph.OpRNN, at: acts("bidirectional", "Softplus", "Sigmoid"), seq: 3, batch: 2, input: 3, hidden: 4, h0: true},
+		{name: "rnn_clip_elu_default", op: graph.OpRNN, at: graph.RNNAttrs{Direction: "forward", Clip: 0.25, HasClip: true, Activations: []string{"Elu"}}, seq: 3, batch: 2, input: 3, hidden: 4, bias: true, h0: true},
+	}
+}
+
+// TestRNNAgainstEval: each attribute and operand of LSTM, GRU and RNN,
+// lowered and run by the loop IR interpreter, matches ir/graph/eval within
+// ONNX's tolerance (rtol 1e-3, atol 1e-7).
+func TestRNNAgainstEval(t *testing.T) {
+	for _, c := range rnnCases() {
+		t.Run(c.name, func(t *testing.T) {
+			g, ins := rnnGraph(c)
+			want, err := eval.Run(g, ins, eval.Options{})
+			require.NoError(t, err)
+			got, err := runLowered(g, ins)
+			require.NoError(t, err)
+			require.Len(t, got, len(want))
+			for i := range want {
+				assert.Empty(t, conform.Compare(got[i], want[i]), "output %s", g.Tensor(g.Outputs[i]).Name)
+			}
+		})
+	}
+}
+
+// TestRNNErrors: bad nodes give errors that name the node and the fault.
+func TestRNNErrors(t *testing.T) {
+	base := rnnCase{name: "bad", op: graph.OpLSTM, at: lstmAttrs("forward"), seq: 2, batch: 1, input: 2, hidden: 3}
+	tests := []struct {
+		name string
+		edit func(*graph.Node)
+		want string
+	}{
+		{"attrs", func(n *graph.Node) { n.Attrs = graph.NoAttrs{} }, "want graph.RNNAttrs"},
+		{"direction", func(n *graph.Node) { n.Attrs = graph.RNNAttrs{Direction: "sideways"} }, `direction "sideways"`},
+		{"activation", func(n *graph.Node) {
+			n.Attrs = graph.RNNAttrs{Direction: "forward", Activations: []string{"Sigmoid", "Tanh", "Cube"}}
+		}, `unknown activation function "Cube"`},
+		{"no W", func(n *graph.Node) { n.In[1] = graph.None }, "input W is missing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g, _ := rnnGraph(base)
+			tt.edit(g.Nodes[0])
+			_, err := Node(g, g.Nodes[0], Options{})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), `node "bad" (LSTM)`)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
