@@ -51,22 +51,31 @@ type CFiles struct {
 // errors naming the buffer or expression. k is verified first. EmitC is
 // pure and deterministic.
 func EmitC(k *loop.Kernel) (CFiles, error) {
-	if k == nil {
-		return CFiles{}, errors.New("hls: c: nil kernel")
-	}
-	if err := loop.Verify(k); err != nil {
-		return CFiles{}, fmt.Errorf("hls: c: %w", err)
-	}
-	e := newCEmitter(k)
-	e.checkKinds()
-	if len(e.errs) > 0 {
-		return CFiles{}, errors.Join(e.errs...)
-	}
-	body := e.function()
-	if len(e.errs) > 0 {
-		return CFiles{}, errors.Join(e.errs...)
+	e, body, err := emitC(k)
+	if err != nil {
+		return CFiles{}, err
 	}
 	return CFiles{Name: e.fname, C: e.cFile(body), H: e.hFile()}, nil
+}
+
+// emitC emits k's function body; e holds its name, helpers and signature.
+func emitC(k *loop.Kernel) (e *cEmitter, body string, err error) {
+	if k == nil {
+		return nil, "", errors.New("hls: c: nil kernel")
+	}
+	if err := loop.Verify(k); err != nil {
+		return nil, "", fmt.Errorf("hls: c: %w", err)
+	}
+	e = newCEmitter(k)
+	e.checkKinds()
+	if len(e.errs) > 0 {
+		return nil, "", errors.Join(e.errs...)
+	}
+	body = e.function()
+	if len(e.errs) > 0 {
+		return nil, "", errors.Join(e.errs...)
+	}
+	return e, body, nil
 }
 
 // cEmitter holds the state of one kernel's emission.
@@ -238,19 +247,26 @@ func (e *cEmitter) cFile(body string) string {
 	sb.WriteString(" * build with -ffp-contract=off to compute what ir/loop/exec computes. */\n")
 	sb.WriteString("#pragma STDC FP_CONTRACT OFF\n\n")
 	fmt.Fprintf(&sb, "#include <math.h>\n\n#include \"%s.h\"\n\n", e.fname)
-	names := make([]string, 0, len(e.helpers))
-	for n := range e.helpers {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		sb.WriteString(e.helpers[n])
-		sb.WriteString("\n")
-	}
+	sb.WriteString(cHelperText(e.helpers))
 	sb.WriteString(e.paramDoc())
 	sb.WriteString(e.signature())
 	sb.WriteString("\n{\n")
 	sb.WriteString(body)
 	sb.WriteString("}\n")
+	return sb.String()
+}
+
+// cHelperText is the helpers' code, in the order of their names.
+func cHelperText(helpers map[string]string) string {
+	names := make([]string, 0, len(helpers))
+	for n := range helpers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var sb strings.Builder
+	for _, n := range names {
+		sb.WriteString(helpers[n])
+		sb.WriteString("\n")
+	}
 	return sb.String()
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/llir/llvm/ir"
 	"github.com/llir/llvm/ir/constant"
@@ -33,9 +34,23 @@ func EmitLLVM(name string, kernels []*loop.Kernel) (string, error) {
 
 // EmitLLVMModule is EmitLLVM's module before printing.
 func EmitLLVMModule(name string, kernels []*loop.Kernel) (*ir.Module, error) {
+	e := newLLEmitter(name)
+	defs, err := e.kernels(kernels)
+	if err != nil {
+		return nil, err
+	}
+	e.finish(defs)
+	return e.m, nil
+}
+
+func newLLEmitter(name string) *llEmitter {
 	m := ir.NewModule()
 	m.SourceFilename = name
-	e := &llEmitter{m: m, libm: map[string]*ir.Func{}, globals: map[string]bool{}}
+	return &llEmitter{m: m, libm: map[string]*ir.Func{}, globals: map[string]bool{}, helpers: map[string]*ir.Func{}}
+}
+
+// kernels emits one function per kernel, in order.
+func (e *llEmitter) kernels(kernels []*loop.Kernel) ([]*ir.Func, error) {
 	var errs []error
 	seen := map[string]bool{}
 	var defs []*ir.Func
@@ -47,7 +62,7 @@ func EmitLLVMModule(name string, kernels []*loop.Kernel) (*ir.Module, error) {
 		case seen[k.Name]:
 			errs = append(errs, fmt.Errorf("hls: llvm: kernel %s: defined twice", k.Name))
 			continue
-		case llLibm[k.Name] || llLibm[k.Name+"f"] || llAllocators[k.Name]:
+		case llLibm[k.Name] || llLibm[k.Name+"f"] || llAllocators[k.Name] || strings.HasPrefix(k.Name, "kiln."):
 			errs = append(errs, fmt.Errorf("hls: llvm: kernel %s: the name of a C library function", k.Name))
 			continue
 		}
@@ -59,17 +74,18 @@ func EmitLLVMModule(name string, kernels []*loop.Kernel) (*ir.Module, error) {
 		}
 		defs = append(defs, f)
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	// Definitions in kernel order, then the libm declarations by name.
+	return defs, errors.Join(errs...)
+}
+
+// finish sets the module's functions: the definitions given, the helpers
+// the definitions call, then the libm declarations by name.
+func (e *llEmitter) finish(defs []*ir.Func) {
 	decls := make([]*ir.Func, 0, len(e.libm))
 	for _, f := range e.libm {
 		decls = append(decls, f)
 	}
 	sort.Slice(decls, func(i, j int) bool { return decls[i].Name() < decls[j].Name() })
-	m.Funcs = append(defs, decls...)
-	return m, nil
+	e.m.Funcs = append(append(defs, e.helperFuncs()...), decls...)
 }
 
 // llEmitter builds one module.
@@ -77,6 +93,7 @@ type llEmitter struct {
 	m       *ir.Module
 	libm    map[string]*ir.Func // declared libm functions by name
 	globals map[string]bool     // the names of the globals made so far
+	helpers map[string]*ir.Func // the rounding helpers defined so far, by name
 }
 
 // llKernel is the state of one kernel's function while it is emitted.

@@ -1,0 +1,207 @@
+package hls
+
+import (
+	"os"
+	osexec "os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kiln-hls/kiln/conform"
+	"github.com/kiln-hls/kiln/frontend/onnx"
+	"github.com/kiln-hls/kiln/ir/dtype"
+	"github.com/kiln-hls/kiln/ir/loop"
+	"github.com/kiln-hls/kiln/ir/loop/exec"
+	"github.com/kiln-hls/kiln/passes/lower"
+)
+
+// progNodeTests is the folder of ONNX's backend node tests.
+const progNodeTests = "../../shared/testdata/onnx-node"
+
+// progNames are ONNX node tests that lower (passes/lower's node test runs
+// them through exec): several nodes (kernels with temporaries between
+// them), constants, broadcasting, Conv and Gemm, integer and bool kinds.
+var progNames = []string{
+	"test_operator_basic", "test_operator_symbolic_override_nested", "test_Linear",
+	"test_Conv1d_pad1", "test_gemm_alpha", "test_matmul_4d_1d", "test_transpose_default", "test_softmax_axis_1_expanded",
+	"test_layer_normalization_2d_axis0",
+}
+
+// progCase is a lowered ONNX case and its arguments (inputs from the
+// case's first data set, outputs zero).
+type progCase struct {
+	name string
+	p    *loop.Program
+	args []*dtype.Array
+}
+
+// progCases lowers the cases of progNames that the current lowering
+// takes; a missing folder skips the test (fails under CI).
+func progCases(t *testing.T) []progCase {
+	t.Helper()
+	if _, err := os.Stat(progNodeTests); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is missing (CI is set)", progNodeTests)
+		}
+		t.Skipf("%s is missing", progNodeTests)
+	}
+	var cases []progCase
+	for _, name := range progNames {
+		dir := filepath.Join(progNodeTests, name)
+		inputs, err := conform.ReadSet(os.DirFS(dir), "test_data_set_0", "input", onnx.DefaultMaxTensorBytes)
+		require.NoError(t, err, name)
+		m, inputs, err := conform.Prepare(conform.File(filepath.Join(dir, "model.onnx")), inputs, conform.Options{Raw: true})
+		require.NoError(t, err, name)
+		p, err := lower.Program(m.Graph, lower.Options{})
+		if err != nil {
+			t.Logf("%s: not lowered: %v", name, err)
+			continue
+		}
+		args := append([]*dtype.Array(nil), inputs...)
+		for _, id := range p.Params[len(inputs):] {
+			args = append(args, dtype.New(p.Buffers[id].Kind, p.Buffers[id].Shape))
+		}
+		require.Len(t, args, len(p.Params), name)
+		cases = append(cases, progCase{name, p, args})
+	}
+	require.NotEmpty(t, cases)
+	return cases
+}
+
+// progKernel is the top of p seen as a kernel: its buffers and parameters,
+// for the drivers of the kernel tests.
+func progKernel(p *loop.Program, name string) *loop.Kernel {
+	return &loop.Kernel{Name: name, Buffers: p.Buffers, Params: p.Params}
+}
+
+// progTolerance is the largest libm tolerance of p's kernels.
+func progTolerance(p *loop.Program) float64 {
+	tol := 0.0
+	for _, k := range p.Kernels {
+		tol = max(tol, cLibmTolerance(k))
+	}
+	return 10 * tol // several kernels may each add their ulps
+}
+
+// TestProgramEmit: each lowered program's module passes CheckBambu and
+// opt -passes=verify (LLVM 14, and 16 where installed); its C emits.
+func TestProgramEmit(t *testing.T) {
+	cases := progCases(t)
+	opt14 := llFind("opt-14", "opt")
+	opt16 := llFind("opt-16")
+	if opt14 == "" && os.Getenv("CI") != "" {
+		t.Fatal("opt is missing (CI is set)")
+	}
+	dir := t.TempDir()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m, err := EmitLLVMProgramModule(c.p)
+			require.NoError(t, err)
+			ll := m.String()
+			assert.NoError(t, CheckBambu(ll))
+			file := filepath.Join(dir, c.name+".ll")
+			require.NoError(t, os.WriteFile(file, []byte(ll), 0o644))
+			for _, opt := range []string{opt14, opt16} {
+				if opt != "" {
+					out, err := osexec.Command(opt, "-passes=verify", "-disable-output", file).CombinedOutput()
+					assert.NoError(t, err, "%s: %s", opt, out)
+				}
+			}
+			cp, err := EmitCProgram(c.p)
+			require.NoError(t, err)
+			assert.Len(t, cp.Kernels, len(c.p.Kernels))
+			assert.Len(t, cp.Files(), 2*len(c.p.Kernels)+3)
+		})
+	}
+}
+
+// TestProgramRun: each lowered program, as LLVM IR and as C (the separate
+// files and the one unit), built and run with a driver, computes what
+// exec.RunProgram computes, bit for bit but for libm's ulps.
+func TestProgramRun(t *testing.T) {
+	gcc := cNeedGCC(t)
+	for _, c := range progCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			want := make([]*dtype.Array, len(c.args))
+			for i, a := range c.args {
+				want[i] = a.Clone()
+			}
+			require.NoError(t, exec.RunProgram(c.p, want))
+			cp, err := EmitCProgram(c.p)
+			require.NoError(t, err)
+			ll, err := EmitLLVMProgram(c.p)
+			require.NoError(t, err)
+			k := progKernel(c.p, cp.Top.Name)
+			for _, how := range []string{"c", "unit", "llvm"} {
+				got := progBuildRun(t, gcc, how, k, cp, ll, c.args)
+				for i, id := range c.p.Params {
+					if b := c.p.Buffers[id]; b.Role == loop.Output {
+						cCompare(t, how+": "+b.Name, want[i], got[i], progTolerance(c.p))
+					}
+				}
+			}
+		})
+	}
+}
+
+// progBuildRun builds the program one way (how: "c" the separate files,
+// "unit" the one C file, "llvm" the module) with cDriver around the top,
+// runs it on args and returns the arguments as it left them.
+func progBuildRun(t *testing.T, gcc, how string, k *loop.Kernel, cp CProgram, ll string, args []*dtype.Array) []*dtype.Array {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(name, s string) string {
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(s), 0o644))
+		return path
+	}
+	write(cp.Top.Name+".h", cp.Top.H)
+	srcs := []string{write("driver.c", cDriver(k, cp.Top))}
+	switch how {
+	case "c":
+		for name, s := range cp.Files() {
+			if p := write(name, s); filepath.Ext(name) == ".c" && name != cp.Top.Name+"_all.c" {
+				srcs = append(srcs, p)
+			}
+		}
+	case "unit":
+		srcs = append(srcs, write("unit.c", cp.Unit))
+	case "llvm":
+		llc := llFind("llc-14", "llc", "llc-16")
+		if llc == "" {
+			t.Skip("llc is not installed")
+		}
+		obj := filepath.Join(dir, "k.o")
+		out, err := osexec.Command(llc, "-O2", "-relocation-model=pic", "-filetype=obj", write("k.ll", ll), "-o", obj).CombinedOutput()
+		require.NoError(t, err, "llc: %s", out)
+		srcs = append(srcs, obj)
+	}
+	prog := filepath.Join(dir, "prog")
+	cmd := append([]string{"-std=c99", "-O2", "-ffp-contract=off", "-Wall", "-Wno-unknown-pragmas", "-o", prog}, srcs...)
+	msg, err := osexec.Command(gcc, append(cmd, "-lm")...).CombinedOutput()
+	require.NoError(t, err, "gcc: %s", msg)
+	assert.Empty(t, string(msg), "gcc warnings")
+	var in []byte
+	for i, id := range k.Params {
+		if k.Buffers[id].Role != loop.Constant {
+			in = append(in, cBytes(args[i])...)
+		}
+	}
+	inPath, outPath := write("in.bin", string(in)), filepath.Join(dir, "out.bin")
+	msg, err = osexec.Command(prog, inPath, outPath).CombinedOutput()
+	require.NoError(t, err, "run: %s", msg)
+	out, err := os.ReadFile(outPath)
+	require.NoError(t, err)
+	got := make([]*dtype.Array, len(args))
+	for i, id := range k.Params {
+		if k.Buffers[id].Role != loop.Output {
+			continue
+		}
+		n := len(cBytes(args[i]))
+		require.GreaterOrEqual(t, len(out), n, "output %s is short", k.Buffers[id].Name)
+		got[i], out = cFromBytes(args[i], out[:n]), out[n:]
+	}
+	return got
+}
