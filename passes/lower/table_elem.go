@@ -11,5 +11,5 @@ var elemLowerings = map[graph.Op]lowerFunc{
 	graph.OpLessOrEqual: compare, graph.OpGreaterOrEqual: compare,
 	graph.OpAnd: compare, graph.OpOr: compare, graph.OpNot: not,
 	graph.OpWhere: where, graph.OpPRelu: prelu, graph.OpClip: clip,
-	graph.OpIdentity: identity, graph.OpDropout: identity,
+	graph.OpIdentity: identity, graph.OpDropout: identity, graph.OpCast: cast,
 }
