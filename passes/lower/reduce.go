@@ -1,0 +1,151 @@
+package lower
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/kiln-hls/kiln/ir/dtype"
+	"github.com/kiln-hls/kiln/ir/graph"
+	"github.com/kiln-hls/kiln/ir/loop"
+)
+
+// reduceLowerings: the reductions, Softmax, CumSum and the normalisations
+// other than LayerNormalization (norm.go, in coreLowerings).
+var reduceLowerings = map[graph.Op]lowerFunc{
+	graph.OpReduceSum: reduce, graph.OpReduceMean: reduce, graph.OpReduceMax: reduce,
+	graph.OpReduceMin: reduce, graph.OpReduceProd: reduce,
+	graph.OpSoftmax: softmax, graph.OpLogSoftmax: softmax,
+	graph.OpCumSum:             cumSum,
+	graph.OpBatchNormalization: batchNorm, graph.OpInstanceNormalization: instanceNorm,
+}
+
+// reduce lowers ReduceSum, ReduceMean, ReduceMax, ReduceMin and ReduceProd
+// over the axes of the constant input 1 (graph.ReducedAxes: keepdims,
+// noop_with_empty_axes):
+//
+//	for kept axes… { acc = init; for reduced axes… { acc = acc ⊕ x[…] }; y[…] = acc or acc / count }
+//
+// The reduced elements are folded in increasing order, as eval folds them,
+// so float sums are eval's to the bit. Bool ReduceMax and ReduceMin are ||
+// and &&.
+func reduce(b *builder) error {
+	at, _ := b.n.Attrs.(graph.ReduceAttrs)
+	x, err := b.in(0)
+	if err != nil {
+		return err
+	}
+	y, err := b.out(0)
+	if err != nil {
+		return err
+	}
+	axes, err := b.constInput(1, "axes")
+	if err != nil {
+		return err
+	}
+	xs := b.shape(x)
+	red, err := graph.ReducedAxes(at, len(xs), axes)
+	if err != nil {
+		return err
+	}
+	xk := b.bufKind(x)
+	r, err := newReducer(b.n.Op, xk)
+	if err != nil {
+		return err
+	}
+	vs := b.axisVars("i", len(xs))
+	kept, keptExt := splitAxes(vs, xs, func(d int) bool { return !red[d] })
+	rv, rext := splitAxes(vs, xs, func(d int) bool { return red[d] })
+	acc := b.tempOf("acc", r.acc)
+	body := []loop.Stmt{set(acc, r.init)}
+	xv := convert(r.acc, xk, load(x, idx(vs)))
+	body = append(body, nest(rv, rext, set(acc, r.step(scalar(acc), xv)))...)
+	var v loop.Expr = scalar(acc)
+	if b.n.Op == graph.OpReduceMean {
+		v = bin(loop.Div, v, konst(r.acc, float64(prod(rext))))
+	}
+	var yi []loop.Index
+	for d := range xs {
+		switch {
+		case !red[d]:
+			yi = append(yi, loop.At(loop.V(vs[d])))
+		case at.KeepDims:
+			yi = append(yi, loop.At(loop.Lit(0)))
+		}
+	}
+	body = append(body, store(y, yi, convert(b.bufKind(y), r.acc, v)))
+	b.k.Body = nest(kept, keptExt, body...)
+	return nil
+}
+
+// constInput is the value of input i, a constant, or nil when the input is
+// absent or an empty tensor.
+func (b *builder) constInput(i int, name string) (*dtype.Array, error) {
+	if !b.has(i) {
+		return nil, nil
+	}
+	t := b.g.Tensor(b.n.In[i])
+	if t.Init == nil {
+		if dtype.Size(t.Shape) == 0 {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("input %d (%s) is not a constant: not yet (kiln lowers static %s)", i, name, name)
+	}
+	return t.Init, nil
+}
+
+// reducer is one Reduce* operator on one kind: the accumulator's kind,
+// its start (the reduction of the empty set) and its step.
+type reducer struct {
+	acc  dtype.Kind
+	init loop.Expr
+	step func(acc, x loop.Expr) loop.Expr
+}
+
+func newReducer(op graph.Op, xk dtype.Kind) (reducer, error) {
+	k := arith(xk)
+	r := reducer{acc: k}
+	lo, hi := k.IntRange()
+	switch {
+	case k == dtype.Bool && (op == graph.OpReduceMax || op == graph.OpReduceMin):
+		r.init = loop.Int(k, b2i(op == graph.OpReduceMin))
+		lop := map[graph.Op]loop.BinOp{graph.OpReduceMax: loop.Or, graph.OpReduceMin: loop.And}[op]
+		r.step = func(acc, x loop.Expr) loop.Expr { return bin(lop, acc, x) }
+		return r, nil
+	case !k.IsFloat() && !k.IsInt():
+		return r, fmt.Errorf("%v of %v: no lowering", op, xk)
+	case op == graph.OpReduceMean && k.IsInt():
+		// eval divides the int64 sum: sum in 64 bits, cast at the end.
+		r.acc = dtype.I64
+		if k.Class() == dtype.ClassUint {
+			r.acc = dtype.U64
+		}
+	}
+	r.init = konst(r.acc, 0)
+	switch op {
+	case graph.OpReduceSum, graph.OpReduceMean:
+		r.step = func(acc, x loop.Expr) loop.Expr { return bin(loop.Add, acc, x) }
+	case graph.OpReduceProd:
+		r.init = konst(r.acc, 1)
+		r.step = func(acc, x loop.Expr) loop.Expr { return bin(loop.Mul, acc, x) }
+	case graph.OpReduceMax, graph.OpReduceMin:
+		bop, inf, ilim := loop.Max, -1.0, lo
+		if op == graph.OpReduceMin {
+			bop, inf, ilim = loop.Min, 1, int64(hi)
+		}
+		r.init = loop.Int(k, ilim)
+		if k.IsFloat() {
+			r.init = loop.Float(k, inf*math.Inf(1))
+		}
+		r.step = func(acc, x loop.Expr) loop.Expr { return binExpr(bop, k, acc, x) }
+	default:
+		return r, fmt.Errorf("%v is not a reduction", op)
+	}
+	return r, nil
+}
+
+func b2i(v bool) int64 {
+	if v {
+		return 1
+	}
+	return 0
+}
