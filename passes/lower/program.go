@@ -16,9 +16,16 @@ import (
 // the top's temporaries. A graph output that no node computes (a constant,
 // or an input passed through) gets a copy kernel, so the top always writes
 // every output. Nodes with no lowering are all reported at once, each
-// named, in one error whose parts are *UnsupportedError.
+// named, in one error whose parts are *UnsupportedError. FusedProgram
+// (fuse.go) is the same with element-wise consumers fused.
 func Program(g *graph.Graph, opt Options) (*loop.Program, error) {
-	ks, err := Graph(g, opt)
+	return program(g, nil, opt)
+}
+
+// program lowers g with the nodes of each chain fused as far as they can
+// be (nil: one kernel per node).
+func program(g *graph.Graph, chains [][]graph.NodeID, opt Options) (*loop.Program, error) {
+	us, err := units(g, chains, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -87,20 +94,12 @@ func Program(g *graph.Graph, opt Options) (*loop.Program, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	for i, n := range g.Nodes {
-		k := ks[i]
-		k.Name = uniqueName(names, k.Name)
-		p.Kernels = append(p.Kernels, k)
+	for _, u := range us {
+		u.k.Name = uniqueName(names, u.k.Name)
+		p.Kernels = append(p.Kernels, u.k)
 		var args []loop.BufID
-		for _, t := range n.In {
-			if t != graph.None && g.Tensor(t).Init == nil {
-				args = append(args, topBuf(t, loop.Temp))
-			}
-		}
-		for _, t := range n.Out {
-			if t != graph.None {
-				args = append(args, topBuf(t, loop.Temp))
-			}
+		for _, t := range u.args {
+			args = append(args, topBuf(t, loop.Temp))
 		}
 		p.Calls = append(p.Calls, loop.KernelCall{Kernel: len(p.Kernels) - 1, Args: args})
 	}

@@ -1,0 +1,203 @@
+package lower
+
+import (
+	"errors"
+	"slices"
+
+	"github.com/kiln-hls/kiln/ir/graph"
+	"github.com/kiln-hls/kiln/ir/loop"
+)
+
+// Fusion of element-wise consumers into their producer's kernel.
+//
+// A chain is a producer node followed by element-wise nodes, each reading
+// the one before it (Conv → Add(bias) → Relu, Gemm → Sigmoid, …): Chains
+// finds them in the graph, and FusedProgram lowers each to ONE kernel. The
+// producer is lowered as usual; at its store of an output element, the
+// consumer's per-element expression is computed from the stored value
+// instead, and stored to the consumer's output:
+//
+//	y[n, m, o] = acc            ⇒   r[n, m, o] = max(acc, 0.0)
+//
+// so the intermediate tensor no longer exists in the program. That is valid
+// only when the producer stores each element of its output exactly once,
+// with its final value; fuseInto checks it on the producer's kernel (one
+// store, not under an If, not read back, at an index that is one-to-one in
+// the enclosing loops) and checks that the consumer's kernel is a perfect
+// loop nest over its output that reads the producer's element at its own
+// position. When a check fails the chain is cut there and the rest starts a
+// chain of its own: fusion never changes what is computed, only where.
+//
+// The fused kernel runs at the position of the chain's last node (every
+// input of every node of the chain is computed by then). Its parameters
+// are the producer's non-constant inputs, then each consumer's other
+// non-constant inputs not passed already, then the chain's output.
+
+// fusable are the element-wise operators fusion may append to a chain: one
+// output the shape of the input read from the chain.
+var fusable = map[graph.Op]bool{
+	graph.OpRelu: true, graph.OpSigmoid: true, graph.OpTanh: true, graph.OpLeakyRelu: true,
+	graph.OpElu: true, graph.OpSelu: true, graph.OpHardSigmoid: true, graph.OpSoftplus: true,
+	graph.OpClip: true, graph.OpExp: true, graph.OpLog: true, graph.OpAbs: true,
+	graph.OpNeg: true, graph.OpSqrt: true, graph.OpReciprocal: true, graph.OpErf: true,
+	graph.OpFloor: true, graph.OpCeil: true, graph.OpSign: true, graph.OpPRelu: true,
+	graph.OpAdd: true, graph.OpSub: true, graph.OpMul: true, graph.OpDiv: true,
+	graph.OpPow: true, graph.OpMax: true, graph.OpMin: true, graph.OpSum: true,
+	graph.OpMean: true, graph.OpCast: true,
+}
+
+// Chains lists g's fusion candidates, in node order: each is a node whose
+// only output is read once, by a fusable element-wise node of the same
+// output shape, and so on; no graph output is inside a chain. Nodes appear
+// in at most one chain; a node in no chain is lowered alone.
+func Chains(g *graph.Graph) [][]graph.NodeID {
+	uses := g.Uses()
+	reader := make([]graph.NodeID, len(g.Tensors))
+	for i := range reader {
+		reader[i] = graph.None
+	}
+	for _, n := range g.Nodes {
+		for _, t := range n.In {
+			if t != graph.None {
+				reader[t] = n.ID
+			}
+		}
+	}
+	claimed := make([]bool, len(g.Nodes))
+	var chains [][]graph.NodeID
+	for _, n := range g.Nodes {
+		if claimed[n.ID] {
+			continue
+		}
+		chain := []graph.NodeID{n.ID}
+		for cur := n; ; {
+			t, ok := onlyOutput(cur)
+			if !ok || uses[t] != 1 || g.IsOutput(t) || reader[t] == graph.None {
+				break
+			}
+			next := g.Nodes[reader[t]]
+			out, ok := onlyOutput(next)
+			if !ok || !fusable[next.Op] || claimed[next.ID] || !slices.Equal(g.Tensor(out).Shape, g.Tensor(t).Shape) {
+				break
+			}
+			chain, cur = append(chain, next.ID), next
+			claimed[next.ID] = true
+		}
+		if len(chain) > 1 {
+			claimed[n.ID] = true
+			chains = append(chains, chain)
+		}
+	}
+	return chains
+}
+
+// onlyOutput is n's output when it has exactly one present output.
+func onlyOutput(n *graph.Node) (graph.TensorID, bool) {
+	out := graph.TensorID(graph.None)
+	for _, t := range n.Out {
+		if t == graph.None {
+			continue
+		}
+		if out != graph.None {
+			return graph.None, false
+		}
+		out = t
+	}
+	return out, out != graph.None
+}
+
+// unit is one kernel of a program: the kernel, the graph tensor each of its
+// parameters is, and the index of the last node it computes (its place in
+// the program).
+type unit struct {
+	k    *loop.Kernel
+	args []graph.TensorID
+	last int
+}
+
+// nodeArgs are the tensors of Node's kernel parameters: the node's present
+// non-constant inputs, then its present outputs.
+func nodeArgs(g *graph.Graph, n *graph.Node) []graph.TensorID {
+	var args []graph.TensorID
+	for _, t := range n.In {
+		if t != graph.None && g.Tensor(t).Init == nil {
+			args = append(args, t)
+		}
+	}
+	for _, t := range n.Out {
+		if t != graph.None {
+			args = append(args, t)
+		}
+	}
+	return args
+}
+
+// units lowers g's nodes to kernels, each chain of chains fused as far as
+// fuseInto allows, and returns them in program order. All failures are
+// reported at once.
+func units(g *graph.Graph, chains [][]graph.NodeID, opt Options) ([]unit, error) {
+	inChain := make([]bool, len(g.Nodes))
+	for _, c := range chains {
+		for _, id := range c {
+			inChain[id] = true
+		}
+	}
+	var us []unit
+	var errs []error
+	lowerOne := func(n *graph.Node) (unit, bool) {
+		k, err := Node(g, n, opt)
+		if err != nil {
+			errs = append(errs, err)
+			return unit{}, false
+		}
+		return unit{k: k, args: nodeArgs(g, n), last: int(n.ID)}, true
+	}
+	for _, n := range g.Nodes {
+		if inChain[n.ID] {
+			continue
+		}
+		if u, ok := lowerOne(n); ok {
+			us = append(us, u)
+		}
+	}
+	for _, c := range chains {
+		us = append(us, lowerChain(g, c, lowerOne)...)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	slices.SortFunc(us, func(a, b unit) int { return a.last - b.last })
+	return us, nil
+}
+
+// lowerChain fuses the kernels of a chain from its first node on, starting
+// a new kernel where fuseInto refuses.
+func lowerChain(g *graph.Graph, chain []graph.NodeID, lowerOne func(*graph.Node) (unit, bool)) []unit {
+	var us []unit
+	var cur unit
+	have := false
+	for _, id := range chain {
+		n := g.Nodes[id]
+		u, ok := lowerOne(n)
+		if !ok {
+			return nil // the error is recorded
+		}
+		if have {
+			y, _ := onlyOutput(g.Nodes[cur.last])
+			if f, ok := fuseInto(cur, y, u); ok {
+				cur = f
+				continue
+			}
+			us = append(us, cur)
+		}
+		cur, have = u, true
+	}
+	return append(us, cur)
+}
+
+// FusedProgram is Program with fusion: every chain of Chains(g) becomes one
+// kernel where the checks of fuseInto allow (see fuse.go). It computes the
+// same numbers as Program.
+func FusedProgram(g *graph.Graph, opt Options) (*loop.Program, error) {
+	return program(g, Chains(g), opt)
+}
