@@ -75,8 +75,8 @@ func zooCNN(t *testing.T) model {
 func TestFusedPrograms(t *testing.T) {
 	models := map[string]model{"zoo_cnn": zooCNN(t)}
 	for _, opset := range []string{"13", "17"} {
-		models["cnn1d_opset"+opset] = torchModel(t, "cnn1d_opset"+opset, 4)              // Conv+Relu Conv Flatten Gemm
-		models["cnn2d_opset"+opset] = torchModel(t, "cnn2d_opset"+opset, 3)              // Conv+Relu MaxPool Conv+Relu
+		models["cnn1d_opset"+opset] = torchModel(t, "cnn1d_opset"+opset, 4)               // Conv+Relu Conv Flatten Gemm
+		models["cnn2d_opset"+opset] = torchModel(t, "cnn2d_opset"+opset, 3)               // Conv+Relu MaxPool Conv+Relu
 		models["cnn2d_keepbn_opset"+opset] = torchModel(t, "cnn2d_keepbn_opset"+opset, 3) // (Conv·BN)+Relu MaxPool Conv+Relu
 	}
 	for name, m := range models {
