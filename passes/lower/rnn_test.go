@@ -2,15 +2,17 @@ package lower
 
 import (
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kiln-hls/kiln/conform"
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
 	"github.com/kiln-hls/kiln/ir/graph/eval"
+	"github.com/kiln-hls/kiln/ir/loop"
 )
 
 // rnnCase is a one-node recurrent graph: its operator, attributes, sizes
@@ -103,7 +105,7 @@ func rnnGraph(c rnnCase) (*graph.Graph, []*dtype.Array) {
 	return g, ins
 }
 
-func lstmAttrs(dir string) graph.RNNAttrs { return graph.RNNAttrs{Direction: dir} }
+func rnnDir(dir string) graph.RNNAttrs { return graph.RNNAttrs{Direction: dir} }
 
 func rnnCases() []rnnCase {
 	acts := func(dir string, names ...string) graph.RNNAttrs {
@@ -111,27 +113,27 @@ func rnnCases() []rnnCase {
 	}
 	lens := []int64{3, 0, 5}
 	return []rnnCase{
-		{name: "lstm_plain", op: graph.OpLSTM, at: lstmAttrs("forward"), seq: 5, batch: 2, input: 3, hidden: 4},
-		{name: "lstm_all", op: graph.OpLSTM, at: lstmAttrs("forward"), seq: 5, batch: 3, input: 3, hidden: 4, bias: true, h0: true, c0: true, peep: true},
-		{name: "lstm_reverse", op: graph.OpLSTM, at: lstmAttrs("reverse"), seq: 4, batch: 2, input: 3, hidden: 5, bias: true, h0: true, c0: true},
-		{name: "lstm_bidirectional", op: graph.OpLSTM, at: lstmAttrs("bidirectional"), seq: 4, batch: 2, input: 3, hidden: 4, bias: true, h0: true, c0: true, peep: true},
+		{name: "lstm_plain", op: graph.OpLSTM, at: rnnDir("forward"), seq: 5, batch: 2, input: 3, hidden: 4},
+		{name: "lstm_all", op: graph.OpLSTM, at: rnnDir("forward"), seq: 5, batch: 3, input: 3, hidden: 4, bias: true, h0: true, c0: true, peep: true},
+		{name: "lstm_reverse", op: graph.OpLSTM, at: rnnDir("reverse"), seq: 4, batch: 2, input: 3, hidden: 5, bias: true, h0: true, c0: true},
+		{name: "lstm_bidirectional", op: graph.OpLSTM, at: rnnDir("bidirectional"), seq: 4, batch: 2, input: 3, hidden: 4, bias: true, h0: true, c0: true, peep: true},
 		{name: "lstm_layout1_bidi", op: graph.OpLSTM, at: graph.RNNAttrs{Direction: "bidirectional", Layout: 1}, seq: 3, batch: 2, input: 2, hidden: 3, bias: true, h0: true, c0: true},
-		{name: "lstm_seq_lens", op: graph.OpLSTM, at: lstmAttrs("bidirectional"), seq: 5, batch: 3, input: 2, hidden: 3, bias: true, lens: lens},
+		{name: "lstm_seq_lens", op: graph.OpLSTM, at: rnnDir("bidirectional"), seq: 5, batch: 3, input: 2, hidden: 3, bias: true, lens: lens},
 		{name: "lstm_seq_lens_const", op: graph.OpLSTM, at: graph.RNNAttrs{Direction: "reverse", Layout: 1}, seq: 5, batch: 3, input: 2, hidden: 3, lens: lens, constLens: true, h0: true},
-		{name: "lstm_full_lens", op: graph.OpLSTM, at: lstmAttrs("forward"), seq: 2, batch: 2, input: 2, hidden: 3, lens: []int64{2, 2}, constLens: true},
+		{name: "lstm_full_lens", op: graph.OpLSTM, at: rnnDir("forward"), seq: 2, batch: 2, input: 2, hidden: 3, lens: []int64{2, 2}, constLens: true},
 		{name: "lstm_clip_input_forget", op: graph.OpLSTM, at: graph.RNNAttrs{Direction: "forward", Clip: 0.5, HasClip: true, InputForget: true}, seq: 4, batch: 2, input: 3, hidden: 4, bias: true, peep: true, c0: true},
 		{name: "lstm_hidden_size", op: graph.OpLSTM, at: graph.RNNAttrs{Direction: "forward", HiddenSize: 3}, seq: 2, batch: 1, input: 2, hidden: 3, inputW: true},
-		{name: "lstm_only_yc", op: graph.OpLSTM, at: lstmAttrs("forward"), seq: 3, batch: 2, input: 2, hidden: 3, noY: true, noYh: true},
+		{name: "lstm_only_yc", op: graph.OpLSTM, at: rnnDir("forward"), seq: 3, batch: 2, input: 2, hidden: 3, noY: true, noYh: true},
 		{name: "lstm_acts", op: graph.OpLSTM, at: graph.RNNAttrs{Direction: "forward", Activations: []string{"HardSigmoid", "Softsign", "ScaledTanh"}, ActivationAlpha: []float32{0.3, 0, 0.8}, ActivationBeta: []float32{0.4, 0, 1.5}}, seq: 3, batch: 2, input: 3, hidden: 4, bias: true},
-		{name: "lstm_f64", op: graph.OpLSTM, at: lstmAttrs("bidirectional"), kind: dtype.F64, seq: 3, batch: 2, input: 3, hidden: 4, bias: true, h0: true, c0: true, peep: true},
-		{name: "lstm_f16", op: graph.OpLSTM, at: lstmAttrs("forward"), kind: dtype.F16, seq: 3, batch: 2, input: 3, hidden: 4, bias: true, h0: true},
-		{name: "gru_plain", op: graph.OpGRU, at: lstmAttrs("forward"), seq: 4, batch: 2, input: 3, hidden: 4},
-		{name: "gru_all", op: graph.OpGRU, at: lstmAttrs("bidirectional"), seq: 4, batch: 2, input: 3, hidden: 4, bias: true, h0: true},
+		{name: "lstm_f64", op: graph.OpLSTM, at: rnnDir("bidirectional"), kind: dtype.F64, seq: 3, batch: 2, input: 3, hidden: 4, bias: true, h0: true, c0: true, peep: true},
+		{name: "lstm_f16", op: graph.OpLSTM, at: rnnDir("forward"), kind: dtype.F16, seq: 3, batch: 2, input: 3, hidden: 4, bias: true, h0: true},
+		{name: "gru_plain", op: graph.OpGRU, at: rnnDir("forward"), seq: 4, batch: 2, input: 3, hidden: 4},
+		{name: "gru_all", op: graph.OpGRU, at: rnnDir("bidirectional"), seq: 4, batch: 2, input: 3, hidden: 4, bias: true, h0: true},
 		{name: "gru_linear_before_reset", op: graph.OpGRU, at: graph.RNNAttrs{Direction: "bidirectional", LinearBeforeReset: true}, seq: 4, batch: 2, input: 3, hidden: 4, bias: true, h0: true},
 		{name: "gru_lbr_no_bias", op: graph.OpGRU, at: graph.RNNAttrs{Direction: "reverse", LinearBeforeReset: true, Layout: 1}, seq: 3, batch: 2, input: 3, hidden: 2, h0: true},
 		{name: "gru_seq_lens", op: graph.OpGRU, at: graph.RNNAttrs{Direction: "reverse", Layout: 1}, seq: 5, batch: 3, input: 2, hidden: 3, bias: true, lens: lens, h0: true},
 		{name: "gru_clip_acts", op: graph.OpGRU, at: graph.RNNAttrs{Direction: "forward", Clip: 0.7, HasClip: true, Activations: []string{"Relu", "Elu"}}, seq: 3, batch: 2, input: 3, hidden: 4, bias: true, h0: true, noY: true},
-		{name: "rnn_plain", op: graph.OpRNN, at: lstmAttrs("forward"), seq: 4, batch: 2, input: 3, hidden: 4},
+		{name: "rnn_plain", op: graph.OpRNN, at: rnnDir("forward"), seq: 4, batch: 2, input: 3, hidden: 4},
 		{name: "rnn_all", op: graph.OpRNN, at: graph.RNNAttrs{Direction: "bidirectional", Layout: 1}, seq: 4, batch: 2, input: 3, hidden: 4, bias: true, h0: true, lens: []int64{4, 1}},
 		{name: "rnn_relu_affine", op: graph.OpRNN, at: acts("bidirectional", "Relu", "Affine"), seq: 3, batch: 2, input: 3, hidden: 4, bias: true},
 		{name: "rnn_leaky_thresholded", op: graph.OpRNN, at: graph.RNNAttrs{Direction: "bidirectional", Activations: []string{"LeakyRelu", "ThresholdedRelu"}, ActivationAlpha: []float32{0.2, 0.1}}, seq: 3, batch: 2, input: 3, hidden: 4, bias: true},
@@ -149,11 +151,11 @@ func TestRNNAgainstEval(t *testing.T) {
 			g, ins := rnnGraph(c)
 			want, err := eval.Run(g, ins, eval.Options{})
 			require.NoError(t, err)
-			got, err := runLowered(g, ins)
+			got, err := rnnLowerRun(g, ins)
 			require.NoError(t, err)
 			require.Len(t, got, len(want))
 			for i := range want {
-				assert.Empty(t, conform.Compare(got[i], want[i]), "output %s", g.Tensor(g.Outputs[i]).Name)
+				assert.Empty(t, rnnCompare(got[i], want[i], rnnONNXTol), "output %s", g.Tensor(g.Outputs[i]).Name)
 			}
 		})
 	}
@@ -161,7 +163,7 @@ func TestRNNAgainstEval(t *testing.T) {
 
 // TestRNNErrors: bad nodes give errors that name the node and the fault.
 func TestRNNErrors(t *testing.T) {
-	base := rnnCase{name: "bad", op: graph.OpLSTM, at: lstmAttrs("forward"), seq: 2, batch: 1, input: 2, hidden: 3}
+	base := rnnCase{name: "bad", op: graph.OpLSTM, at: rnnDir("forward"), seq: 2, batch: 1, input: 2, hidden: 3}
 	tests := []struct {
 		name string
 		edit func(*graph.Node)
@@ -184,4 +186,25 @@ func TestRNNErrors(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
+}
+
+// TestRNNGolden: the loop IR of a small LSTM (hidden 4, input 3, 2 steps,
+// Y and Y_h) is testdata/lstm_step.kir, reviewed like code; -update
+// rewrites it. The text parses back to itself.
+func TestRNNGolden(t *testing.T) {
+	c := rnnCase{name: "lstm_step", op: graph.OpLSTM, at: rnnDir("forward"), seq: 2, batch: 1, input: 3, hidden: 4, bias: true, noYc: true}
+	g, _ := rnnGraph(c)
+	k, err := Node(g, g.Nodes[0], Options{})
+	require.NoError(t, err)
+	got := k.String()
+	file := filepath.Join("testdata", c.name+".kir")
+	if *update {
+		require.NoError(t, os.WriteFile(file, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(file)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), got)
+	back, err := loop.Parse(got, nil)
+	require.NoError(t, err)
+	assert.Equal(t, got, back.String())
 }
