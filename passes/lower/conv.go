@@ -12,57 +12,87 @@ import (
 //
 //	for n, g, m, o… { acc = bias[g*M/G+m]; for c, k… { if padded tap in bounds { acc += x[n, g*C/G+c, o·s+k·d−p…] * w[g*M/G+m, c, k…] } }; y[…] = acc }
 //
-// The group loop is left out when there is one group.
+// The group loop is left out when there is one group. The sum is in
+// arith(kind): f32 for f32 and the narrow floats (rounded once at the
+// store), f64 for f64.
 func conv(b *builder) error {
-	at, _ := b.n.Attrs.(graph.ConvAttrs)
-	x, err := b.in(0)
+	x, w, y, err := b.inInOut()
 	if err != nil {
 		return err
 	}
-	w, err := b.in(1)
+	k := b.kindIn(0)
+	if !k.IsFloat() {
+		return fmt.Errorf("Conv is not defined on %v", k)
+	}
+	l, err := b.convLoops(x, w, y)
 	if err != nil {
 		return err
 	}
-	y, err := b.out(0)
-	if err != nil {
-		return err
-	}
-	xs, ws, ys := b.shape(x), b.shape(w), b.shape(y)
-	win, err := graph.ConvWindow(at, xs, ws)
-	if err != nil {
-		return err
-	}
-	groups := at.ConvGroup()
-	if ws[0]%groups != 0 || xs[1] != ws[1]*groups {
-		return fmt.Errorf("%d groups do not divide %d input and %d output channels", groups, xs[1], ws[0])
-	}
-	cv := b.convVars(groups, len(win.Out))
-	mg := ws[0] / groups
-	m := loop.V(cv.m)
-	if groups > 1 {
-		m = loop.V(cv.g).Scale(mg).Add(m)
-	}
-	var init loop.Expr = f32(0)
+	ak := arith(k)
+	init := konst(ak, 0)
 	if b.has(2) {
 		bias, err := b.in(2)
 		if err != nil {
 			return err
 		}
-		init = load(bias, []loop.Index{loop.At(m)})
+		init = convert(ak, k, load(bias, []loop.Index{loop.At(l.m)}))
 	}
-	acc := b.temp("acc")
-	tap := convTap(cv, win, x, w, m, ws[1], acc)
-	red := nest(append([]loop.VarID{cv.c}, cv.k...), append([]int{ws[1]}, win.Kernel...), tap)
-	body := append([]loop.Stmt{set(acc, init)}, red...)
-	yi := append([]loop.Index{loop.At(loop.V(cv.n)), loop.At(m)}, idx(cv.o)...)
-	body = append(body, store(y, yi, scalar(acc)))
-	outer, ext := []loop.VarID{cv.n}, []int{ys[0]}
-	if groups > 1 {
-		outer, ext = append(outer, cv.g), append(ext, groups)
-	}
-	outer, ext = append(append(outer, cv.m), cv.o...), append(append(ext, mg), win.Out...)
-	b.k.Body = nest(outer, ext, body...)
+	acc := b.tempOf("acc", ak)
+	term := func(xv, wv loop.Expr) loop.Expr { return bin(loop.Mul, convert(ak, k, xv), convert(ak, k, wv)) }
+	b.k.Body = l.nest(acc, init, term, convert(k, ak, scalar(acc)))
 	return nil
+}
+
+// convNest is the loops of a convolution: its window, groups and
+// variables, and m, the output channel g*M/G+m.
+type convNest struct {
+	x, w, y loop.BufID
+	win     graph.Window
+	groups  int
+	cv      convVars
+	m       loop.Affine
+	ys, ws  []int
+}
+
+// convLoops plans a convolution of x by w into y (ConvAttrs).
+func (b *builder) convLoops(x, w, y loop.BufID) (convNest, error) {
+	at, _ := b.n.Attrs.(graph.ConvAttrs)
+	xs, ws := b.shape(x), b.shape(w)
+	l := convNest{x: x, w: w, y: y, ys: b.shape(y), ws: ws}
+	if len(xs) < 3 || len(ws) != len(xs) {
+		return l, fmt.Errorf("input of rank %d and weights of rank %d: want equal ranks of at least 3", len(xs), len(ws))
+	}
+	win, err := graph.ConvWindow(at, xs, ws)
+	if err != nil {
+		return l, err
+	}
+	l.win, l.groups = win, at.ConvGroup()
+	if l.groups < 1 || ws[0]%l.groups != 0 || xs[1] != ws[1]*l.groups {
+		return l, fmt.Errorf("%d groups do not divide %d input and %d output channels", l.groups, xs[1], ws[0])
+	}
+	l.cv = b.convVars(l.groups, len(win.Out))
+	l.m = loop.V(l.cv.m)
+	if l.groups > 1 {
+		l.m = loop.V(l.cv.g).Scale(ws[0] / l.groups).Add(l.m)
+	}
+	return l, nil
+}
+
+// nest is acc = init; for c, k… { acc = acc + term(x[…], w[…]) }; y[…] =
+// result inside the loops over n, g, m and the output positions.
+func (l convNest) nest(acc loop.BufID, init loop.Expr, term func(xv, wv loop.Expr) loop.Expr, result loop.Expr) []loop.Stmt {
+	tap := convTap(l.cv, l.win, l.x, l.w, l.m, l.ws[1], acc, term)
+	red := nest(append([]loop.VarID{l.cv.c}, l.cv.k...), append([]int{l.ws[1]}, l.win.Kernel...), tap)
+	body := append([]loop.Stmt{set(acc, init)}, red...)
+	yi := append([]loop.Index{loop.At(loop.V(l.cv.n)), loop.At(l.m)}, idx(l.cv.o)...)
+	body = append(body, store(l.y, yi, result))
+	outer, ext := []loop.VarID{l.cv.n}, []int{l.ys[0]}
+	if l.groups > 1 {
+		outer, ext = append(outer, l.cv.g), append(ext, l.groups)
+	}
+	mg := l.ws[0] / l.groups
+	outer, ext = append(append(outer, l.cv.m), l.cv.o...), append(append(ext, mg), l.win.Out...)
+	return nest(outer, ext, body...)
 }
 
 type convVars struct {
@@ -84,9 +114,9 @@ func (b *builder) convVars(groups, dims int) convVars {
 	return cv
 }
 
-// convTap is acc = acc + x[…]·w[…] for one tap, under an If when padding
-// can put the tap outside the input.
-func convTap(cv convVars, win graph.Window, x, w loop.BufID, m loop.Affine, cg int, acc loop.BufID) loop.Stmt {
+// convTap is acc = acc + term(x[…], w[…]) for one tap, under an If when
+// padding can put the tap outside the input.
+func convTap(cv convVars, win graph.Window, x, w loop.BufID, m loop.Affine, cg int, acc loop.BufID, term func(xv, wv loop.Expr) loop.Expr) loop.Stmt {
 	c := loop.V(cv.c)
 	if cv.grouped {
 		c = loop.V(cv.g).Scale(cg).Add(c)
@@ -101,7 +131,7 @@ func convTap(cv convVars, win graph.Window, x, w loop.BufID, m loop.Affine, cg i
 		hi := (win.Out[d]-1)*win.Strides[d] + (win.Kernel[d]-1)*win.Dilations[d] - win.PadBegin[d]
 		cond = and(cond, within(a, 0, win.In[d], -win.PadBegin[d], hi))
 	}
-	var s loop.Stmt = set(acc, bin(loop.Add, scalar(acc), bin(loop.Mul, load(x, xi), load(w, wi))))
+	var s loop.Stmt = set(acc, bin(loop.Add, scalar(acc), term(load(x, xi), load(w, wi))))
 	if cond != nil {
 		s = &loop.If{Cond: cond, Then: []loop.Stmt{s}}
 	}
