@@ -12,4 +12,6 @@ var elemLowerings = map[graph.Op]lowerFunc{
 	graph.OpAnd: compare, graph.OpOr: compare, graph.OpNot: not,
 	graph.OpWhere: where, graph.OpPRelu: prelu, graph.OpClip: clip,
 	graph.OpIdentity: identity, graph.OpDropout: identity, graph.OpCast: cast,
+	graph.OpPow:            pow,
+	graph.OpQuantizeLinear: quantize, graph.OpDequantizeLinear: dequantize,
 }
