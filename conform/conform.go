@@ -12,9 +12,8 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
-	"os"
 	"path"
-	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -49,8 +48,18 @@ type Result struct {
 
 // Options control a run.
 type Options struct {
-	Load    onnx.Options
-	Backend string // "ref" (default); later issues add loop, llvm, c
+	Load onnx.Options
+	// Backend evaluates the prepared graph: "ref" (the default, the
+	// reference ir/graph/eval) or another name, which Native runs.
+	Backend string
+	// Native runs the lowering back ends (loop, llvm, c: lowered to loop IR,
+	// then interpreted or built and run); callers set it from package
+	// backend (backend.Run with its options). conform does not import
+	// backend, so that lowering's own tests can read conformance cases
+	// without an import cycle (backend imports passes/lower).
+	Native func(name string, g *graph.Graph, inputs []*dtype.Array) ([]*dtype.Array, error)
+	// Jobs is how many cases Cases runs at a time (0 or 1: one).
+	Jobs int
 	// Raw skips the clean-up passes and evaluates the graph as read.
 	Raw bool
 	// Passes, when set, is the pass context of the clean-up (the CLI's
@@ -59,14 +68,27 @@ type Options struct {
 	Passes *passes.Context
 }
 
-// Backends are the evaluation back ends kiln has.
-var Backends = []string{"ref"}
+// Backends are the evaluation back ends kiln has: the reference, then the
+// lowering ones.
+var Backends = []string{"ref", "loop", "llvm", "c"}
 
-func (o Options) check() error {
-	if o.Backend == "" || o.Backend == "ref" {
+// Check reports an unknown back end.
+func (o Options) Check() error {
+	if o.Backend == "" || slices.Contains(Backends, o.Backend) {
 		return nil
 	}
 	return fmt.Errorf("backend %q is not available; kiln has %s", o.Backend, strings.Join(Backends, ", "))
+}
+
+// run evaluates g on opt's back end.
+func run(g *graph.Graph, inputs []*dtype.Array, opt Options, limit int64) ([]*dtype.Array, error) {
+	if opt.Backend == "" || opt.Backend == "ref" {
+		return eval.Run(g, inputs, eval.Options{MaxTensorBytes: limit})
+	}
+	if opt.Native == nil {
+		return nil, fmt.Errorf("backend %q: no runner given (conform.Options.Native)", opt.Backend)
+	}
+	return opt.Native(opt.Backend, g, inputs)
 }
 
 // Source is a model to evaluate: Load reads it with the given options
@@ -182,7 +204,7 @@ func Prepare(model Source, inputs []*dtype.Array, opt Options) (*onnx.Model, []*
 // Eval runs model on every data set at the root of data and compares with
 // the stored outputs.
 func Eval(model Source, data fs.FS, opt Options) ([]Result, error) {
-	if err := opt.check(); err != nil {
+	if err := opt.Check(); err != nil {
 		return nil, err
 	}
 	sets, err := DataSets(data)
@@ -237,7 +259,7 @@ func compareSet(res Result, model Source, inputs, want []*dtype.Array, tol Toler
 		return failure(res, fmt.Errorf("the data set has %d inputs, the model %d", len(inputs), len(g.Inputs)))
 	}
 	inputs = legacyBF16(g, inputs)
-	got, err := eval.Run(g, inputs, eval.Options{MaxTensorBytes: limit})
+	got, err := run(g, inputs, opt, limit)
 	if err != nil {
 		return failure(res, err)
 	}
@@ -256,10 +278,18 @@ func compareSet(res Result, model Source, inputs, want []*dtype.Array, tol Toler
 	return res
 }
 
+// unsupportedNode is lowering's error for a node with no lowering
+// (*lower.UnsupportedError, which conform cannot import: see Native).
+type unsupportedNode interface {
+	error
+	UnsupportedNode() string
+}
+
 func isUnsupported(err error) bool {
 	var op *onnx.UnsupportedOpError
 	var ty *onnx.UnsupportedTypeError
-	return errors.As(err, &op) || errors.As(err, &ty) || errors.Is(err, graph.ErrUnsupported)
+	var low unsupportedNode
+	return errors.As(err, &op) || errors.As(err, &ty) || errors.As(err, &low) || errors.Is(err, graph.ErrUnsupported)
 }
 
 func failure(res Result, err error) Result {
@@ -281,8 +311,8 @@ func unsupportedDetail(err error) string {
 		switch u := e.(type) {
 		case *onnx.UnsupportedOpError:
 			s = u.Op + ": " + u.Reason
-		case *onnx.UnsupportedTypeError:
-			s = u.Error()
+		case *onnx.UnsupportedTypeError, unsupportedNode:
+			s = e.Error()
 		}
 		if s == "" && errors.Is(e, graph.ErrUnsupported) && errors.Unwrap(e) == graph.ErrUnsupported {
 			s = e.Error()
@@ -414,64 +444,6 @@ func coords(i int, shape []int) []int {
 		}
 	}
 	return c
-}
-
-// Case is one conformance case: a folder with model.onnx and data sets.
-func Case(dir string, opt Options) Result {
-	res := Result{Name: filepath.Base(dir)}
-	results, err := Eval(File(filepath.Join(dir, "model.onnx")), os.DirFS(dir), opt)
-	if err != nil {
-		return failure(res, err)
-	}
-	for _, r := range results {
-		if r.Status != Pass {
-			res.Status, res.Detail = r.Status, r.Detail
-			if len(results) > 1 {
-				res.Detail = r.Name + ": " + r.Detail
-			}
-			return res
-		}
-	}
-	return res
-}
-
-// FindCases expands each root: a folder holding model.onnx is a case,
-// otherwise every sub-folder (recursively) holding one is. Sorted, no
-// duplicates.
-func FindCases(roots []string) ([]string, error) {
-	seen := map[string]bool{}
-	var cases []string
-	for _, root := range roots {
-		st, err := os.Stat(root)
-		if err != nil {
-			return nil, err
-		}
-		if !st.IsDir() {
-			return nil, fmt.Errorf("%s is not a folder", root)
-		}
-		root = filepath.Clean(root)
-		err = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				if _, err := os.Stat(filepath.Join(p, "model.onnx")); err == nil && !seen[p] {
-					seen[p] = true
-					cases = append(cases, p)
-					return filepath.SkipDir
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	sort.Strings(cases)
-	if len(cases) == 0 {
-		return nil, fmt.Errorf("no case folders (with a model.onnx) under %s", strings.Join(roots, ", "))
-	}
-	return cases, nil
 }
 
 // legacyBF16 reinterprets u16 data given for a bf16 graph input as bfloat16

@@ -2,8 +2,13 @@ package main
 
 import (
 	"fmt"
+	kbackend "github.com/kiln-hls/kiln/backend"
+	"github.com/kiln-hls/kiln/ir/dtype"
+	"github.com/kiln-hls/kiln/ir/graph"
 	"io/fs"
 	"os"
+	"runtime"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -38,7 +43,7 @@ func newEval(gf *globalFlags) *cobra.Command {
 			default:
 				return fmt.Errorf("--data DIR is required for a model file")
 			}
-			results, err := conform.Eval(src, fsys, conform.Options{Load: lo, Backend: backend, Raw: raw, Passes: gf.passContext()})
+			results, err := conform.Eval(src, fsys, conform.Options{Load: lo, Backend: backend, Native: runNative, Raw: raw, Passes: gf.passContext()})
 			if err != nil {
 				return fmt.Errorf("--data %s: %w", data, err)
 			}
@@ -46,14 +51,19 @@ func newEval(gf *globalFlags) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&data, "data", "", "folder with test_data_set_* folders")
-	cmd.Flags().StringVar(&backend, "backend", "ref", "evaluation back end: ref")
+	cmd.Flags().StringVar(&backend, "backend", "ref", backendHelp)
 	cmd.Flags().BoolVar(&raw, "raw", false, "evaluate the graph as read, without the clean-up passes")
 	return cmd
 }
 
+// backendHelp documents --backend.
+var backendHelp = "evaluation back end: " + strings.Join(conform.Backends, ", ") +
+	" (ref: the reference evaluator; loop: lowered to loop IR and interpreted; llvm, c: lowered, emitted, built with clang or gcc and run)"
+
 func newConform(gf *globalFlags) *cobra.Command {
 	var backend string
 	var raw bool
+	var jobs int
 	cmd := &cobra.Command{
 		Use:   "conform DIR...",
 		Short: "evaluate every case folder (holding model.onnx) under DIR and compare with its stored outputs",
@@ -67,16 +77,22 @@ func newConform(gf *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			opt := conform.Options{Load: lo, Backend: backend, Raw: raw, Passes: gf.passContext()}
-			var results []conform.Result
-			for _, c := range cases {
-				results = append(results, conform.Case(c, opt))
+			if jobs < 1 {
+				return fmt.Errorf("--jobs %d: must be at least 1", jobs)
 			}
-			return printResults(cmd, results)
+			if gf.dumpAfter != "" || gf.passTiming {
+				jobs = 1 // one case's passes at a time on stderr
+			}
+			opt := conform.Options{Load: lo, Backend: backend, Native: runNative, Raw: raw, Passes: gf.passContext(), Jobs: jobs}
+			if err := opt.Check(); err != nil {
+				return err
+			}
+			return printResults(cmd, conform.Cases(cases, opt))
 		},
 	}
-	cmd.Flags().StringVar(&backend, "backend", "ref", "evaluation back end: ref")
+	cmd.Flags().StringVar(&backend, "backend", "ref", backendHelp)
 	cmd.Flags().BoolVar(&raw, "raw", false, "evaluate the graphs as read, without the clean-up passes")
+	cmd.Flags().IntVarP(&jobs, "jobs", "j", runtime.GOMAXPROCS(0), "cases run at a time")
 	return cmd
 }
 
@@ -98,4 +114,10 @@ func printResults(cmd *cobra.Command, results []conform.Result) error {
 		return errFailed
 	}
 	return nil
+}
+
+// runNative runs the lowering back ends for conform (which does not import
+// package backend; see conform.Options.Native).
+func runNative(name string, g *graph.Graph, inputs []*dtype.Array) ([]*dtype.Array, error) {
+	return kbackend.Run(name, g, inputs, kbackend.Options{})
 }

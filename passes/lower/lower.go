@@ -26,6 +26,10 @@ type UnsupportedError struct {
 	Op   graph.Op
 }
 
+// UnsupportedNode is the node's label; the method marks the error for
+// callers that cannot import this package (conform).
+func (e *UnsupportedError) UnsupportedNode() string { return e.Node }
+
 func (e *UnsupportedError) Error() string {
 	return fmt.Sprintf("lower: %s: no lowering for %v", e.Node, e.Op)
 }
