@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
 	"github.com/kiln-hls/kiln/ir/loop"
 )
@@ -12,11 +13,13 @@ import (
 // mode and auto_pad included) and their Global forms (one window over all
 // spatial axes):
 //
-//	for n, c, o… { acc = −inf or 0; cnt = 0; for k… { if tap in padded input { cnt += 1; if tap in input { acc = max(acc, x[…]) or acc + x[…] } } }; y[…] = acc or acc / cnt }
+//	for n, c, o… { acc = lowest or 0; cnt = 0; for k… { if tap in padded input { cnt += 1; if tap in input { acc = max(acc, x[…]) or acc + x[…] } } }; y[…] = acc or acc / cnt }
 //
 // cnt, the divisor, counts the taps in the input, or with
 // count_include_pad those in the input or its padding; it is left out of
-// MaxPool.
+// MaxPool. Floats compute in arith(kind); MaxPool also takes integers
+// (lowest is the kind's least value). MaxPool's optional Indices output
+// is lowered by maxPoolIndices.
 func pool(b *builder) error {
 	x, err := b.in(0)
 	if err != nil {
@@ -26,52 +29,142 @@ func pool(b *builder) error {
 	if err != nil {
 		return err
 	}
-	if len(b.n.Out) > 1 && b.n.Out[1] != graph.None {
-		if _, err := b.out(1); err != nil {
-			return err
-		}
+	k := b.kindIn(0)
+	avg := b.n.Op == graph.OpAveragePool || b.n.Op == graph.OpGlobalAveragePool
+	global := b.n.Op == graph.OpGlobalAveragePool || b.n.Op == graph.OpGlobalMaxPool
+	if !k.IsFloat() && (avg || global || !k.IsInt()) {
+		return fmt.Errorf("%v is not defined on %v", b.n.Op, k)
 	}
 	win, includePad, err := b.poolWindow(b.shape(x))
 	if err != nil {
 		return err
 	}
-	avg := b.n.Op == graph.OpAveragePool || b.n.Op == graph.OpGlobalAveragePool
-	nc := b.vars("n", "c")
-	o := b.axisVars("o", len(win.Out))
-	k := b.axisVars("k", len(win.Out))
-	acc := b.temp("acc")
-	xi := idx(nc)
-	var inInput, inPadded loop.Expr
-	for d := range win.Out {
-		a := loop.V(o[d]).Scale(win.Strides[d]).Add(loop.V(k[d]).Scale(win.Dilations[d])).Add(loop.Lit(-win.PadBegin[d]))
-		xi = append(xi, loop.At(a))
-		hi := (win.Out[d]-1)*win.Strides[d] + (win.Kernel[d]-1)*win.Dilations[d] - win.PadBegin[d]
-		inInput = and(inInput, within(a, 0, win.In[d], -win.PadBegin[d], hi))
-		inPadded = and(inPadded, within(a, -win.PadBegin[d], win.In[d]+win.PadEnd[d], -win.PadBegin[d], hi))
+	pw := b.poolTaps(win, x)
+	if len(b.n.Out) > 1 && b.n.Out[1] != graph.None {
+		return b.maxPoolIndices(pw, x, y)
 	}
-	init, v := f32(float32(math.Inf(-1))), bin(loop.Max, scalar(acc), load(x, xi))
+	ak := arith(k)
+	acc := b.tempOf("acc", ak)
+	xv := convert(ak, k, load(x, pw.xi))
+	init, v := lowest(ak), bin(loop.Max, scalar(acc), xv)
 	if avg {
-		init, v = f32(0), bin(loop.Add, scalar(acc), load(x, xi))
+		init, v = konst(ak, 0), bin(loop.Add, scalar(acc), xv)
 	}
-	tap := guard(inInput, set(acc, v))
+	tap := guard(pw.inInput, set(acc, v))
 	body := []loop.Stmt{set(acc, init)}
 	var result loop.Expr = scalar(acc)
 	if avg {
-		cnt := b.temp("cnt")
-		count := []loop.Stmt{set(cnt, bin(loop.Add, scalar(cnt), f32(1)))}
+		cnt := b.tempOf("cnt", ak)
+		count := []loop.Stmt{set(cnt, bin(loop.Add, scalar(cnt), konst(ak, 1)))}
 		if includePad {
-			tap = guard(inPadded, append(count, tap...)...)
+			tap = guard(pw.inPadded, append(count, tap...)...)
 		} else {
-			tap = guard(inInput, append(count, set(acc, v))...)
+			tap = guard(pw.inInput, append(count, set(acc, v))...)
 		}
-		body = append(body, set(cnt, f32(0)))
+		body = append(body, set(cnt, konst(ak, 0)))
 		result = bin(loop.Div, scalar(acc), scalar(cnt))
 	}
-	body = append(body, nest(k, win.Kernel, tap...)...)
-	body = append(body, store(y, idx(append(append([]loop.VarID{}, nc...), o...)), result))
-	ys := b.shape(y)
-	b.k.Body = nest(append(append([]loop.VarID{}, nc...), o...), append([]int{ys[0], ys[1]}, win.Out...), body...)
+	body = append(body, nest(pw.k, win.Kernel, tap...)...)
+	body = append(body, store(y, idx(pw.out), convert(k, ak, result)))
+	b.k.Body = nest(pw.out, pw.ext, body...)
 	return nil
+}
+
+// poolNest is the loops of a pooling node: the output variables n, c, o…
+// and their extents, the tap variables k…, x's index at a tap, and the
+// conditions that the tap lies in the input and in the padded input (nil:
+// always).
+type poolNest struct {
+	win                graph.Window
+	out, k             []loop.VarID
+	ext                []int
+	xi                 []loop.Index
+	xa                 []loop.Affine // x's spatial positions at a tap
+	inInput, inPadded  loop.Expr
+	channels, spatials int // x's C and the elements of one plane
+}
+
+// poolTaps plans the loops of a pooling of x over win.
+func (b *builder) poolTaps(win graph.Window, x loop.BufID) poolNest {
+	xs := b.shape(x)
+	nc := b.vars("n", "c")
+	pw := poolNest{win: win, xi: idx(nc), channels: xs[1], spatials: dtype.Size(xs[2:])}
+	o := b.axisVars("o", len(win.Out))
+	pw.k = b.axisVars("k", len(win.Out))
+	pw.out = append(append([]loop.VarID{}, nc...), o...)
+	pw.ext = append([]int{xs[0], xs[1]}, win.Out...)
+	for d := range win.Out {
+		a := loop.V(o[d]).Scale(win.Strides[d]).Add(loop.V(pw.k[d]).Scale(win.Dilations[d])).Add(loop.Lit(-win.PadBegin[d]))
+		pw.xi = append(pw.xi, loop.At(a))
+		pw.xa = append(pw.xa, a)
+		hi := (win.Out[d]-1)*win.Strides[d] + (win.Kernel[d]-1)*win.Dilations[d] - win.PadBegin[d]
+		pw.inInput = and(pw.inInput, within(a, 0, win.In[d], -win.PadBegin[d], hi))
+		pw.inPadded = and(pw.inPadded, within(a, -win.PadBegin[d], win.In[d]+win.PadEnd[d], -win.PadBegin[d], hi))
+	}
+	return pw
+}
+
+// maxPoolIndices lowers MaxPool with its Indices output: the first
+// largest tap of each window, as ir/graph/eval's nnPoolMax takes it, and
+// its position in x flattened (row-major, or with storage_order 1
+// column-major within a plane); an empty window gives lowest and -1:
+//
+//	best = lowest; arg = -1; for k… { if tap in input { if arg < 0 || x[…] > best { best = x[…]; arg = position } } }
+func (b *builder) maxPoolIndices(pw poolNest, x, y loop.BufID) error {
+	if b.n.Op != graph.OpMaxPool {
+		return fmt.Errorf("%v has no Indices output", b.n.Op)
+	}
+	ind, err := b.out(1)
+	if err != nil {
+		return err
+	}
+	if b.kindOut(1) != dtype.I64 {
+		return fmt.Errorf("Indices is %v, want i64", b.kindOut(1))
+	}
+	at, _ := b.n.Attrs.(graph.PoolAttrs)
+	k := b.kindIn(0)
+	ak := arith(k)
+	best, arg := b.tempOf("best", ak), b.tempOf("arg", dtype.I64)
+	xv := convert(ak, k, load(x, pw.xi))
+	first := bin(loop.Lt, scalar(arg), loop.Int(dtype.I64, 0))
+	update := &loop.If{Cond: bin(loop.Or, first, bin(loop.Gt, xv, scalar(best))),
+		Then: []loop.Stmt{set(best, xv), set(arg, pw.position(at.StorageOrder == 1))}}
+	body := []loop.Stmt{set(best, lowest(ak)), set(arg, loop.Int(dtype.I64, -1))}
+	body = append(body, nest(pw.k, pw.win.Kernel, guard(pw.inInput, update)...)...)
+	body = append(body, store(y, idx(pw.out), convert(k, ak, scalar(best))), store(ind, idx(pw.out), scalar(arg)))
+	b.k.Body = nest(pw.out, pw.ext, body...)
+	return nil
+}
+
+// position is the i64 flat index in x of the tap: (n·C + c)·S plus the
+// spatial position, row-major or (colMajor) column-major.
+func (pw poolNest) position(colMajor bool) loop.Expr {
+	pos := loop.V(pw.out[0]).Scale(pw.channels * pw.spatials).Add(loop.V(pw.out[1]).Scale(pw.spatials))
+	str := dtype.Strides(pw.win.In)
+	if colMajor {
+		step := 1
+		for d, n := range pw.win.In {
+			str[d] = step
+			step *= n
+		}
+	}
+	for d, a := range pw.xa {
+		pos = pos.Add(a.Scale(str[d]))
+	}
+	e := affExpr(pos)
+	if pos.Const != 0 {
+		e = bin(loop.Add, e, loop.Int(dtype.I64, int64(pos.Const)))
+	}
+	return e
+}
+
+// lowest is the least value of kind k: −inf for floats.
+func lowest(k dtype.Kind) loop.Expr {
+	if k.IsFloat() {
+		return konst(k, math.Inf(-1))
+	}
+	lo, _ := k.IntRange()
+	return loop.Int(k, lo)
 }
 
 // guard puts body under cond (nil: always).

@@ -7,5 +7,7 @@ func init() {
 		"test_qlinearmatmul_2D_int8_float16", "test_qlinearmatmul_2D_uint8_float16",
 		"test_qlinearmatmul_2D_uint8_float32", "test_qlinearmatmul_3D_int8_float32",
 		"test_qlinearmatmul_3D_uint8_float16",
+		// MaxPool's Indices output (pool.go)
+		"test_maxpool_with_argmax_2d_precomputed_pads",
 	)
 }
