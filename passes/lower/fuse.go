@@ -137,7 +137,9 @@ func nodeArgs(g *graph.Graph, n *graph.Node) []graph.TensorID {
 // reported at once.
 func units(g *graph.Graph, chains [][]graph.NodeID, opt Options) ([]unit, error) {
 	inChain := make([]bool, len(g.Nodes))
+	head := map[graph.NodeID][]graph.NodeID{}
 	for _, c := range chains {
+		head[c[0]] = c
 		for _, id := range c {
 			inChain[id] = true
 		}
@@ -153,15 +155,14 @@ func units(g *graph.Graph, chains [][]graph.NodeID, opt Options) ([]unit, error)
 		return unit{k: k, args: nodeArgs(g, n), last: int(n.ID)}, true
 	}
 	for _, n := range g.Nodes {
-		if inChain[n.ID] {
-			continue
+		switch {
+		case head[n.ID] != nil:
+			us = append(us, lowerChain(g, head[n.ID], lowerOne)...)
+		case !inChain[n.ID]:
+			if u, ok := lowerOne(n); ok {
+				us = append(us, u)
+			}
 		}
-		if u, ok := lowerOne(n); ok {
-			us = append(us, u)
-		}
-	}
-	for _, c := range chains {
-		us = append(us, lowerChain(g, c, lowerOne)...)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -171,28 +172,30 @@ func units(g *graph.Graph, chains [][]graph.NodeID, opt Options) ([]unit, error)
 }
 
 // lowerChain fuses the kernels of a chain from its first node on, starting
-// a new kernel where fuseInto refuses.
+// a new kernel where fuseInto refuses. A node that does not lower is
+// recorded by lowerOne; the chain then gives no kernel.
 func lowerChain(g *graph.Graph, chain []graph.NodeID, lowerOne func(*graph.Node) (unit, bool)) []unit {
 	var us []unit
-	var cur unit
-	have := false
+	failed := false
 	for _, id := range chain {
-		n := g.Nodes[id]
-		u, ok := lowerOne(n)
-		if !ok {
-			return nil // the error is recorded
+		u, ok := lowerOne(g.Nodes[id])
+		if failed = failed || !ok; failed {
+			continue // lower the rest: every failure is reported
 		}
-		if have {
+		if len(us) > 0 {
+			cur := us[len(us)-1]
 			y, _ := onlyOutput(g.Nodes[cur.last])
 			if f, ok := fuseInto(cur, y, u); ok {
-				cur = f
+				us[len(us)-1] = f
 				continue
 			}
-			us = append(us, cur)
 		}
-		cur, have = u, true
+		us = append(us, u)
 	}
-	return append(us, cur)
+	if failed {
+		return nil
+	}
+	return us
 }
 
 // FusedProgram is Program with fusion: every chain of Chains(g) becomes one

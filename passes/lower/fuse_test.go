@@ -238,3 +238,55 @@ func TestFuseGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestFuseCut: a chain whose producer does not store each element once
+// with its final value is cut there, and computes the same. Softmax (f32)
+// stores exp(x − max) and divides it in place afterwards; LogSoftmax
+// stores once (softmax.go).
+func TestFuseCut(t *testing.T) {
+	tests := []struct {
+		op      graph.Op
+		kernels int
+	}{
+		{graph.OpSoftmax, 2},    // Softmax | Relu+Neg
+		{graph.OpLogSoftmax, 1}, // LogSoftmax+Relu+Neg
+	}
+	for _, tc := range tests {
+		t.Run(tc.op.String(), func(t *testing.T) {
+			g := chainGraph("cut", []int{2, 5},
+				step{tc.op, graph.SoftmaxAttrs{Axis: -1}, []int{2, 5}, nil},
+				step{graph.OpRelu, graph.NoAttrs{}, []int{2, 5}, nil},
+				step{graph.OpNeg, graph.NoAttrs{}, []int{2, 5}, nil})
+			require.NoError(t, graph.Verify(g))
+			assert.Equal(t, [][]graph.NodeID{{0, 1, 2}}, lower.Chains(g))
+			p, err := lower.FusedProgram(g, lower.Options{})
+			require.NoError(t, err)
+			assert.Len(t, p.Kernels, tc.kernels)
+			plain, err := lower.Program(g, lower.Options{})
+			require.NoError(t, err)
+			x := []*dtype.Array{ramp(2, 5)}
+			want, err := run(plain, g, x)
+			require.NoError(t, err)
+			got, err := run(p, g, x)
+			require.NoError(t, err)
+			assert.Equal(t, want[0].F32, got[0].F32)
+		})
+	}
+}
+
+// TestFusedProgramReportsAll: nodes that do not lower inside a chain are
+// all reported, as Program reports them (empty tensors are "not yet").
+func TestFusedProgramReportsAll(t *testing.T) {
+	g := chainGraph("bad", []int{0, 4},
+		step{graph.OpRelu, graph.NoAttrs{}, []int{0, 4}, nil},
+		step{graph.OpSigmoid, graph.NoAttrs{}, []int{0, 4}, nil},
+		step{graph.OpTanh, graph.NoAttrs{}, []int{0, 4}, nil})
+	_, perr := lower.Program(g, lower.Options{})
+	require.Error(t, perr)
+	_, ferr := lower.FusedProgram(g, lower.Options{})
+	require.Error(t, ferr)
+	assert.Equal(t, perr.Error(), ferr.Error())
+	for _, n := range []string{"Relu0", "Sigmoid1", "Tanh2"} {
+		assert.Contains(t, ferr.Error(), n)
+	}
+}
