@@ -58,7 +58,12 @@ func reduce(b *builder) error {
 	acc := b.tempOf("acc", r.acc)
 	body := []loop.Stmt{set(acc, r.init)}
 	xv := convert(r.acc, xk, load(x, idx(vs)))
-	body = append(body, nest(rv, rext, set(acc, r.step(scalar(acc), xv)))...)
+	step := []loop.Stmt{set(acc, r.step(scalar(acc), xv))}
+	if r.twice { // max and min read x four times: once into v
+		v := b.tempOf("v", r.acc)
+		step = []loop.Stmt{set(v, xv), set(acc, r.step(scalar(acc), scalar(v)))}
+	}
+	body = append(body, nest(rv, rext, step...)...)
 	var v loop.Expr = scalar(acc)
 	if b.n.Op == graph.OpReduceMean {
 		v = bin(loop.Div, v, konst(r.acc, float64(prod(rext))))
@@ -94,11 +99,13 @@ func (b *builder) constInput(i int, name string) (*dtype.Array, error) {
 }
 
 // reducer is one Reduce* operator on one kind: the accumulator's kind,
-// its start (the reduction of the empty set) and its step.
+// its start (the reduction of the empty set), its step, and whether the
+// step reads x more than once (float max and min, which test for NaN).
 type reducer struct {
-	acc  dtype.Kind
-	init loop.Expr
-	step func(acc, x loop.Expr) loop.Expr
+	acc   dtype.Kind
+	init  loop.Expr
+	step  func(acc, x loop.Expr) loop.Expr
+	twice bool
 }
 
 func newReducer(op graph.Op, xk dtype.Kind) (reducer, error) {
@@ -137,6 +144,7 @@ func newReducer(op graph.Op, xk dtype.Kind) (reducer, error) {
 			r.init = loop.Float(k, inf*math.Inf(1))
 		}
 		r.step = func(acc, x loop.Expr) loop.Expr { return binExpr(bop, k, acc, x) }
+		r.twice = k.IsFloat()
 	default:
 		return r, fmt.Errorf("%v is not a reduction", op)
 	}
