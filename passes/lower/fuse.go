@@ -8,31 +8,6 @@ import (
 	"github.com/kiln-hls/kiln/ir/loop"
 )
 
-// Fusion of element-wise consumers into their producer's kernel.
-//
-// A chain is a producer node followed by element-wise nodes, each reading
-// the one before it (Conv → Add(bias) → Relu, Gemm → Sigmoid, …): Chains
-// finds them in the graph, and FusedProgram lowers each to ONE kernel. The
-// producer is lowered as usual; at its store of an output element, the
-// consumer's per-element expression is computed from the stored value
-// instead, and stored to the consumer's output:
-//
-//	y[n, m, o] = acc            ⇒   r[n, m, o] = max(acc, 0.0)
-//
-// so the intermediate tensor no longer exists in the program. That is valid
-// only when the producer stores each element of its output exactly once,
-// with its final value; fuseInto checks it on the producer's kernel (one
-// store, not under an If, not read back, at an index that is one-to-one in
-// the enclosing loops) and checks that the consumer's kernel is a perfect
-// loop nest over its output that reads the producer's element at its own
-// position. When a check fails the chain is cut there and the rest starts a
-// chain of its own: fusion never changes what is computed, only where.
-//
-// The fused kernel runs at the position of the chain's last node (every
-// input of every node of the chain is computed by then). Its parameters
-// are the producer's non-constant inputs, then each consumer's other
-// non-constant inputs not passed already, then the chain's output.
-
 // fusable are the element-wise operators fusion may append to a chain: one
 // output the shape of the input read from the chain.
 var fusable = map[graph.Op]bool{
@@ -198,9 +173,40 @@ func lowerChain(g *graph.Graph, chain []graph.NodeID, lowerOne func(*graph.Node)
 	return us
 }
 
-// FusedProgram is Program with fusion: every chain of Chains(g) becomes one
-// kernel where the checks of fuseInto allow (see fuse.go). It computes the
-// same numbers as Program.
+// FusedProgram is Program with fusion of element-wise consumers into their
+// producer's kernel (the second half of fuse-ops; passes' fuse-ops pass,
+// run before, folds BatchNormalization into the layer before it).
+//
+// A chain is a producer node followed by element-wise nodes, each reading
+// the one before it (Conv → Add(bias) → Relu, Gemm → Sigmoid, …): Chains
+// finds them in the graph, and FusedProgram lowers each to ONE kernel. The
+// producer is lowered as usual; at its store of an output element, the
+// consumer's per-element expression is computed from the stored value
+// instead, and stored to the consumer's output:
+//
+//	y[n, m, o] = acc            ⇒   r[n, m, o] = select(acc < 0.0, 0.0, acc)
+//
+// The stored expression moves into the consumer's when the consumer reads
+// it once (or it is a constant or a scalar read); otherwise it is kept in a
+// register temporary of the producer's output kind. Either way every
+// operation rounds as it did unfused.
+//
+// Needs: nothing beyond Program's needs (any graph Program lowers). That
+// fusion is valid only when the producer stores each element of its output
+// exactly once, with its final value, is checked on the producer's kernel
+// (one store, not under an If, never read back, at an index that is
+// one-to-one in the enclosing loops); the consumer's kernel must be a
+// perfect loop nest over its output reading the producer's element at its
+// own position. Where a check fails the chain is cut and the rest starts a
+// chain of its own.
+//
+// Guarantees: the program computes exactly what Program computes (the
+// same operations in the same order per element); a fused chain's
+// intermediate tensors are not buffers of the program; each fused kernel
+// runs at the position of its chain's last node (every input of the chain
+// is computed by then) and takes the producer's non-constant inputs, then
+// each consumer's other non-constant inputs not passed already, then the
+// chain's output.
 func FusedProgram(g *graph.Graph, opt Options) (*loop.Program, error) {
 	return program(g, Chains(g), opt)
 }
