@@ -2,6 +2,7 @@ package lower
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
@@ -136,15 +137,20 @@ func binary(b *builder) error {
 	return nil
 }
 
-// binExpr is x op y on kind k as ir/graph/eval computes it: float Max and
-// Min propagate NaN (Go's math.Max, numpy's maximum), where the loop IR's
-// max is C's fmax.
+// binExpr is x op y on kind k as ir/graph/eval computes it. Float Max and
+// Min are Go's math.Max and math.Min: an infinity in the direction of the
+// operator wins, else NaN propagates; the loop IR's max and min are C's
+// fmax and fmin, which ignore a NaN operand.
 func binExpr(op loop.BinOp, k dtype.Kind, x, y loop.Expr) loop.Expr {
-	if k.IsFloat() && (op == loop.Max || op == loop.Min) {
-		nan := bin(loop.Or, bin(loop.Ne, x, x), bin(loop.Ne, y, y))
-		return sel(nan, bin(loop.Add, x, y), bin(op, x, y))
+	if !k.IsFloat() || op != loop.Max && op != loop.Min {
+		return bin(op, x, y)
 	}
-	return bin(op, x, y)
+	inf := math.Inf(1)
+	if op == loop.Min {
+		inf = math.Inf(-1)
+	}
+	nan := bin(loop.Or, bin(loop.Ne, x, x), bin(loop.Ne, y, y))
+	return sel(and(nan, bin(loop.Ne, bin(op, x, y), konst(k, inf))), bin(loop.Add, x, y), bin(op, x, y))
 }
 
 // broadcastLoads are the loads of every input at the iteration point vs,

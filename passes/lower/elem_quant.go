@@ -128,11 +128,11 @@ func quantize(b *builder) error {
 	}
 	v := bin(loop.Div, convert(p, q.kx, q.x), convert(p, q.ks, q.s))
 	if ky.IsFloat() {
-		v = convert(dtype.F32, p, v)
+		z := konst(dtype.F32, 0) // even without a zero point: -0 + 0 is +0, as in eval
 		if q.z != nil {
-			v = bin(loop.Add, v, convert(dtype.F32, q.kz, q.z))
+			z = convert(dtype.F32, q.kz, q.z)
 		}
-		v = castExpr(dtype.F32, ky, v, q.a.Saturate)
+		v = castExpr(dtype.F32, ky, bin(loop.Add, convert(dtype.F32, p, v), z), q.a.Saturate)
 	} else {
 		v = convert(dtype.F32, p, sel(bin(loop.Ne, v, v), konst(p, 0), un(loop.Rint, v)))
 		if q.z != nil {
