@@ -50,7 +50,7 @@ func newRoot() *cobra.Command {
 	pf.StringVar(&gf.dumpAfter, "dump-after", "", "print the IR after the named pass (or 'all') to stderr")
 	pf.BoolVar(&gf.verifyEach, "verify-each", false, "verify the IR after every pass")
 	pf.BoolVar(&gf.passTiming, "pass-timing", false, "print each pass's time to stderr")
-	root.AddCommand(newInspect(gf), newEval(gf), newConform(gf), newPasses(), newGridsim(), newModels(gf))
+	root.AddCommand(newInspect(gf), newEval(gf), newConform(gf), newLower(gf), newPasses(), newGridsim(), newModels(gf))
 	return root
 }
 

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/kiln-hls/kiln/frontend/onnx/onnxpb"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestLowerPrintsProgram(t *testing.T) {
+	out, err := run("lower", nodeTests+"/test_gemm_default_vector_bias/model.onnx")
+	require.NoError(t, err)
+	assert.Contains(t, out, "kernel ")
+	assert.Contains(t, out, "top forward_kernel(in a: f32[2,7], in b: f32[7,4], in c: f32[1,4], out y: f32[2,4]) {\n  call Gemm_0(a, b, c, y)\n}\n")
+}
+
+// TestLowerWritesFiles: -o writes the loop IR, the module and the C, and
+// the same command gives byte-identical files.
+func TestLowerWritesFiles(t *testing.T) {
+	dirs := []string{filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")}
+	for _, dir := range dirs {
+		_, err := run("lower", torch+"/cnn1d_opset17/model.onnx", "-o", dir)
+		require.NoError(t, err)
+	}
+	want := readDir(t, dirs[0])
+	for _, name := range []string{"forward_kernel.kir", "forward_kernel.ll", "forward_kernel.c", "forward_kernel.h", "forward_kernel_all.c"} {
+		assert.Contains(t, want, name)
+	}
+	assert.Equal(t, want, readDir(t, dirs[1]))
+
+	_, err := run("lower", torch+"/cnn1d_opset17/model.onnx", "-o", dirs[0])
+	assert.ErrorContains(t, err, "is not empty (use --force")
+	_, err = run("lower", torch+"/cnn1d_opset17/model.onnx", "-o", dirs[0], "--force", "--emit", "kir")
+	assert.NoError(t, err)
+}
+
+// TestLowerBadInput: what cannot be lowered is an error and nothing is
+// written.
+func TestLowerBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"empty tensor", []string{emptyModel(t)}, `tensor "x" of shape [0 4] is empty: not yet`},
+		{"bad emit", []string{nodeTests + "/test_abs/model.onnx", "--emit", "ll,vhdl"}, `--emit "vhdl": want kir, ll or c`},
+		{"bad density", []string{nodeTests + "/test_abs/model.onnx", "--sparse-density", "2"}, `--sparse-density 2: a density is at most 1`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "out")
+			_, err := run(append([]string{"lower", "-o", dir}, tc.args...)...)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			_, statErr := os.Stat(dir)
+			assert.True(t, os.IsNotExist(statErr), "%s was written", dir)
+		})
+	}
+}
+
+// emptyModel writes a model whose input has no elements: y = Relu(x), x of
+// shape [0, 4].
+func emptyModel(t *testing.T) string {
+	t.Helper()
+	f32 := int32(onnxpb.TensorProto_FLOAT)
+	vi := func(name string) *onnxpb.ValueInfoProto {
+		return &onnxpb.ValueInfoProto{Name: &name, Type: &onnxpb.TypeProto{Value: &onnxpb.TypeProto_TensorType{
+			TensorType: &onnxpb.TypeProto_Tensor{ElemType: &f32, Shape: &onnxpb.TensorShapeProto{Dim: []*onnxpb.TensorShapeProto_Dimension{
+				{Value: &onnxpb.TensorShapeProto_Dimension_DimValue{DimValue: 0}},
+				{Value: &onnxpb.TensorShapeProto_Dimension_DimValue{DimValue: 4}},
+			}}},
+		}}}
+	}
+	op, gname, ir, opset := "Relu", "g", int64(8), int64(17)
+	m := &onnxpb.ModelProto{IrVersion: &ir, OpsetImport: []*onnxpb.OperatorSetIdProto{{Version: &opset}},
+		Graph: &onnxpb.GraphProto{Name: &gname, Input: []*onnxpb.ValueInfoProto{vi("x")}, Output: []*onnxpb.ValueInfoProto{vi("y")},
+			Node: []*onnxpb.NodeProto{{OpType: &op, Input: []string{"x"}, Output: []string{"y"}}}}}
+	data, err := proto.Marshal(m)
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "empty.onnx")
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+	return path
+}
+
+func readDir(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	m := map[string]string{}
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		require.NoError(t, err)
+		m[e.Name()] = string(b)
+	}
+	return m
+}
