@@ -82,7 +82,7 @@ func gemmAccKind(k dtype.Kind, exact bool) (dtype.Kind, error) {
 // gemmScale is alpha·acc + beta·c (c nil: absent) as kind k, acc of kind ak.
 func gemmScale(at graph.GemmAttrs, k, ak dtype.Kind, acc, c loop.Expr) loop.Expr {
 	fk := ak // the kind the scaling computes in
-	if !ak.IsFloat() && ak != k {
+	if !ak.IsFloat() && (at.Alpha != 1 || c != nil && at.Beta != 1) {
 		fk = dtype.F64
 	}
 	v := convert(fk, ak, acc)
