@@ -108,7 +108,7 @@ func binary(b *builder) error {
 		return fmt.Errorf("%v is not defined on %v", b.n.Op, k)
 	}
 	op := binOps[b.n.Op]
-	fold := func(v, e loop.Expr) loop.Expr { return binExpr(op, ck, v, e) }
+	fold := func(v, e loop.Expr) loop.Expr { return mathBinExpr(op, ck, v, e) }
 	var body []loop.Stmt
 	var v loop.Expr
 	if len(ins) > 2 && ck.IsFloat() && (op == loop.Max || op == loop.Min) {
@@ -137,11 +137,21 @@ func binary(b *builder) error {
 	return nil
 }
 
-// binExpr is x op y on kind k as ir/graph/eval computes it. Float Max and
-// Min are Go's math.Max and math.Min: an infinity in the direction of the
-// operator wins, else NaN propagates; the loop IR's max and min are C's
-// fmax and fmin, which ignore a NaN operand.
+// binExpr is x op y on kind k with Go's operators: float max and min
+// propagate NaN, as Go's built-in max and min (eval's Reduce*), where the
+// loop IR's max and min are C's fmax and fmin, which ignore a NaN operand.
 func binExpr(op loop.BinOp, k dtype.Kind, x, y loop.Expr) loop.Expr {
+	if k.IsFloat() && (op == loop.Max || op == loop.Min) {
+		nan := bin(loop.Or, bin(loop.Ne, x, x), bin(loop.Ne, y, y))
+		return sel(nan, bin(loop.Add, x, y), bin(op, x, y))
+	}
+	return bin(op, x, y)
+}
+
+// mathBinExpr is binExpr but for float max and min as Go's math.Max and
+// math.Min (eval's Max and Min operators): an infinity in the direction
+// of the operator wins over NaN, which propagates otherwise.
+func mathBinExpr(op loop.BinOp, k dtype.Kind, x, y loop.Expr) loop.Expr {
 	if !k.IsFloat() || op != loop.Max && op != loop.Min {
 		return bin(op, x, y)
 	}
