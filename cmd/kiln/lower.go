@@ -119,14 +119,14 @@ func (lf *lowerFlags) build(gf *globalFlags, arg string) (map[string]string, str
 
 // emitLL emits p's module and checks it against the Bambu subset.
 func emitLL(p *loop.Program) (string, error) {
-	ll, err := hls.EmitLLVMProgram(p)
+	m, err := hls.EmitLLVMProgramModule(p)
 	if err != nil {
 		return "", err
 	}
-	if err := hls.CheckBambu(ll); err != nil {
+	if err := hls.CheckBambuModule(m); err != nil {
 		return "", fmt.Errorf("lower: the emitted module breaks the Bambu subset: %w", err)
 	}
-	return ll, nil
+	return m.String(), nil
 }
 
 // writeFiles writes files into dir (created if needed; it must be empty
