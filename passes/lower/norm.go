@@ -1,16 +1,22 @@
 package lower
 
 import (
+	"fmt"
+
+	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
 	"github.com/kiln-hls/kiln/ir/loop"
 )
 
-// layerNorm lowers LayerNormalization over the axes from Axis on, in f32:
+// layerNorm lowers LayerNormalization over the axes from Axis on, the
+// statistics in stash_type (f32 or f64), as eval follows ONNX's function:
 //
 //	for outer… { sum over inner → mean; sum of (x−mean)² → inv = 1/sqrt(var+ε);
-//	             y = (x−mean)·inv·scale + bias }
+//	             y = cast<X>((x−mean)·inv)·scale + bias }
 //
-// Mean and InvStdDev, when asked for, get mean and inv.
+// the last products in X's kind. eval sums in float64; the loop IR in the
+// stash kind, within ONNX's tolerance. Mean and InvStdDev, when asked for,
+// get mean and inv.
 func layerNorm(b *builder) error {
 	at, _ := b.n.Attrs.(graph.NormAttrs)
 	x, err := b.in(0)
@@ -36,14 +42,20 @@ func layerNorm(b *builder) error {
 	if err != nil {
 		return err
 	}
-	ln := &layerNormer{b: b, x: x, outer: b.axisVars("i", axis), ext: xs[axis:]}
+	w := at.LayerNormStash()
+	if w != dtype.F32 && w != dtype.F64 {
+		return fmt.Errorf("stash_type %v: not yet (f32 and f64 are lowered)", w)
+	}
+	ln := &layerNormer{b: b, x: x, w: w, outer: b.axisVars("i", axis), ext: xs[axis:]}
 	// Each of the three inner loops binds its own variables, named alike.
 	ln.names = b.axisVars("j", len(xs)-axis)
-	ln.mean, ln.inv = b.temp("mean"), b.temp("inv")
+	ln.mean, ln.inv = b.tempOf("mean", w), b.tempOf("inv", w)
 	body := ln.moments(at.Epsilon)
 	in := ln.inner()
 	vs := ln.all(in)
-	v := bin(loop.Mul, bin(loop.Mul, ln.diff(in), scalar(ln.inv)), load(scale, bcast(b.shape(scale), vs)))
+	xk := b.bufKind(x)
+	norm := convert(xk, w, bin(loop.Mul, ln.diff(in), scalar(ln.inv)))
+	v := bin(loop.Mul, norm, load(scale, bcast(b.shape(scale), vs)))
 	if bias >= 0 {
 		v = bin(loop.Add, v, load(bias, bcast(b.shape(bias), vs)))
 	}
@@ -61,6 +73,7 @@ func layerNorm(b *builder) error {
 type layerNormer struct {
 	b         *builder
 	x         loop.BufID
+	w         dtype.Kind   // the stash kind, the statistics'
 	outer     []loop.VarID // the loops over the leading axes
 	names     []loop.VarID // the first inner loops' variables, whose names the others reuse
 	ext       []int        // the normalised axes
@@ -85,23 +98,28 @@ func (ln *layerNormer) all(in []loop.VarID) []loop.VarID {
 	return append(append([]loop.VarID{}, ln.outer...), in...)
 }
 
+// xw is x at the point of the inner variables in, in the stash kind.
+func (ln *layerNormer) xw(in []loop.VarID) loop.Expr {
+	return convert(ln.w, ln.b.bufKind(ln.x), load(ln.x, idx(ln.all(in))))
+}
+
 func (ln *layerNormer) diff(in []loop.VarID) loop.Expr {
-	return bin(loop.Sub, load(ln.x, idx(ln.all(in))), scalar(ln.mean))
+	return bin(loop.Sub, ln.xw(in), scalar(ln.mean))
 }
 
 // moments sets mean and inv = 1/sqrt(variance + epsilon), two passes over
 // the normalised axes with an accumulator.
 func (ln *layerNormer) moments(eps float32) []loop.Stmt {
-	acc := ln.b.temp("acc")
-	count := f32(float32(prod(ln.ext)))
+	acc := ln.b.tempOf("acc", ln.w)
+	count := konst(ln.w, float64(prod(ln.ext)))
 	in := ln.inner()
-	body := []loop.Stmt{set(acc, f32(0))}
-	body = append(body, nest(in, ln.ext, set(acc, bin(loop.Add, scalar(acc), load(ln.x, idx(ln.all(in))))))...)
-	body = append(body, set(ln.mean, bin(loop.Div, scalar(acc), count)), set(acc, f32(0)))
+	body := []loop.Stmt{set(acc, konst(ln.w, 0))}
+	body = append(body, nest(in, ln.ext, set(acc, bin(loop.Add, scalar(acc), ln.xw(in))))...)
+	body = append(body, set(ln.mean, bin(loop.Div, scalar(acc), count)), set(acc, konst(ln.w, 0)))
 	in = ln.inner()
 	body = append(body, nest(in, ln.ext, set(acc, bin(loop.Add, scalar(acc), bin(loop.Mul, ln.diff(in), ln.diff(in)))))...)
-	variance := bin(loop.Add, bin(loop.Div, scalar(acc), count), f32(eps))
-	return append(body, set(ln.inv, bin(loop.Div, f32(1), un(loop.Sqrt, variance))))
+	variance := bin(loop.Add, bin(loop.Div, scalar(acc), count), konst(ln.w, float64(eps)))
+	return append(body, set(ln.inv, bin(loop.Div, konst(ln.w, 1), un(loop.Sqrt, variance))))
 }
 
 // normStats stores mean and inv into the optional outputs 1 and 2 (x's

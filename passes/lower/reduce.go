@@ -143,7 +143,7 @@ func newReducer(op graph.Op, xk dtype.Kind) (reducer, error) {
 		if k.IsFloat() {
 			r.init = loop.Float(k, inf*math.Inf(1))
 		}
-		r.step = func(acc, x loop.Expr) loop.Expr { return binExpr(bop, k, acc, x) }
+		r.step = func(acc, x loop.Expr) loop.Expr { return goMinMax(bop, k, acc, x) }
 		r.twice = k.IsFloat()
 	default:
 		return r, fmt.Errorf("%v is not a reduction", op)

@@ -39,3 +39,16 @@ func splitAxes(vs []loop.VarID, shape []int, keep func(d int) bool) ([]loop.VarI
 	}
 	return ov, oe
 }
+
+// goMinMax is min or max (op) of floats x and y as Go's built-in min and
+// max compute them, and so eval's Reduce* and Softmax: NaN when either is
+// NaN, even against an infinity (loop.Min and Max are C's fmin and fmax,
+// which drop a NaN; math.Max, which the element-wise Max follows, lets
+// +Inf win); −0 below +0. Integers need no guard.
+func goMinMax(op loop.BinOp, k dtype.Kind, x, y loop.Expr) loop.Expr {
+	if !k.IsFloat() {
+		return bin(op, x, y)
+	}
+	nan := bin(loop.Or, bin(loop.Ne, x, x), bin(loop.Ne, y, y))
+	return sel(nan, bin(loop.Add, x, y), bin(op, x, y))
+}

@@ -87,7 +87,7 @@ func (s *softmaxer) row() []loop.Stmt {
 	body := []loop.Stmt{set(s.mx, loop.Float(s.w, math.Inf(-1)))}
 	rv, ix := s.pass()
 	xt := s.b.tempOf("v", s.w) // max reads its operand four times: once into v
-	body = append(body, nest(rv, ext, set(xt, xv(ix)), set(s.mx, binExpr(loop.Max, s.w, scalar(s.mx), scalar(xt))))...)
+	body = append(body, nest(rv, ext, set(xt, xv(ix)), set(s.mx, goMinMax(loop.Max, s.w, scalar(s.mx), scalar(xt))))...)
 	body = append(body, set(s.sum, loop.Float(s.w, 0)))
 	rv, ix = s.pass()
 	e := un(loop.Exp, diff(ix))
