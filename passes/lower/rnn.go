@@ -126,9 +126,12 @@ func (r *rnn) temps() {
 	if r.op == graph.OpLSTM {
 		r.c = r.array("c", H)
 	}
-	r.xg, r.hg, r.rh = r.array("xg", gh), r.array("hg", gh), rnnNone
+	r.xg, r.rh = r.array("xg", gh), rnnNone
 	if r.op == graph.OpGRU && !r.at.LinearBeforeReset {
+		// hg holds the z and r gates; the hidden gate's product reads rh.
 		r.hg, r.rh = r.array("hg", 2*H), r.array("rh", H)
+	} else {
+		r.hg = r.array("hg", gh)
 	}
 	r.acc = r.b.tempOf("acc", r.ck)
 	var names []string

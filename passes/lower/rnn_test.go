@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -156,6 +157,25 @@ func TestRNNAgainstEval(t *testing.T) {
 			require.Len(t, got, len(want))
 			for i := range want {
 				assert.Empty(t, rnnCompare(got[i], want[i], rnnONNXTol), "output %s", g.Tensor(g.Outputs[i]).Name)
+			}
+		})
+	}
+}
+
+// TestRNNTempsUsed: every temporary a recurrent kernel declares is used
+// (gcc warns of an unused array in the emitted C).
+func TestRNNTempsUsed(t *testing.T) {
+	for _, c := range rnnCases() {
+		t.Run(c.name, func(t *testing.T) {
+			g, _ := rnnGraph(c)
+			k, err := Node(g, g.Nodes[0], Options{})
+			require.NoError(t, err)
+			text := k.String()
+			for _, b := range k.Buffers {
+				if b.Role == loop.Temp {
+					uses := regexp.MustCompile(`\b`+b.Name+`\b`).FindAllStringIndex(text, -1)
+					assert.Greater(t, len(uses), 1, "temp %s is declared, never used", b.Name)
+				}
 			}
 		})
 	}
