@@ -35,7 +35,8 @@ func newLower(gf *globalFlags) *cobra.Command {
 		Use:   "lower MODEL [-o DIR] [--emit kir,ll,c]",
 		Short: "lower a model to loop IR, LLVM IR and C: print the loop IR, or write the files to DIR",
 		Long: `lower runs the compile pipeline (clean-up, then fuse-ops unless --no-fuse), lowers every
-node to a loop-IR kernel and chains them in a top function named forward_kernel. Without -o it
+node to a loop-IR kernel (a producer and the chain of element-wise nodes after it to one kernel,
+unless --no-fuse) and calls them in order from a top function named forward_kernel. Without -o it
 prints the loop IR. With -o it writes DIR/forward_kernel.kir (the loop IR), DIR/forward_kernel.ll
 (every kernel and the top in one module, checked against the Bambu subset) and the C: one .c and
 .h per kernel, forward_kernel.c/.h, and forward_kernel_all.c (everything in one file to build).
@@ -61,7 +62,7 @@ Every node without a lowering is named in one error, and then nothing is written
 	f.StringVarP(&lf.out, "out", "o", "", "write the files to this folder (created; must be empty unless --force)")
 	f.StringSliceVar(&lf.emit, "emit", emitFormats, "what to write with -o: kir, ll, c")
 	f.Float64Var(&lf.sparseDensity, "sparse-density", 0, "largest density of a constant MatMul operand lowered as a loop over its non-zeros (0: the default, 0.5; negative: never)")
-	f.BoolVar(&lf.noFuse, "no-fuse", false, "do not run fuse-ops (one kernel per node, BatchNormalization kept)")
+	f.BoolVar(&lf.noFuse, "no-fuse", false, "one kernel per node: no fuse-ops (BatchNormalization kept), no element-wise chains fused into their producer")
 	f.BoolVar(&lf.force, "force", false, "write into a folder that is not empty")
 	return cmd
 }
@@ -88,7 +89,7 @@ func (lf *lowerFlags) build(gf *globalFlags, arg string) (map[string]string, str
 	if err := passes.RunGraph(gf.passContext(), m.Graph, pipeline); err != nil {
 		return nil, "", err
 	}
-	p, err := lower.Program(m.Graph, lower.Options{SparseDensity: lf.sparseDensity})
+	p, err := lower.Program(m.Graph, lower.Options{SparseDensity: lf.sparseDensity, Fuse: !lf.noFuse})
 	if err != nil {
 		return nil, "", err
 	}

@@ -18,6 +18,9 @@ type Options struct {
 	// instead of a dense product. 0 means graph.SparseDensity; a negative
 	// value turns sparse lowering off.
 	SparseDensity float64
+	// Fuse lowers each chain of element-wise consumers with its producer
+	// as one kernel (see Chains and FusedProgram).
+	Fuse bool
 }
 
 // UnsupportedError says that kiln has no lowering for a node's operator.

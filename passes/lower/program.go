@@ -16,9 +16,13 @@ import (
 // the top's temporaries. A graph output that no node computes (a constant,
 // or an input passed through) gets a copy kernel, so the top always writes
 // every output. Nodes with no lowering are all reported at once, each
-// named, in one error whose parts are *UnsupportedError. FusedProgram
-// (fuse.go) is the same with element-wise consumers fused.
+// named, in one error whose parts are *UnsupportedError. With opt.Fuse,
+// each chain of element-wise consumers is fused into its producer's kernel
+// (FusedProgram, fuse.go).
 func Program(g *graph.Graph, opt Options) (*loop.Program, error) {
+	if opt.Fuse {
+		return program(g, Chains(g), opt)
+	}
 	return program(g, nil, opt)
 }
 
