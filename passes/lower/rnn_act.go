@@ -19,14 +19,14 @@ func (v rnnRef) get() loop.Expr            { return load(v.buf, v.ix) }
 func (v rnnRef) set(e loop.Expr) loop.Stmt { return store(v.buf, v.ix, e) }
 
 // apply is dst = f(x), x first bounded to [-clip, clip] when clipped and
-// the node has a clip. A function that reads its argument twice gets it
-// from dst, stored first, so that no expression is built twice.
+// the node has a clip. A bound argument, and one that f reads more than
+// once, is stored in dst first, so that no expression is built twice.
 func (r *rnn) apply(dst rnnRef, f graph.RNNFunc, clipped bool, x loop.Expr) []loop.Stmt {
-	if clipped && r.at.HasClip {
-		x = bin(loop.Min, bin(loop.Max, x, r.num(-r.at.Clip)), r.num(r.at.Clip))
-	}
 	var pre []loop.Stmt
-	if rnnReadsTwice[f.Name] {
+	if clipped && r.at.HasClip {
+		pre = []loop.Stmt{dst.set(x), dst.set(r.clamp(dst.get(), -r.at.Clip, r.at.Clip))}
+		x = dst.get()
+	} else if rnnReadsTwice[f.Name] {
 		pre = []loop.Stmt{dst.set(x)}
 		x = dst.get()
 	}
@@ -40,9 +40,18 @@ func (r *rnn) apply(dst rnnRef, f graph.RNNFunc, clipped bool, x loop.Expr) []lo
 	return append(pre, dst.set(v))
 }
 
-// rnnReadsTwice are the activations whose expression reads x twice.
+// clamp bounds x (read three times) to [lo, hi]; NaN stays NaN, as Go's
+// min and max in ir/graph/eval keep it (the loop IR's min and max are C's
+// fmin and fmax, which drop it).
+func (r *rnn) clamp(x loop.Expr, lo, hi float32) loop.Expr {
+	return rnnSel(bin(loop.Lt, x, r.num(lo)), r.num(lo), rnnSel(bin(loop.Gt, x, r.num(hi)), r.num(hi), x))
+}
+
+// rnnReadsTwice are the activations whose expression reads x more than
+// once.
 var rnnReadsTwice = map[string]bool{
-	"LeakyRelu": true, "ThresholdedRelu": true, "Elu": true, "Softsign": true, "Softplus": true,
+	"Relu": true, "LeakyRelu": true, "ThresholdedRelu": true, "Elu": true, "Softsign": true, "Softplus": true,
+	"HardSigmoid": true,
 }
 
 // act is the activation f(x) in the compute kind, as ir/graph/eval's
@@ -52,8 +61,8 @@ var rnnReadsTwice = map[string]bool{
 func (r *rnn) act(f graph.RNNFunc, x loop.Expr) (loop.Expr, error) {
 	alpha, beta, zero := r.num(f.Alpha), r.num(f.Beta), r.num(0)
 	switch f.Name {
-	case "Relu":
-		return bin(loop.Max, x, zero), nil
+	case "Relu": // NaN stays NaN
+		return rnnSel(bin(loop.Lt, x, zero), zero, x), nil
 	case "Tanh":
 		return r.elem(graph.OpTanh, x)
 	case "Sigmoid":
@@ -67,8 +76,9 @@ func (r *rnn) act(f graph.RNNFunc, x loop.Expr) (loop.Expr, error) {
 	case "ScaledTanh":
 		t, err := r.elem(graph.OpTanh, bin(loop.Mul, beta, x))
 		return bin(loop.Mul, alpha, t), err
-	case "HardSigmoid":
-		return bin(loop.Min, bin(loop.Max, bin(loop.Add, bin(loop.Mul, alpha, x), beta), zero), r.num(1)), nil
+	case "HardSigmoid": // alpha·x + beta, built three times
+		ax := func() loop.Expr { return bin(loop.Add, bin(loop.Mul, alpha, x), beta) }
+		return rnnSel(bin(loop.Lt, ax(), zero), zero, rnnSel(bin(loop.Gt, ax(), r.num(1)), r.num(1), ax())), nil
 	case "Elu":
 		return rnnSel(bin(loop.Ge, x, zero), x, bin(loop.Mul, alpha, &loop.Call{Func: "expm1", Args: []loop.Expr{x}})), nil
 	case "Softsign":

@@ -1,6 +1,7 @@
 package lower
 
 import (
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -29,6 +30,7 @@ type rnnCase struct {
 	constLens                 bool    // sequence_lens is a constant
 	inputW                    bool    // W and R are inputs, not constants
 	noY, noYh, noYc           bool
+	nan                       bool // X's first element is NaN
 }
 
 // rnnGraph builds c's graph with random operands (seeded by c.name's
@@ -65,7 +67,7 @@ func rnnGraph(c rnnCase) (*graph.Graph, []*dtype.Array) {
 		return g.AddTensor(name, a.Kind, a.Shape, a)
 	}
 	in := []graph.TensorID{
-		operand("x", random(xShape, 1), true),
+		operand("x", rnnNaN(random(xShape, 1), c.nan), true),
 		operand("w", random([]int{dirs, gh, c.input}, 0.6), c.inputW),
 		operand("r", random([]int{dirs, gh, c.hidden}, 0.6), c.inputW),
 		graph.None, graph.None, graph.None,
@@ -106,6 +108,14 @@ func rnnGraph(c rnnCase) (*graph.Graph, []*dtype.Array) {
 	return g, ins
 }
 
+// rnnNaN sets a's first element to NaN when nan is set.
+func rnnNaN(a *dtype.Array, nan bool) *dtype.Array {
+	if nan {
+		a.Set(0, math.NaN())
+	}
+	return a
+}
+
 func rnnDir(dir string) graph.RNNAttrs { return graph.RNNAttrs{Direction: dir} }
 
 func rnnCases() []rnnCase {
@@ -139,6 +149,9 @@ func rnnCases() []rnnCase {
 		{name: "rnn_relu_affine", op: graph.OpRNN, at: acts("bidirectional", "Relu", "Affine"), seq: 3, batch: 2, input: 3, hidden: 4, bias: true},
 		{name: "rnn_leaky_thresholded", op: graph.OpRNN, at: graph.RNNAttrs{Direction: "bidirectional", Activations: []string{"LeakyRelu", "ThresholdedRelu"}, ActivationAlpha: []float32{0.2, 0.1}}, seq: 3, batch: 2, input: 3, hidden: 4, bias: true},
 		{name: "rnn_softplus_sigmoid", op: graph.OpRNN, at: acts("bidirectional", "Softplus", "Sigmoid"), seq: 3, batch: 2, input: 3, hidden: 4, h0: true},
+		// NaN stays NaN through clip, Relu and HardSigmoid, as in eval.
+		{name: "rnn_nan_clip_relu", op: graph.OpRNN, at: graph.RNNAttrs{Direction: "forward", Clip: 0.5, HasClip: true, Activations: []string{"Relu"}}, seq: 2, batch: 2, input: 3, hidden: 2, nan: true},
+		{name: "lstm_nan_hardsigmoid", op: graph.OpLSTM, at: graph.RNNAttrs{Direction: "forward", Activations: []string{"HardSigmoid", "Relu", "Tanh"}}, seq: 2, batch: 2, input: 3, hidden: 2, nan: true},
 		{name: "rnn_clip_elu_default", op: graph.OpRNN, at: graph.RNNAttrs{Direction: "forward", Clip: 0.25, HasClip: true, Activations: []string{"Elu"}}, seq: 3, batch: 2, input: 3, hidden: 4, bias: true, h0: true},
 	}
 }
