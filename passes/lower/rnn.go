@@ -1,6 +1,8 @@
 package lower
 
 import (
+	"math"
+
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
 	"github.com/kiln-hls/kiln/ir/loop"
@@ -73,7 +75,7 @@ func (r *rnn) buffers() error {
 	b := r.b
 	var err error
 	opt := func(i int) loop.BufID {
-		if err != nil || !b.has(i) {
+		if err != nil || !b.has(i) || r.idle(i) {
 			return rnnNone
 		}
 		var id loop.BufID
@@ -97,26 +99,35 @@ func (r *rnn) buffers() error {
 	if err != nil {
 		return err
 	}
-	if r.lens != rnnNone && r.fullLengths() {
-		r.lens = rnnNone // a constant sequence_lens that runs every step: no guard
-	}
 	r.temps()
 	return nil
 }
 
-// fullLengths reports whether sequence_lens is a constant of seq_length
-// everywhere.
-func (r *rnn) fullLengths() bool {
-	init := r.b.k.Buffers[r.lens].Init
+// idle reports whether input i is a constant that the kernel need not
+// read: a sequence_lens of seq_length everywhere (no step is skipped), an
+// initial state of +0 everywhere (the state absent starts as).
+func (r *rnn) idle(i int) bool {
+	init := r.b.g.Tensor(r.b.n.In[i]).Init
 	if init == nil {
 		return false
 	}
-	for i := range r.s.Batch {
-		if init.Int(i) != int64(r.s.Seq) {
-			return false
+	switch i {
+	case graph.RNNInSeqLens:
+		for j := range init.Len() {
+			if init.Int(j) != int64(r.s.Seq) {
+				return false
+			}
 		}
+		return true
+	case graph.RNNInInitialH, graph.RNNInInitialC:
+		for j := range init.Len() {
+			if v := init.At(j); v != 0 || math.Signbit(v) {
+				return false
+			}
+		}
+		return true
 	}
-	return true
+	return false
 }
 
 func (r *rnn) temps() {

@@ -116,6 +116,9 @@ func rnnLowerRun(g *graph.Graph, inputs []*dtype.Array) ([]*dtype.Array, error) 
 func TestRNNModels(t *testing.T) {
 	for _, m := range rnnModels(t) {
 		t.Run(m.name, func(t *testing.T) {
+			if testing.Short() && m.name != "lstm_opset13" {
+				t.Skip("-short: the interpreter takes seconds on the study's LSTM")
+			}
 			tol := rnnModelTol(t, m.data)
 			x, err := onnx.ReadTensorFS(m.data, "test_data_set_0/input_0.pb", 0)
 			require.NoError(t, err)

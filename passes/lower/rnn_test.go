@@ -31,6 +31,8 @@ type rnnCase struct {
 	inputW                    bool    // W and R are inputs, not constants
 	noY, noYh, noYc           bool
 	nan                       bool // X's first element is NaN
+	constH0                   bool // initial_h and initial_c are constants (zero when zeroH0)
+	zeroH0                    bool
 }
 
 // rnnGraph builds c's graph with random operands (seeded by c.name's
@@ -78,13 +80,19 @@ func rnnGraph(c rnnCase) (*graph.Graph, []*dtype.Array) {
 	if c.lens != nil {
 		in[4] = operand("lens", &dtype.Array{Kind: dtype.I32, Shape: []int{c.batch}, I64: c.lens}, !c.constLens)
 	}
+	state := func() *dtype.Array {
+		if c.zeroH0 {
+			return dtype.New(kind, s.StateShape())
+		}
+		return random(s.StateShape(), 1)
+	}
 	if c.h0 {
-		in[5] = operand("h0", random(s.StateShape(), 1), true)
+		in[5] = operand("h0", state(), !c.constH0)
 	}
 	if c.op == graph.OpLSTM {
 		in = append(in, graph.None, graph.None)
 		if c.c0 {
-			in[6] = operand("c0", random(s.StateShape(), 1), true)
+			in[6] = operand("c0", state(), !c.constH0)
 		}
 		if c.peep {
 			in[7] = operand("p", random([]int{dirs, 3 * c.hidden}, 0.5), false)
@@ -132,6 +140,8 @@ func rnnCases() []rnnCase {
 		{name: "lstm_seq_lens", op: graph.OpLSTM, at: rnnDir("bidirectional"), seq: 5, batch: 3, input: 2, hidden: 3, bias: true, lens: lens},
 		{name: "lstm_seq_lens_const", op: graph.OpLSTM, at: graph.RNNAttrs{Direction: "reverse", Layout: 1}, seq: 5, batch: 3, input: 2, hidden: 3, lens: lens, constLens: true, h0: true},
 		{name: "lstm_full_lens", op: graph.OpLSTM, at: rnnDir("forward"), seq: 2, batch: 2, input: 2, hidden: 3, lens: []int64{2, 2}, constLens: true},
+		{name: "lstm_const_state", op: graph.OpLSTM, at: rnnDir("bidirectional"), seq: 3, batch: 2, input: 2, hidden: 3, h0: true, c0: true, constH0: true},
+		{name: "lstm_zero_state", op: graph.OpLSTM, at: rnnDir("forward"), seq: 3, batch: 2, input: 2, hidden: 3, h0: true, c0: true, constH0: true, zeroH0: true},
 		{name: "lstm_clip_input_forget", op: graph.OpLSTM, at: graph.RNNAttrs{Direction: "forward", Clip: 0.5, HasClip: true, InputForget: true}, seq: 4, batch: 2, input: 3, hidden: 4, bias: true, peep: true, c0: true},
 		{name: "lstm_hidden_size", op: graph.OpLSTM, at: graph.RNNAttrs{Direction: "forward", HiddenSize: 3}, seq: 2, batch: 1, input: 2, hidden: 3, inputW: true},
 		{name: "lstm_only_yc", op: graph.OpLSTM, at: rnnDir("forward"), seq: 3, batch: 2, input: 2, hidden: 3, noY: true, noYh: true},
@@ -175,8 +185,8 @@ func TestRNNAgainstEval(t *testing.T) {
 	}
 }
 
-// TestRNNTempsUsed: every temporary a recurrent kernel declares is used
-// (gcc warns of an unused array in the emitted C).
+// TestRNNTempsUsed: every temporary and constant a recurrent kernel
+// declares is used (gcc warns of an unused array in the emitted C).
 func TestRNNTempsUsed(t *testing.T) {
 	for _, c := range rnnCases() {
 		t.Run(c.name, func(t *testing.T) {
@@ -185,11 +195,30 @@ func TestRNNTempsUsed(t *testing.T) {
 			require.NoError(t, err)
 			text := k.String()
 			for _, b := range k.Buffers {
-				if b.Role == loop.Temp {
+				if b.Role == loop.Temp || b.Role == loop.Constant {
 					uses := regexp.MustCompile(`\b`+b.Name+`\b`).FindAllStringIndex(text, -1)
-					assert.Greater(t, len(uses), 1, "temp %s is declared, never used", b.Name)
+					assert.Greater(t, len(uses), 1, "%s is declared, never used", b.Name)
 				}
 			}
+		})
+	}
+}
+
+// TestRNNIdleConstants: a constant sequence_lens of seq_length and a
+// constant zero initial state are not read (no guard, no ROM).
+func TestRNNIdleConstants(t *testing.T) {
+	for _, c := range rnnCases() {
+		if c.name != "lstm_full_lens" && c.name != "lstm_zero_state" {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			g, _ := rnnGraph(c)
+			k, err := Node(g, g.Nodes[0], Options{})
+			require.NoError(t, err)
+			for _, b := range k.Buffers {
+				assert.NotContains(t, []string{"lens", "h0", "c0"}, b.Name)
+			}
+			assert.NotContains(t, k.String(), "if ")
 		})
 	}
 }
