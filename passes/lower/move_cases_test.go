@@ -26,3 +26,15 @@ func init() {
 		"test_einsum_transpose",
 	)
 }
+
+// Cases of move operators whose tensors are empty: the builder refuses
+// buffers with a 0 in their shape.
+func init() {
+	for name, tensor := range map[string]string{
+		"test_slice_start_out_of_bounds":      `node "Slice_0" (Slice): tensor "y" of shape [20 0 5] is empty: not yet`,
+		"test_split_zero_size_splits_opset13": `node "Split_0" (Split): tensor "input" of shape [0] is empty: not yet`,
+		"test_split_zero_size_splits_opset18": `node "Split_0" (Split): tensor "input" of shape [0] is empty: not yet`,
+	} {
+		notYet[name] = tensor
+	}
+}

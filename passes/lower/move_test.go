@@ -11,6 +11,7 @@ import (
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
 	"github.com/kiln-hls/kiln/ir/graph/eval"
+	"github.com/kiln-hls/kiln/ir/loop"
 )
 
 // mvOperand is one input of a move test graph: a constant when init is
@@ -214,5 +215,93 @@ func TestMoveKinds(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestMoveErrors: models the move lowerings cannot take fail with an
+// error that names the node and what is wrong.
+func TestMoveErrors(t *testing.T) {
+	f := dtype.F32
+	tests := []struct {
+		c    mvCase
+		want string
+	}{
+		{mvCase{"runtime starts", graph.OpSlice, graph.NoAttrs{}, [][]int{{2}}, func(k dtype.Kind) []mvOperand {
+			return []mvOperand{x(k, "a", 4), x(dtype.I64, "starts", 1), i64c("ends", 3)}
+		}}, `node "node" (Slice): input 1 (starts) "starts" is not a constant: not yet`},
+		{mvCase{"float pads", graph.OpPad, graph.PadAttrs{}, [][]int{{6}}, func(k dtype.Kind) []mvOperand {
+			return []mvOperand{x(k, "a", 4), cst(k, "pads", 2)}
+		}}, `input 1 (pads) "pads" is f32, want an integer tensor`},
+		{mvCase{"gather index out of range", graph.OpGather, graph.AxisAttrs{}, [][]int{{2}}, func(k dtype.Kind) []mvOperand {
+			return []mvOperand{x(k, "a", 4), i64c("ind", 1, -5)}
+		}}, `node "node" (Gather): index -5 of "ind" out of range for an axis of 4`},
+		{mvCase{"pad mode", graph.OpPad, graph.PadAttrs{Mode: "mirror"}, [][]int{{6}}, func(k dtype.Kind) []mvOperand {
+			return []mvOperand{x(k, "a", 4), i64c("pads", 1, 1)}
+		}}, `node "node" (Pad): mode "mirror" is not one of [constant reflect edge wrap]`},
+		{mvCase{"reflect cropped away", graph.OpPad, graph.PadAttrs{Mode: "reflect"}, [][]int{{3}}, func(k dtype.Kind) []mvOperand {
+			return []mvOperand{x(k, "a", 2), i64c("pads", 3, -2)}
+		}}, `reflect pad of axis 0 leaves no elements to copy`},
+		{mvCase{"einsum of bool", graph.OpEinsum, graph.EinsumAttrs{Equation: "ij->ji"}, [][]int{{3, 2}}, func(dtype.Kind) []mvOperand {
+			return []mvOperand{x(dtype.Bool, "a", 2, 3)}
+		}}, `node "node" (Einsum): Einsum of bool`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.c.name, func(t *testing.T) {
+			k := f
+			if tt.c.op == graph.OpEinsum {
+				k = dtype.Bool
+			}
+			g, _ := tt.c.graph(k)
+			_, err := Node(g, g.Nodes[0], Options{})
+			assert.ErrorContains(t, err, tt.want)
+		})
+	}
+}
+
+// TestGatherClamps: an index read at run time outside [-d, d) reads the
+// nearest end of the axis (the reference reports an error instead).
+func TestGatherClamps(t *testing.T) {
+	c := mvCase{"gather", graph.OpGather, graph.AxisAttrs{}, [][]int{{4}}, func(k dtype.Kind) []mvOperand {
+		return []mvOperand{x(k, "a", 3), {name: "ind", kind: dtype.I64, shape: []int{4}, feed: ints(7, -9, -3, 2)}}
+	}}
+	g, feeds := c.graph(dtype.I32)
+	got, err := runLowered(g, feeds)
+	require.NoError(t, err)
+	a := feeds[0].I64 // 7 and -9+3 are clamped into [0, 3)
+	assert.Equal(t, []int64{a[2], a[0], a[0], a[2]}, got[0].I64)
+}
+
+// TestPadShapes: reflect, edge and wrap pads copy in affine nests, one per
+// combination of runs (the maps' affine pieces), and fall back to
+// position tables only when the combinations pass maxPadNests.
+func TestPadShapes(t *testing.T) {
+	tests := []struct {
+		name   string
+		nests  int
+		tables []string
+	}{
+		{"pad reflect", 4 * 3, nil}, // axis 0: 3 runs; axis 1: 4 (the pad of 5 passes the axis)
+		{"pad edge crop", 3, nil},   // axis 0 maps to 0 0 1 2 2 2; axis 1 is cropped only
+		{"pad wrap", 4, nil},        // axis 1 maps to 1 2, 0 1 2, 0 1 2, 0 1 2
+		{"pad reflect table", 1, []string{"pad_map0", "pad_map1"}},
+	}
+	cases := map[string]mvCase{}
+	for _, c := range moveCases() {
+		cases[c.name] = c
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g, _ := cases[tt.name].graph(dtype.F32)
+			k, err := Node(g, g.Nodes[0], Options{})
+			require.NoError(t, err)
+			assert.Len(t, k.Body, tt.nests)
+			var tables []string
+			for _, b := range k.Buffers {
+				if b.Role == loop.Constant {
+					tables = append(tables, b.Name)
+				}
+			}
+			assert.Equal(t, tt.tables, tables)
+		})
 	}
 }
