@@ -10,7 +10,8 @@ import (
 // qlinearMatMul lowers QLinearMatMul (inputs a, a_scale, a_zero_point, b,
 // b_scale, b_zero_point, y_scale, y_zero_point): MatMulInteger's i32 sum,
 // requantised with the multiplier a_scale·b_scale/y_scale (a_scale per
-// row, b_scale per column, as their zero points).
+// row, b_scale per column, as their zero points), computed once first when
+// the scales are per tensor.
 func qlinearMatMul(b *builder) error {
 	if err := b.checkInts(0, 2, 3, 5, 7); err != nil {
 		return err
@@ -37,14 +38,30 @@ func qlinearMatMul(b *builder) error {
 	if err != nil {
 		return fmt.Errorf("b_scale: %w", err)
 	}
-	mult := qMultiplier(b.kindIn(1), load(as, asi), b.kindIn(4), load(ws, wsi), b.kindIn(6), load(ys, b.perTensor(ys)))
+	mult, pre := b.hoist("mult", qMultiplier(b.kindIn(1), load(as, asi), b.kindIn(4), load(ws, wsi), b.kindIn(6), load(ys, b.perTensor(ys))), asi, wsi)
 	acc := b.tempOf("acc", dtype.I32)
 	v, err := requantise(scalar(acc), mult, convert(dtype.F64, b.kindIn(7), load(yzp, b.perTensor(yzp))), b.kindOut(0))
 	if err != nil {
 		return err
 	}
-	b.k.Body = p.nest(acc, konst(dtype.I32, 0), term, y, v)
+	b.k.Body = append(pre, p.nest(acc, konst(dtype.I32, 0), term, y, v)...)
 	return nil
+}
+
+// hoist computes e, of f64 kind, once before the loops into a temporary
+// named name when the indices ixs it reads at are all constant (per-tensor
+// parameters); otherwise e stays where it is used. It returns what to use
+// and the statements to put first.
+func (b *builder) hoist(name string, e loop.Expr, ixs ...[]loop.Index) (loop.Expr, []loop.Stmt) {
+	for _, ix := range ixs {
+		for _, x := range ix {
+			if x.Dyn != nil || !x.Aff.IsConst() {
+				return e, nil
+			}
+		}
+	}
+	t := b.tempOf(name, dtype.F64)
+	return scalar(t), []loop.Stmt{set(t, e)}
 }
 
 // inBufs returns the buffers of the given inputs.
@@ -166,7 +183,8 @@ func (b *builder) channelIndex(buf loop.BufID, l convNest) ([]loop.Index, error)
 
 // qlinearConv lowers QLinearConv (x, x_scale, x_zero_point, w, w_scale,
 // w_zero_point, y_scale, y_zero_point, optional i32 bias B): ConvInteger's
-// sum started at B[m], requantised with x_scale·w_scale[m]/y_scale.
+// sum started at B[m], requantised with x_scale·w_scale[m]/y_scale
+// (computed once first when w_scale is per tensor).
 func qlinearConv(b *builder) error {
 	if err := b.checkInts(0, 2, 3, 5, 7, 8); err != nil {
 		return err
@@ -196,13 +214,13 @@ func qlinearConv(b *builder) error {
 	if err != nil {
 		return fmt.Errorf("w_scale: %w", err)
 	}
-	mult := qMultiplier(b.kindIn(1), load(xs, b.perTensor(xs)), b.kindIn(4), load(ws, wsi), b.kindIn(6), load(ys, b.perTensor(ys)))
+	mult, pre := b.hoist("mult", qMultiplier(b.kindIn(1), load(xs, b.perTensor(xs)), b.kindIn(4), load(ws, wsi), b.kindIn(6), load(ys, b.perTensor(ys))), wsi)
 	acc := b.tempOf("acc", dtype.I32)
 	v, err := requantise(scalar(acc), mult, convert(dtype.F64, b.kindIn(7), load(yzp, b.perTensor(yzp))), b.kindOut(0))
 	if err != nil {
 		return err
 	}
-	b.k.Body = l.nest(acc, init, term, v)
+	b.k.Body = append(pre, l.nest(acc, init, term, v)...)
 	return nil
 }
 

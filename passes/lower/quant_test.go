@@ -220,16 +220,22 @@ func TestQuantErrors(t *testing.T) {
 	}
 }
 
-// TestQuantGolden: the loop IR of an integer matmul and a quantised
-// convolution is testdata/quant_*.kir (-update rewrites it).
+// TestQuantGolden: the loop IR of an integer matmul, a quantised matmul
+// (per-tensor scales: the multiplier hoisted) and a quantised convolution
+// (per-channel) is testdata/quant_*.kir (-update rewrites it).
 func TestQuantGolden(t *testing.T) {
-	u8, i8, i32, f32 := dtype.U8, dtype.I8, dtype.I32, dtype.F32
+	u8, i8, i32, f16, f32 := dtype.U8, dtype.I8, dtype.I32, dtype.F16, dtype.F32
 	in := func(name string, k dtype.Kind, s ...int) kop { return kop{name, k, s, false} }
 	c := func(name string, k dtype.Kind, s ...int) kop { return kop{name, k, s, true} }
 	graphs := map[string]func() (*graph.Graph, *graph.Node){
 		"quant_matmulinteger": func() (*graph.Graph, *graph.Node) {
 			return kindGraph(graph.OpMatMulInteger, graph.NoAttrs{}, []kop{{"y", i32, []int{3, 2}, false}},
 				in("a", u8, 3, 4), c("b", u8, 4, 2), in("azp", u8, 3), c("bzp", u8, 2))
+		},
+		"quant_qlinearmatmul": func() (*graph.Graph, *graph.Node) {
+			return kindGraph(graph.OpQLinearMatMul, graph.NoAttrs{}, []kop{{"y", u8, []int{2, 3}, false}},
+				in("a", u8, 2, 4), in("a_scale", f16, 1), in("azp", u8, 1), c("b", u8, 4, 3),
+				c("b_scale", f16, 1), c("bzp", u8, 1), in("y_scale", f16, 1), in("yzp", u8, 1))
 		},
 		"quant_qlinearconv": func() (*graph.Graph, *graph.Node) {
 			return kindGraph(graph.OpQLinearConv, graph.ConvAttrs{Pads: []int{1, 1}}, []kop{{"y", i8, []int{1, 2, 4}, false}},
