@@ -30,6 +30,9 @@ var reduceLowerings = map[graph.Op]lowerFunc{
 // and &&.
 func reduce(b *builder) error {
 	at, _ := b.n.Attrs.(graph.ReduceAttrs)
+	if b.has(0) && dtype.Size(b.g.Tensor(b.n.In[0]).Shape) == 0 {
+		return b.reduceEmpty()
+	}
 	x, err := b.in(0)
 	if err != nil {
 		return err
@@ -79,6 +82,32 @@ func reduce(b *builder) error {
 	}
 	body = append(body, store(y, yi, convert(b.bufKind(y), r.acc, v)))
 	b.k.Body = nest(kept, keptExt, body...)
+	return nil
+}
+
+// reduceEmpty lowers a reduction of an empty input, which it does not
+// read: every output element is the reduction of the empty set (a mean's
+// is NaN, 0/0, as eval's). The input cannot be a parameter (buffers have
+// no empty dimension): this lowers once the input is a constant (conform
+// freezes empty graph inputs), and fails in params otherwise.
+func (b *builder) reduceEmpty() error {
+	y, err := b.out(0)
+	if err != nil {
+		return err
+	}
+	r, err := newReducer(b.n.Op, b.kindIn(0))
+	if err != nil {
+		return err
+	}
+	v := r.init
+	if b.n.Op == graph.OpReduceMean {
+		if !r.acc.IsFloat() {
+			return fmt.Errorf("mean of an empty set of %v", b.kindIn(0))
+		}
+		v = konst(r.acc, math.NaN())
+	}
+	vs := b.axisVars("i", len(b.shape(y)))
+	b.k.Body = nest(vs, b.shape(y), store(y, idx(vs), convert(b.bufKind(y), r.acc, v)))
 	return nil
 }
 

@@ -35,11 +35,15 @@ func init() {
 		"test_cumsum_2d_axis_0", "test_cumsum_2d_axis_1", "test_cumsum_2d_negative_axis",
 	)
 	// A loop IR buffer has no empty dimension, so a kernel cannot take an
-	// empty tensor: neither an empty data input nor an empty axes input
-	// fed as a graph input (ONNX's "default axes" cases), though the
-	// kernel never reads the latter.
+	// empty tensor as a parameter: neither an empty data input nor an
+	// empty axes input fed as a graph input (ONNX's "default axes" cases),
+	// though the kernel reads neither (a reduction of empty data stores
+	// the reduction of the empty set, reduceEmpty). Both would pass if
+	// conform froze empty graph inputs into constants, as it freezes
+	// integer ones; an empty output cannot be lowered at all.
 	emptyAxes := `tensor "axes" of shape [0] is empty: not yet`
 	emptyData := `tensor "data" of shape [2 0 4] is empty: not yet`
+	emptyOut := `tensor "reduced" of shape [2 0 1] is empty: not yet`
 	for name, want := range map[string]string{
 		"test_reduce_mean_default_axes_keepdims_example":  emptyAxes,
 		"test_reduce_mean_default_axes_keepdims_random":   emptyAxes,
@@ -48,7 +52,7 @@ func init() {
 		"test_reduce_sum_empty_axes_input_noop":           emptyAxes,
 		"test_reduce_max_empty_set":                       emptyData,
 		"test_reduce_sum_empty_set":                       emptyData,
-		"test_reduce_sum_empty_set_non_reduced_axis_zero": emptyData,
+		"test_reduce_sum_empty_set_non_reduced_axis_zero": emptyOut,
 	} {
 		notYet[name] = want
 	}
