@@ -38,69 +38,92 @@ type rnnCase struct {
 // rnnGraph builds c's graph with random operands (seeded by c.name's
 // length so rows differ): the constants in the graph, the inputs returned.
 func rnnGraph(c rnnCase) (*graph.Graph, []*dtype.Array) {
-	kind := c.kind
-	if kind == 0 {
-		kind = dtype.F32
-	}
-	rng := rand.New(rand.NewPCG(uint64(len(c.name)), 7))
-	random := func(shape []int, scale float64) *dtype.Array {
-		a := dtype.New(kind, shape)
-		for i := range a.Len() {
-			a.Set(i, dtype.RoundFloat(kind, scale*(2*rng.Float64()-1), false))
-		}
-		return a
+	gb := &rnnGraphBuilder{c: c, kind: c.kind, g: &graph.Graph{Name: c.name}, rng: rand.New(rand.NewPCG(uint64(len(c.name)), 7))}
+	if gb.kind == 0 {
+		gb.kind = dtype.F32
 	}
 	dirs, _ := graph.RNNDirections(c.at.Direction)
+	gb.s = graph.RNNShape{Seq: c.seq, Batch: c.batch, Input: c.input, Hidden: c.hidden, Dirs: dirs, Layout: c.at.Layout}
+	gb.g.AddNode(c.op, c.name, gb.inputs(), gb.outputs(), c.at)
+	return gb.g, gb.ins
+}
+
+// rnnGraphBuilder holds rnnGraph's graph under construction.
+type rnnGraphBuilder struct {
+	c    rnnCase
+	kind dtype.Kind
+	s    graph.RNNShape
+	g    *graph.Graph
+	ins  []*dtype.Array
+	rng  *rand.Rand
+}
+
+// random is an array of shape with values uniform in [-scale, scale].
+func (gb *rnnGraphBuilder) random(shape []int, scale float64) *dtype.Array {
+	a := dtype.New(gb.kind, shape)
+	for i := range a.Len() {
+		a.Set(i, dtype.RoundFloat(gb.kind, scale*(2*gb.rng.Float64()-1), false))
+	}
+	return a
+}
+
+// operand adds a graph input holding a, or a constant.
+func (gb *rnnGraphBuilder) operand(name string, a *dtype.Array, input bool) graph.TensorID {
+	if !input {
+		return gb.g.AddTensor(name, a.Kind, a.Shape, a)
+	}
+	id := gb.g.AddTensor(name, a.Kind, a.Shape, nil)
+	gb.g.Inputs = append(gb.g.Inputs, id)
+	gb.ins = append(gb.ins, a)
+	return id
+}
+
+func (gb *rnnGraphBuilder) state() *dtype.Array {
+	if gb.c.zeroH0 {
+		return dtype.New(gb.kind, gb.s.StateShape())
+	}
+	return gb.random(gb.s.StateShape(), 1)
+}
+
+func (gb *rnnGraphBuilder) inputs() []graph.TensorID {
+	c, s := gb.c, gb.s
 	gh := graph.RNNGates(c.op) * c.hidden
-	s := graph.RNNShape{Seq: c.seq, Batch: c.batch, Input: c.input, Hidden: c.hidden, Dirs: dirs, Layout: c.at.Layout}
 	xShape := []int{c.seq, c.batch, c.input}
 	if c.at.Layout == 1 {
 		xShape = []int{c.batch, c.seq, c.input}
 	}
-	g := &graph.Graph{Name: c.name}
-	var ins []*dtype.Array
-	operand := func(name string, a *dtype.Array, input bool) graph.TensorID {
-		if input {
-			id := g.AddTensor(name, a.Kind, a.Shape, nil)
-			g.Inputs = append(g.Inputs, id)
-			ins = append(ins, a)
-			return id
-		}
-		return g.AddTensor(name, a.Kind, a.Shape, a)
-	}
 	in := []graph.TensorID{
-		operand("x", rnnNaN(random(xShape, 1), c.nan), true),
-		operand("w", random([]int{dirs, gh, c.input}, 0.6), c.inputW),
-		operand("r", random([]int{dirs, gh, c.hidden}, 0.6), c.inputW),
-		graph.None, graph.None, graph.None,
+		gb.operand("x", rnnNaN(gb.random(xShape, 1), c.nan), true),
+		gb.operand("w", gb.random([]int{s.Dirs, gh, c.input}, 0.6), c.inputW),
+		gb.operand("r", gb.random([]int{s.Dirs, gh, c.hidden}, 0.6), c.inputW),
+		graph.None, graph.None, graph.None, graph.None, graph.None,
 	}
 	if c.bias {
-		in[3] = operand("bias", random([]int{dirs, 2 * gh}, 0.5), false)
+		in[3] = gb.operand("bias", gb.random([]int{s.Dirs, 2 * gh}, 0.5), false)
 	}
 	if c.lens != nil {
-		in[4] = operand("lens", &dtype.Array{Kind: dtype.I32, Shape: []int{c.batch}, I64: c.lens}, !c.constLens)
-	}
-	state := func() *dtype.Array {
-		if c.zeroH0 {
-			return dtype.New(kind, s.StateShape())
-		}
-		return random(s.StateShape(), 1)
+		in[4] = gb.operand("lens", &dtype.Array{Kind: dtype.I32, Shape: []int{c.batch}, I64: c.lens}, !c.constLens)
 	}
 	if c.h0 {
-		in[5] = operand("h0", state(), !c.constH0)
+		in[5] = gb.operand("h0", gb.state(), !c.constH0)
 	}
-	if c.op == graph.OpLSTM {
-		in = append(in, graph.None, graph.None)
-		if c.c0 {
-			in[6] = operand("c0", state(), !c.constH0)
-		}
-		if c.peep {
-			in[7] = operand("p", random([]int{dirs, 3 * c.hidden}, 0.5), false)
-		}
+	if c.op != graph.OpLSTM {
+		return in[:6]
 	}
-	outs := []graph.TensorID{graph.None, graph.None}
-	if c.op == graph.OpLSTM {
-		outs = append(outs, graph.None)
+	if c.c0 {
+		in[6] = gb.operand("c0", gb.state(), !c.constH0)
+	}
+	if c.peep {
+		in[7] = gb.operand("p", gb.random([]int{s.Dirs, 3 * c.hidden}, 0.5), false)
+	}
+	return in
+}
+
+func (gb *rnnGraphBuilder) outputs() []graph.TensorID {
+	c, s := gb.c, gb.s
+	outs := []graph.TensorID{graph.None, graph.None, graph.None}
+	if c.op != graph.OpLSTM {
+		outs = outs[:2]
 	}
 	for i, o := range []struct {
 		name  string
@@ -108,12 +131,11 @@ func rnnGraph(c rnnCase) (*graph.Graph, []*dtype.Array) {
 		skip  bool
 	}{{"y", s.YShape(), c.noY}, {"y_h", s.StateShape(), c.noYh}, {"y_c", s.StateShape(), c.noYc}}[:len(outs)] {
 		if !o.skip {
-			outs[i] = g.AddTensor(o.name, kind, o.shape, nil)
-			g.Outputs = append(g.Outputs, outs[i])
+			outs[i] = gb.g.AddTensor(o.name, gb.kind, o.shape, nil)
+			gb.g.Outputs = append(gb.g.Outputs, outs[i])
 		}
 	}
-	g.AddNode(c.op, c.name, in, outs, c.at)
-	return g, ins
+	return outs
 }
 
 // rnnNaN sets a's first element to NaN when nan is set.
