@@ -38,32 +38,25 @@ func einsum(b *builder) error {
 		return fmt.Errorf("equation %q gives shape %v, the output is %v", at.Equation, p.OutShape(), ys)
 	}
 	k := b.kindOut(0)
-	work := k
-	switch k.Class() {
-	case dtype.ClassFloat:
-		if len(ins) > 1 || len(p.Summed) > 0 { // a lone operand is copied
-			work = dtype.F32
-		}
-	case dtype.ClassDouble, dtype.ClassInt, dtype.ClassUint:
-	default:
+	if k.Class() == dtype.ClassBool || !k.Computable() {
 		return fmt.Errorf("Einsum of %v", k)
+	}
+	work := arith(k)
+	if len(ins) == 1 && len(p.Summed) == 0 { // a lone operand is copied
+		work = k
 	}
 	vars := make([]loop.VarID, len(p.Sizes))
 	out := einsumVars(b, vars, p.Output, "i")
 	sum := einsumVars(b, vars, p.Summed, "s")
 	prod := einsumProduct(b, p, ins, shapes, vars, work)
 	if len(sum) == 0 {
-		b.k.Body = nest(out, ys, store(y, idx(out), einsumCast(prod, work, k)))
+		b.k.Body = nest(out, ys, store(y, idx(out), convert(k, work, prod)))
 		return nil
 	}
 	acc := b.tempOf("acc", work)
-	zero := loop.Int(work, 0)
-	if work.IsFloat() {
-		zero = loop.Float(work, 0)
-	}
-	body := []loop.Stmt{set(acc, zero)}
+	body := []loop.Stmt{set(acc, konst(work, 0))}
 	body = append(body, nest(sum, einsumSizes(p, p.Summed), set(acc, bin(loop.Add, scalar(acc), prod)))...)
-	body = append(body, store(y, idx(out), einsumCast(scalar(acc), work, k)))
+	body = append(body, store(y, idx(out), convert(k, work, scalar(acc))))
 	b.k.Body = nest(out, ys, body...)
 	return nil
 }
@@ -97,7 +90,7 @@ func einsumProduct(b *builder, p *graph.EinsumPlan, ins []loop.BufID, shapes [][
 				ix[a] = loop.At(loop.V(vars[l]))
 			}
 		}
-		v := einsumCast(load(x, ix), b.k.Buffers[x].Kind, work)
+		v := convert(work, b.k.Buffers[x].Kind, load(x, ix))
 		if prod == nil {
 			prod = v
 		} else {
@@ -105,12 +98,4 @@ func einsumProduct(b *builder, p *graph.EinsumPlan, ins []loop.BufID, shapes [][
 		}
 	}
 	return prod
-}
-
-// einsumCast converts e of kind from to kind to (nothing when they agree).
-func einsumCast(e loop.Expr, from, to dtype.Kind) loop.Expr {
-	if from == to {
-		return e
-	}
-	return &loop.Cast{To: to, X: e}
 }

@@ -111,17 +111,15 @@ func padValue(b *builder) (loop.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	var v loop.Expr = load(buf, make([]loop.Index, len(t.Shape)))
+	v := scalar(buf)
 	if len(t.Shape) == 1 {
 		v = load(buf, []loop.Index{loop.At(loop.Lit(0))})
 	}
-	if t.Kind != k {
-		v = &loop.Cast{To: k, X: v}
-	}
-	return v, nil
+	return convert(k, t.Kind, v), nil
 }
 
-// padLit is element i of a as a literal of a's kind.
+// padLit is element i of a as a literal of a's kind (exact for 64-bit
+// integers, which konst's float64 is not).
 func padLit(a *dtype.Array, i int) *loop.Const {
 	switch a.Kind.Class() {
 	case dtype.ClassFloat, dtype.ClassDouble:

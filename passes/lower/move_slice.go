@@ -110,13 +110,10 @@ func gatherIndex(b *builder, d int, ix []loop.Index) (loop.Stmt, loop.Index, err
 	if err != nil {
 		return nil, loop.Index{}, err
 	}
-	var v loop.Expr = load(ind, ix)
-	if t.Kind != dtype.I64 {
-		v = &loop.Cast{To: dtype.I64, X: v}
-	}
+	v := convert(dtype.I64, t.Kind, load(ind, ix))
 	j := b.tempOf("j", dtype.I64)
 	i64 := func(c int) loop.Expr { return loop.Int(dtype.I64, int64(c)) }
-	wrap := set(j, &loop.Select{Cond: bin(loop.Lt, v, i64(0)), X: bin(loop.Add, v, i64(d)), Y: v})
+	wrap := set(j, sel(bin(loop.Lt, v, i64(0)), bin(loop.Add, v, i64(d)), v))
 	return wrap, loop.Index{Dyn: bin(loop.Min, bin(loop.Max, scalar(j), i64(0)), i64(d-1))}, nil
 }
 
