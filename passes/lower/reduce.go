@@ -71,18 +71,24 @@ func reduce(b *builder) error {
 	if b.n.Op == graph.OpReduceMean {
 		v = bin(loop.Div, v, konst(r.acc, float64(prod(rext))))
 	}
+	body = append(body, store(y, reducedIndex(vs, red, at.KeepDims), convert(b.bufKind(y), r.acc, v)))
+	b.k.Body = nest(kept, keptExt, body...)
+	return nil
+}
+
+// reducedIndex indexes a reduction's output at the point vs of its input:
+// the kept axes' variables, 0 for a reduced axis kept with length 1.
+func reducedIndex(vs []loop.VarID, red []bool, keepDims bool) []loop.Index {
 	var yi []loop.Index
-	for d := range xs {
+	for d, v := range vs {
 		switch {
 		case !red[d]:
-			yi = append(yi, loop.At(loop.V(vs[d])))
-		case at.KeepDims:
+			yi = append(yi, loop.At(loop.V(v)))
+		case keepDims:
 			yi = append(yi, loop.At(loop.Lit(0)))
 		}
 	}
-	body = append(body, store(y, yi, convert(b.bufKind(y), r.acc, v)))
-	b.k.Body = nest(kept, keptExt, body...)
-	return nil
+	return yi
 }
 
 // reduceEmpty lowers a reduction of an empty input, which it does not
