@@ -91,11 +91,11 @@ type unit struct {
 }
 
 // nodeArgs are the tensors of Node's kernel parameters: the node's present
-// non-constant inputs, then its present outputs.
+// non-constant inputs, each once, then its present outputs.
 func nodeArgs(g *graph.Graph, n *graph.Node) []graph.TensorID {
 	var args []graph.TensorID
 	for _, t := range n.In {
-		if t != graph.None && g.Tensor(t).Init == nil {
+		if t != graph.None && g.Tensor(t).Init == nil && !slices.Contains(args, t) {
 			args = append(args, t)
 		}
 	}

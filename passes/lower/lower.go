@@ -242,12 +242,15 @@ func (b *builder) kindOut(i int) dtype.Kind {
 }
 
 // params sets the kernel's parameters: every present non-constant input
-// in the node's order (read or not), then every present output.
+// in the node's order (read or not; once when the node reads it twice),
+// then every present output.
 func (b *builder) params() error {
+	seen := map[graph.TensorID]bool{}
 	for i, t := range b.n.In {
-		if t == graph.None || b.g.Tensor(t).Init != nil {
-			continue
+		if t == graph.None || b.g.Tensor(t).Init != nil || seen[t] {
+			continue // a tensor read twice (Add(x, x)) is one parameter
 		}
+		seen[t] = true
 		id, err := b.in(i)
 		if err != nil {
 			return err

@@ -12,6 +12,7 @@ import (
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
 	"github.com/kiln-hls/kiln/ir/graph/eval"
+	"github.com/kiln-hls/kiln/ir/loop/exec"
 )
 
 // TestAgainstEval: small hand-built nodes, lowered and interpreted, give
@@ -155,4 +156,25 @@ func TestNames(t *testing.T) {
 	k, err := Node(g, n, Options{})
 	require.NoError(t, err)
 	assert.Equal(t, "kernel my_add(in t0: f32[2], in in_1: f32[2], out i: f32[2]) {\n  for i_1 in 0..2 {\n    i[i_1] = t0[i_1] + in_1[i_1]\n  }\n}\n", k.String())
+}
+
+// TestInputReadTwice: Add(x, x) passes x once, to the kernel and in the
+// top's call.
+func TestInputReadTwice(t *testing.T) {
+	g := &graph.Graph{}
+	x := g.AddTensor("x", dtype.F32, []int{3}, nil)
+	y := g.AddTensor("y", dtype.F32, []int{3}, nil)
+	g.Inputs, g.Outputs = []graph.TensorID{x}, []graph.TensorID{y}
+	g.AddNode(graph.OpAdd, "twice", []graph.TensorID{x, x}, []graph.TensorID{y}, graph.BinaryAttrs{})
+	for _, fuse := range []bool{false, true} {
+		p, err := Program(g, Options{Fuse: fuse})
+		require.NoError(t, err)
+		require.Len(t, p.Kernels, 1)
+		assert.Len(t, p.Kernels[0].Params, 2)
+		in := dtype.New(dtype.F32, []int{3})
+		copy(in.F32, []float32{1, -2, 0.5})
+		out := dtype.New(dtype.F32, []int{3})
+		require.NoError(t, exec.RunProgram(p, []*dtype.Array{in, out}))
+		assert.Equal(t, []float32{2, -4, 1}, out.F32)
+	}
 }
