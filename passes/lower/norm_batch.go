@@ -2,6 +2,8 @@ package lower
 
 import (
 	"fmt"
+	"math"
+	"slices"
 
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
@@ -13,8 +15,11 @@ import (
 //
 //	for n, c { mul = scale[c] / sqrt(var[c] + ε); for d… { y[n, c, d…] = (x[n, c, d…] − mean[c])·mul + B[c] } }
 //
-// eval computes in float64; the loop IR in f32 (f64 for f64). Folding a
-// BatchNormalization into the Conv before it is a graph pass (fuse-ops).
+// eval computes in float64; the loop IR in f32 (f64 for f64). When scale
+// and var are constants, as in a trained model, mul is a constant vector
+// computed now in float64 (batchNormMul), and the kernel has no square
+// root or division. Folding a BatchNormalization into the Conv before it
+// is a graph pass (fuse-ops).
 func batchNorm(b *builder) error {
 	at, _ := b.n.Attrs.(graph.NormAttrs)
 	x, err := b.in(0)
@@ -27,7 +32,12 @@ func batchNorm(b *builder) error {
 	}
 	xs := b.shape(x)
 	ch := &channels{b: b, w: arith(b.bufKind(x))}
-	if err := ch.vectors(1, 2, 3, 4); err != nil { // scale, B, mean, var
+	mulc, folded := b.batchNormMul(ch.w, at.Epsilon)
+	ins := []int{2, 3, 1, 4} // B, mean, then scale, var unless folded
+	if folded {
+		ins = ins[:2]
+	}
+	if err := ch.vectors(ins...); err != nil {
 		return err
 	}
 	vs := b.axisVars("i", len(xs))
@@ -36,12 +46,36 @@ func batchNorm(b *builder) error {
 	if len(xs) > 1 {
 		c, outer = loop.At(loop.V(vs[1])), 2
 	}
-	mul := b.tempOf("mul", ch.w)
-	body := []loop.Stmt{set(mul, ch.inv(ch.at(0, c), ch.at(3, c), at.Epsilon))}
-	v := bin(loop.Add, bin(loop.Mul, bin(loop.Sub, ch.load(x, idx(vs)), ch.at(2, c)), scalar(mul)), ch.at(1, c))
+	var body []loop.Stmt
+	mul := load(mulc, []loop.Index{c})
+	if !folded {
+		t := b.tempOf("mul", ch.w)
+		body = append(body, set(t, ch.inv(ch.at(2, c), ch.at(3, c), at.Epsilon)))
+		mul = scalar(t)
+	}
+	v := bin(loop.Add, bin(loop.Mul, bin(loop.Sub, ch.load(x, idx(vs)), ch.at(1, c)), mul), ch.at(0, c))
 	body = append(body, nest(vs[outer:], xs[outer:], store(y, idx(vs), convert(b.bufKind(y), ch.w, v)))...)
 	b.k.Body = nest(vs[:outer], xs[:outer], body...)
 	return nil
+}
+
+// batchNormMul is a constant vector of kind w holding scale / sqrt(var + ε)
+// per channel, computed in float64 as eval computes it, when inputs 1
+// (scale) and 4 (var) are constants; false otherwise.
+func (b *builder) batchNormMul(w dtype.Kind, eps float32) (loop.BufID, bool) {
+	if !b.has(1) || !b.has(4) {
+		return 0, false
+	}
+	scale, vr := b.g.Tensor(b.n.In[1]).Init, b.g.Tensor(b.n.In[4]).Init
+	if scale == nil || vr == nil || scale.Len() != vr.Len() || len(scale.Shape) != 1 {
+		return 0, false
+	}
+	m := dtype.New(w, scale.Shape)
+	for i := range m.Len() {
+		m.Set(i, scale.At(i)/math.Sqrt(vr.At(i)+float64(eps)))
+	}
+	buf := &loop.Buffer{Name: b.unique("mul"), Kind: w, Shape: slices.Clone(scale.Shape), Role: loop.Constant, Init: m}
+	return b.k.NewBuffer(buf), true
 }
 
 // instanceNorm lowers InstanceNormalization: each channel of each instance

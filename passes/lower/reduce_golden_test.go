@@ -29,6 +29,9 @@ var reduceGoldens = []redCase{
 		ins: []kinded{{kind: dtype.F64, shape: []int{2, 3}}, {kind: dtype.I64, shape: []int{1}}}},
 	{name: "batchnorm", op: graph.OpBatchNormalization, attrs: graph.NormAttrs{Epsilon: 1e-5}, out: dtype.F32, shape: []int{1, 2, 3},
 		ins: []kinded{f32s(1, 2, 3), f32s(2), f32s(2), f32s(2), f32s(2)}},
+	{name: "batchnorm_const", op: graph.OpBatchNormalization, attrs: graph.NormAttrs{Epsilon: 1e-5}, out: dtype.F32, shape: []int{1, 2, 3},
+		ins: []kinded{f32s(1, 2, 3), {kind: dtype.F32, shape: []int{2}, init: dtype.FromF32([]int{2}, []float32{0.5, 2})}, f32s(2), f32s(2),
+			{kind: dtype.F32, shape: []int{2}, init: dtype.FromF32([]int{2}, []float32{4, 0.25})}}},
 	{name: "instancenorm", op: graph.OpInstanceNormalization, attrs: graph.NormAttrs{Epsilon: 1e-5}, out: dtype.F32, shape: []int{1, 2, 3, 4},
 		ins: []kinded{f32s(1, 2, 3, 4), f32s(2), f32s(2)}},
 }
