@@ -18,8 +18,9 @@ import (
 // cnt, the divisor, counts the taps in the input, or with
 // count_include_pad those in the input or its padding; it is left out of
 // MaxPool. Floats compute in arith(kind); MaxPool also takes integers
-// (lowest is the kind's least value). MaxPool's optional Indices output
-// is lowered by maxPoolIndices.
+// (lowest is the kind's least value). A float MaxPool, or one with its
+// Indices output, is lowered by maxPoolFirst; GlobalMaxPool of floats
+// lets a NaN win.
 func pool(b *builder) error {
 	x, err := b.in(0)
 	if err != nil {
@@ -40,13 +41,17 @@ func pool(b *builder) error {
 		return err
 	}
 	pw := b.poolTaps(win, x)
-	if len(b.n.Out) > 1 && b.n.Out[1] != graph.None {
-		return b.maxPoolIndices(pw, x, y)
+	indices := len(b.n.Out) > 1 && b.n.Out[1] != graph.None
+	if indices || b.n.Op == graph.OpMaxPool && k.IsFloat() {
+		return b.maxPoolFirst(pw, x, y, indices)
 	}
 	ak := arith(k)
 	acc := b.tempOf("acc", ak)
 	xv := convert(ak, k, load(x, pw.xi))
 	init, v := lowest(ak), bin(loop.Max, scalar(acc), xv)
+	if k.IsFloat() { // GlobalMaxPool: NaN wins, as Go's max in eval's nnGlobalPool
+		v = sel(bin(loop.Or, bin(loop.Gt, xv, scalar(acc)), bin(loop.Ne, xv, xv)), xv, scalar(acc))
+	}
 	if avg {
 		init, v = konst(ak, 0), bin(loop.Add, scalar(acc), xv)
 	}
@@ -104,34 +109,50 @@ func (b *builder) poolTaps(win graph.Window, x loop.BufID) poolNest {
 	return pw
 }
 
-// maxPoolIndices lowers MaxPool with its Indices output: the first
-// largest tap of each window, as ir/graph/eval's nnPoolMax takes it, and
-// its position in x flattened (row-major, or with storage_order 1
-// column-major within a plane); an empty window gives lowest and -1:
+// maxPoolFirst lowers MaxPool taking the first largest tap of each
+// window, as ir/graph/eval's nnPoolMax does (a NaN wins only as the first
+// tap), and with indices its Indices output: the tap's position in x
+// flattened (row-major, or with storage_order 1 column-major within a
+// plane). An empty window gives lowest and -1:
 //
 //	best = lowest; arg = -1; for k… { if tap in input { if arg < 0 || x[…] > best { best = x[…]; arg = position } } }
-func (b *builder) maxPoolIndices(pw poolNest, x, y loop.BufID) error {
+//
+// Without Indices a bool seen stands for arg ≥ 0.
+func (b *builder) maxPoolFirst(pw poolNest, x, y loop.BufID, indices bool) error {
 	if b.n.Op != graph.OpMaxPool {
 		return fmt.Errorf("%v has no Indices output", b.n.Op)
-	}
-	ind, err := b.out(1)
-	if err != nil {
-		return err
-	}
-	if b.kindOut(1) != dtype.I64 {
-		return fmt.Errorf("Indices is %v, want i64", b.kindOut(1))
 	}
 	at, _ := b.n.Attrs.(graph.PoolAttrs)
 	k := b.kindIn(0)
 	ak := arith(k)
-	best, arg := b.tempOf("best", ak), b.tempOf("arg", dtype.I64)
+	best := b.tempOf("best", ak)
 	xv := convert(ak, k, load(x, pw.xi))
-	first := bin(loop.Lt, scalar(arg), loop.Int(dtype.I64, 0))
-	update := &loop.If{Cond: bin(loop.Or, first, bin(loop.Gt, xv, scalar(best))),
-		Then: []loop.Stmt{set(best, xv), set(arg, pw.position(at.StorageOrder == 1))}}
-	body := []loop.Stmt{set(best, lowest(ak)), set(arg, loop.Int(dtype.I64, -1))}
-	body = append(body, nest(pw.k, pw.win.Kernel, guard(pw.inInput, update)...)...)
-	body = append(body, store(y, idx(pw.out), convert(k, ak, scalar(best))), store(ind, idx(pw.out), scalar(arg)))
+	var mark, unseen loop.Stmt
+	var flag loop.BufID
+	var fresh loop.Expr
+	if indices {
+		flag = b.tempOf("arg", dtype.I64)
+		fresh = bin(loop.Lt, scalar(flag), loop.Int(dtype.I64, 0))
+		mark, unseen = set(flag, pw.position(at.StorageOrder == 1)), set(flag, loop.Int(dtype.I64, -1))
+	} else {
+		flag = b.tempOf("seen", dtype.Bool)
+		fresh = un(loop.Not, scalar(flag))
+		mark, unseen = set(flag, loop.Int(dtype.Bool, 1)), set(flag, loop.Int(dtype.Bool, 0))
+	}
+	first := &loop.If{Cond: bin(loop.Or, fresh, bin(loop.Gt, xv, scalar(best))), Then: []loop.Stmt{set(best, xv), mark}}
+	body := []loop.Stmt{set(best, lowest(ak)), unseen}
+	body = append(body, nest(pw.k, pw.win.Kernel, guard(pw.inInput, first)...)...)
+	body = append(body, store(y, idx(pw.out), convert(k, ak, scalar(best))))
+	if indices {
+		ind, err := b.out(1)
+		if err != nil {
+			return err
+		}
+		if b.kindOut(1) != dtype.I64 {
+			return fmt.Errorf("Indices is %v, want i64", b.kindOut(1))
+		}
+		body = append(body, store(ind, idx(pw.out), scalar(flag)))
+	}
 	b.k.Body = nest(pw.out, pw.ext, body...)
 	return nil
 }

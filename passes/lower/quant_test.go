@@ -1,6 +1,7 @@
 package lower
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -260,6 +261,35 @@ func TestQuantGolden(t *testing.T) {
 			back, err := loop.Parse(got, nil)
 			require.NoError(t, err)
 			assert.Equal(t, got, back.String())
+		})
+	}
+}
+
+// TestMaxPoolNaN: MaxPool takes the first largest tap (a NaN only when it
+// comes first), GlobalMaxPool lets any NaN win, as the reference does.
+func TestMaxPoolNaN(t *testing.T) {
+	nan := float32(math.NaN())
+	x := dtype.FromF32([]int{1, 1, 6}, []float32{nan, 1, 2, nan, 3, -1})
+	tests := []struct {
+		name  string
+		op    graph.Op
+		attrs graph.Attrs
+		out   []int
+		want  []float32
+	}{
+		// windows {nan,1} {1,2} {2,nan} {nan,3} {3,-1}
+		{"maxpool", graph.OpMaxPool, graph.PoolAttrs{KernelShape: []int{2}}, []int{1, 1, 5}, []float32{nan, 2, 2, nan, 3}},
+		{"global max pool", graph.OpGlobalMaxPool, graph.NoAttrs{}, []int{1, 1, 1}, []float32{nan}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g, _ := kindGraph(tt.op, tt.attrs, []kop{{"y", dtype.F32, tt.out, false}}, kop{"x", dtype.F32, []int{1, 1, 6}, false})
+			want, err := eval.Run(g, []*dtype.Array{x}, eval.Options{})
+			require.NoError(t, err)
+			got, err := runLowered(g, []*dtype.Array{x})
+			require.NoError(t, err)
+			assert.Empty(t, conform.Compare(got[0], want[0]))
+			assert.Empty(t, conform.Compare(got[0], dtype.FromF32(tt.out, tt.want)))
 		})
 	}
 }
