@@ -111,12 +111,12 @@ func TestSparseMatMul(t *testing.T) {
 	}
 }
 
-var long = flag.Bool("long", false, "also run the whole STGCN through the interpreter (minutes)")
+var stgcnLong = flag.Bool("stgcn", false, "also run the whole STGCN lowered through the interpreter (minutes)")
 
 // TestSparseModels: the graph-convolution models, whose normalised
 // adjacency is a sparse constant A, give the reference's outputs and the
 // same numbers lowered sparse and dense. The STGCN runs its graph-conv
-// block (/layers.3/, both products with the 68×68 Ŝ); with -long the whole
+// block (/layers.3/, both products with the 68×68 Ŝ); with -stgcn the whole
 // model (228 M MACs) as well.
 func TestSparseModels(t *testing.T) {
 	gcn := func(t *testing.T) *graph.Graph {
@@ -148,8 +148,8 @@ func TestSparseModels(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.name == "stgcn" && !*long {
-				t.Skip("the whole STGCN takes minutes in the interpreter; -long runs it")
+			if tt.name == "stgcn" && !*stgcnLong {
+				t.Skip("the whole STGCN takes minutes in the interpreter; -stgcn runs it")
 			}
 			g := tt.load(t)
 			require.NoError(t, passes.RunGraph(&passes.Context{VerifyEach: true}, g, passes.CleanupPipeline))
