@@ -114,10 +114,10 @@ func binary(b *builder) error {
 	if len(ins) > 2 && ck.IsFloat() && (op == loop.Max || op == loop.Min) {
 		// NaN-propagating max reads its operands twice: fold through a
 		// temporary, not a nested expression of exponential size.
-		acc := b.tempOf("acc", ck)
+		acc, x := b.tempOf("acc", ck), b.tempOf("v", ck)
 		body = append(body, set(acc, convert(ck, k, ins[0])))
 		for _, e := range ins[1:] {
-			body = append(body, set(acc, fold(scalar(acc), convert(ck, k, e))))
+			body = append(body, set(x, convert(ck, k, e)), set(acc, fold(scalar(acc), scalar(x))))
 		}
 		v = scalar(acc)
 	} else {

@@ -38,7 +38,7 @@ func (b *builder) quantIter(x []int, lay graph.QuantLayout) quantIter {
 			it.xIx, it.sIx = append(it.xIx, loop.At(loop.V(v))), append(it.sIx, loop.At(loop.V(v)))
 			continue
 		}
-		blk := b.vars("blk", "in")
+		blk := b.vars("blk", "off")
 		it.vars, it.ext = append(it.vars, blk...), append(it.ext, lay.ScaleLen, lay.Block)
 		a := loop.V(blk[0]).Scale(lay.Block).Add(loop.V(blk[1]))
 		it.xIx, it.sIx = append(it.xIx, loop.At(a)), append(it.sIx, loop.At(loop.V(blk[0])))
@@ -126,23 +126,24 @@ func quantize(b *builder) error {
 	if !p.IsFloat() || p == dtype.F8E8M0 {
 		p = dtype.F32
 	}
-	v := bin(loop.Div, convert(p, q.kx, q.x), convert(p, q.ks, q.s))
+	qt, vt := b.tempOf("q", p), b.tempOf("v", dtype.F32)
+	body := []loop.Stmt{set(qt, bin(loop.Div, convert(p, q.kx, q.x), convert(p, q.ks, q.s)))}
+	z := konst(dtype.F32, 0) // even without a zero point: -0 + 0 is +0, as in eval
+	if q.z != nil {
+		z = convert(dtype.F32, q.kz, q.z)
+	}
+	v := scalar(vt)
 	if ky.IsFloat() {
-		z := konst(dtype.F32, 0) // even without a zero point: -0 + 0 is +0, as in eval
-		if q.z != nil {
-			z = convert(dtype.F32, q.kz, q.z)
-		}
-		v = castExpr(dtype.F32, ky, bin(loop.Add, convert(dtype.F32, p, v), z), q.a.Saturate)
+		body = append(body, set(vt, bin(loop.Add, convert(dtype.F32, p, scalar(qt)), z)))
+		v = castExpr(dtype.F32, ky, v, q.a.Saturate)
 	} else {
-		v = convert(dtype.F32, p, sel(bin(loop.Ne, v, v), konst(p, 0), un(loop.Rint, v)))
-		if q.z != nil {
-			v = bin(loop.Add, v, convert(dtype.F32, q.kz, q.z))
-		}
+		r := sel(bin(loop.Ne, scalar(qt), scalar(qt)), konst(p, 0), un(loop.Rint, scalar(qt)))
+		body = append(body, set(vt, bin(loop.Add, convert(dtype.F32, p, r), z)))
 		lo, hi := ky.IntRange()
 		flo, fhi := konst(dtype.F32, float64(lo)), konst(dtype.F32, float64(hi))
 		v = convert(ky, dtype.F32, sel(bin(loop.Lt, v, flo), flo, sel(bin(loop.Gt, v, fhi), fhi, v)))
 	}
-	b.k.Body = q.it.loops(store(y, q.it.xIx, v))
+	b.k.Body = q.it.loops(append(body, store(y, q.it.xIx, v))...)
 	return nil
 }
 
