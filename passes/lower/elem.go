@@ -98,7 +98,7 @@ func binary(b *builder) error {
 		return err
 	}
 	vs := b.axisVars("i", len(b.shape(y)))
-	ins, err := b.broadcastLoads(vs)
+	ins, err := b.broadcastLoads(vs, 0)
 	if err != nil {
 		return err
 	}
@@ -164,9 +164,13 @@ func mathBinExpr(op loop.BinOp, k dtype.Kind, x, y loop.Expr) loop.Expr {
 }
 
 // broadcastLoads are the loads of every input at the iteration point vs,
-// broadcast. A legacy-aligned B (opset < 7) keeps its tensor's shape: it
-// is indexed with the indices of the axes it was aligned to.
-func (b *builder) broadcastLoads(vs []loop.VarID) ([]loop.Expr, error) {
+// broadcast; the node must have n inputs (n = 0: one or more). A
+// legacy-aligned B (opset < 7) keeps its tensor's shape: it is indexed
+// with the indices of the axes it was aligned to.
+func (b *builder) broadcastLoads(vs []loop.VarID, n int) ([]loop.Expr, error) {
+	if len(b.n.In) == 0 || n > 0 && len(b.n.In) != n {
+		return nil, fmt.Errorf("%d inputs, want %d", len(b.n.In), max(n, 1))
+	}
 	loads := make([]loop.Expr, len(b.n.In))
 	for i := range b.n.In {
 		x, err := b.in(i)

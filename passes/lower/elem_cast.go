@@ -40,7 +40,7 @@ func cast(b *builder) error {
 	if err := castable(from, to, a.RoundMode); err != nil {
 		return err
 	}
-	return b.broadcastMap(func(x []loop.Expr) loop.Expr { return castExpr(from, to, x[0], a.Saturate) })
+	return b.broadcastMap(1, func(x []loop.Expr) loop.Expr { return castExpr(from, to, x[0], a.Saturate) })
 }
 
 // castable reports whether castExpr converts from to to.

@@ -136,6 +136,8 @@ func TestElemErrors(t *testing.T) {
 			`lower: node "n" (QuantizeLinear): x or scale is absent`},
 		{"dequantize_to_int", node1(graph.OpDequantizeLinear, graph.QuantAttrs{}, []spec{{kind: dtype.I32, shape: []int{2}}}, u8, spec{kind: dtype.F32}),
 			`lower: node "n" (DequantizeLinear): cannot dequantize to i32`},
+		{"where_two_inputs", node1(graph.OpWhere, nil, []spec{f32}, b, f32), `lower: node "n" (Where): 2 inputs, want 3`},
+		{"max_no_input", node1(graph.OpMax, nil, []spec{f32}), `lower: node "n" (Max): 0 inputs, want 1`},
 		{"dropout_no_output", node1(graph.OpDropout, nil, []spec{{}}, f32), `lower: node "n" (Dropout): output 0 is absent`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,7 +26,7 @@ func pow(b *builder) error {
 	if kx.IsInt() || ky == dtype.F64 || ky.IsInt() && ky.Bits() > 24 {
 		ck = dtype.F64
 	}
-	return b.broadcastMap(func(in []loop.Expr) loop.Expr {
+	return b.broadcastMap(2, func(in []loop.Expr) loop.Expr {
 		p := &loop.Call{Func: "pow", Args: []loop.Expr{convert(ck, kx, in[0]), convert(ck, ky, in[1])}}
 		return convert(kx, ck, p)
 	})
@@ -42,7 +42,7 @@ func (b *builder) intPow(kx, ky dtype.Kind) error {
 		return err
 	}
 	vs := b.axisVars("i", len(b.shape(y)))
-	ins, err := b.broadcastLoads(vs)
+	ins, err := b.broadcastLoads(vs, 2)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func compare(b *builder) error {
 	if k := b.kindIn(0); !compareDefined(op, k) {
 		return fmt.Errorf("%v is not defined on %v", b.n.Op, k)
 	}
-	return b.broadcastMap(func(x []loop.Expr) loop.Expr { return bin(op, x[0], x[1]) })
+	return b.broadcastMap(2, func(x []loop.Expr) loop.Expr { return bin(op, x[0], x[1]) })
 }
 
 // compareDefined reports whether eval has a kernel for op on kind k: logic
@@ -40,15 +40,15 @@ func compareDefined(op loop.BinOp, k dtype.Kind) bool {
 	return k.IsFloat() || k.IsInt()
 }
 
-// broadcastMap lowers y[i…] = f(inputs at i…, broadcast), f's value of y's
-// kind.
-func (b *builder) broadcastMap(f func(x []loop.Expr) loop.Expr) error {
+// broadcastMap lowers y[i…] = f(the n inputs at i…, broadcast), f's value
+// of y's kind.
+func (b *builder) broadcastMap(n int, f func(x []loop.Expr) loop.Expr) error {
 	y, err := b.out(0)
 	if err != nil {
 		return err
 	}
 	vs := b.axisVars("i", len(b.shape(y)))
-	ins, err := b.broadcastLoads(vs)
+	ins, err := b.broadcastLoads(vs, n)
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func (b *builder) broadcastMap(f func(x []loop.Expr) loop.Expr) error {
 
 // where lowers Where: z = cond ? x : y, all three broadcast.
 func where(b *builder) error {
-	return b.broadcastMap(func(x []loop.Expr) loop.Expr { return sel(x[0], x[1], x[2]) })
+	return b.broadcastMap(3, func(x []loop.Expr) loop.Expr { return sel(x[0], x[1], x[2]) })
 }
 
 // not lowers Not on bools.
@@ -66,7 +66,7 @@ func not(b *builder) error {
 	if k := b.kindIn(0); k != dtype.Bool {
 		return fmt.Errorf("Not is not defined on %v", k)
 	}
-	return b.broadcastMap(func(x []loop.Expr) loop.Expr { return un(loop.Not, x[0]) })
+	return b.broadcastMap(1, func(x []loop.Expr) loop.Expr { return un(loop.Not, x[0]) })
 }
 
 // prelu lowers PRelu: y = x<0 ? slope·x : x, slope broadcast to x; on
@@ -77,7 +77,7 @@ func prelu(b *builder) error {
 	if !ck.IsFloat() && !ck.IsInt() {
 		return fmt.Errorf("PRelu is not defined on %v", k)
 	}
-	return b.broadcastMap(func(in []loop.Expr) loop.Expr {
+	return b.broadcastMap(2, func(in []loop.Expr) loop.Expr {
 		x, s := convert(ck, k, in[0]), convert(ck, k, in[1])
 		if ck.Class() == dtype.ClassUint {
 			return in[0]
