@@ -111,6 +111,30 @@ func (b *builder) inInOut() (x, w, y loop.BufID, err error) {
 	return
 }
 
+// checkMatMul reports an error unless inputs ia and ib (A and B) have
+// shapes numpy's matmul takes (rank at least 1, A's last axis B's reduced
+// one) and output 0 has the matching rank.
+func (b *builder) checkMatMul(ia, ib int) error {
+	if !b.has(ia) || !b.has(ib) || len(b.n.Out) == 0 || b.n.Out[0] == graph.None {
+		return fmt.Errorf("want inputs A and B and output Y")
+	}
+	as, ws := b.g.Tensor(b.n.In[ia]).Shape, b.g.Tensor(b.n.In[ib]).Shape
+	ys := b.g.Tensor(b.n.Out[0]).Shape
+	if len(as) == 0 || len(ws) == 0 {
+		return fmt.Errorf("operands of shapes %v and %v: want rank at least 1", as, ws)
+	}
+	kw := ws[0]
+	if len(ws) > 1 {
+		kw = ws[len(ws)-2]
+	}
+	nb := max(len(as), len(ws)) - 2
+	want := max(nb, 0) + min(len(as)-1, 1) + min(len(ws)-1, 1)
+	if as[len(as)-1] != kw || len(ys) != want {
+		return fmt.Errorf("operands of shapes %v and %v do not give %v", as, ws, ys)
+	}
+	return nil
+}
+
 // mmPlan is the loop nest of a numpy matmul: the output's variables
 // (batch…, i if A is not 1-D, j if B is not 1-D; -1 when absent), the
 // reduction variable k running over lo..hi (0..K for a dense product), and
@@ -176,6 +200,9 @@ func matmul(b *builder) error {
 	k := b.kindIn(0)
 	if !k.IsFloat() && !k.IsInt() {
 		return fmt.Errorf("MatMul is not defined on %v", k)
+	}
+	if err := b.checkMatMul(0, 1); err != nil {
+		return err
 	}
 	if ok, err := b.sparseMatMul(); ok || err != nil {
 		return err

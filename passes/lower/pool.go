@@ -36,6 +36,9 @@ func pool(b *builder) error {
 	if !k.IsFloat() && (avg || global || !k.IsInt()) {
 		return fmt.Errorf("%v is not defined on %v", b.n.Op, k)
 	}
+	if len(b.shape(x)) < 3 {
+		return fmt.Errorf("input has rank %d, want at least 3 (N x C x D1…)", len(b.shape(x)))
+	}
 	win, includePad, err := b.poolWindow(b.shape(x))
 	if err != nil {
 		return err

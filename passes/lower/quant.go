@@ -59,6 +59,9 @@ func matMulInteger(b *builder) error {
 	if err := b.checkInts(0, 1, 2, 3); err != nil {
 		return err
 	}
+	if err := b.checkMatMul(0, 1); err != nil {
+		return err
+	}
 	a, w, y, err := b.inInOut()
 	if err != nil {
 		return err

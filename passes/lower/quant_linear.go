@@ -16,6 +16,9 @@ func qlinearMatMul(b *builder) error {
 	if err := b.checkInts(0, 2, 3, 5, 7); err != nil {
 		return err
 	}
+	if err := b.checkMatMul(0, 3); err != nil {
+		return err
+	}
 	bufs, err := b.inBufs(0, 1, 2, 3, 4, 5, 6, 7)
 	if err != nil {
 		return err

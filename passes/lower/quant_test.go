@@ -188,32 +188,46 @@ func TestProductKinds(t *testing.T) {
 }
 
 // TestQuantErrors: operands the lowering does not take are errors naming
-// the node.
+// the node, not panics.
 func TestQuantErrors(t *testing.T) {
 	f32, u8, i32 := dtype.F32, dtype.U8, dtype.I32
 	in := func(name string, k dtype.Kind, s ...int) kop { return kop{name, k, s, false} }
+	y := func(k dtype.Kind, s ...int) []kop { return []kop{{"y", k, s, false}} }
+	none, conv, pool := graph.NoAttrs{}, graph.ConvAttrs{}, graph.PoolAttrs{KernelShape: []int{2}}
 	tests := []struct {
-		name string
-		op   graph.Op
-		out  []kop
-		ins  []kop
-		want string
+		name  string
+		op    graph.Op
+		attrs graph.Attrs
+		out   []kop
+		ins   []kop
+		want  string
 	}{
-		{"float operands", graph.OpMatMulInteger, []kop{{"y", i32, []int{2, 2}, false}},
+		{"float operands", graph.OpMatMulInteger, none, y(i32, 2, 2),
 			[]kop{in("a", f32, 2, 3), in("b", f32, 3, 2)}, `lower: node "k" (MatMulInteger): input 0 is f32: not yet (integer operands only)`},
-		{"zero point per nothing", graph.OpMatMulInteger, []kop{{"y", i32, []int{2, 2}, false}},
+		{"zero point per nothing", graph.OpMatMulInteger, none, y(i32, 2, 2),
 			[]kop{in("a", u8, 2, 3), in("b", u8, 3, 2), in("azp", u8, 3)}, `lower: node "k" (MatMulInteger): a_zero_point: shape [3] does not fit operand [2 3]`},
-		{"conv w zero point", graph.OpConvInteger, []kop{{"y", i32, []int{1, 2, 3}, false}},
+		{"conv w zero point", graph.OpConvInteger, conv, y(i32, 1, 2, 3),
 			[]kop{in("x", u8, 1, 1, 5), in("w", u8, 2, 1, 3), in("xzp", u8), in("wzp", u8, 3)}, `lower: node "k" (ConvInteger): w_zero_point: shape [3]: want one value or one per output channel (2)`},
-		{"int conv", graph.OpConv, []kop{{"y", i32, []int{1, 2, 3}, false}},
+		{"int conv", graph.OpConv, conv, y(i32, 1, 2, 3),
 			[]kop{in("x", i32, 1, 1, 5), in("w", i32, 2, 1, 3)}, `lower: node "k" (Conv): Conv is not defined on i32`},
+		{"matmul of a scalar", graph.OpMatMul, none, y(f32, 3),
+			[]kop{in("a", f32), in("b", f32, 3)}, `lower: node "k" (MatMul): operands of shapes [] and [3]: want rank at least 1`},
+		{"matmul inner dimensions", graph.OpMatMul, none, y(f32, 2, 2),
+			[]kop{in("a", f32, 2, 3), in("b", f32, 4, 2)}, `lower: node "k" (MatMul): operands of shapes [2 3] and [4 2] do not give [2 2]`},
+		{"qlinearmatmul output rank", graph.OpQLinearMatMul, none, y(u8, 2),
+			[]kop{in("a", u8, 2, 3), in("as", f32), in("az", u8), in("b", u8, 3, 2), in("bs", f32), in("bz", u8), in("ys", f32), in("yz", u8)},
+			`lower: node "k" (QLinearMatMul): operands of shapes [2 3] and [3 2] do not give [2]`},
+		{"qlinearconv float output", graph.OpQLinearConv, conv, y(f32, 1, 1, 3),
+			[]kop{in("x", u8, 1, 1, 5), in("xs", f32), in("xz", u8), in("w", u8, 1, 1, 3), in("ws", f32), in("wz", u8), in("ys", f32), in("yz", u8)},
+			`lower: node "k" (QLinearConv): output is f32: not yet (integer outputs only)`},
+		{"pool of rank 2", graph.OpMaxPool, pool, y(f32, 1, 3), []kop{in("x", f32, 1, 4)},
+			`lower: node "k" (MaxPool): input has rank 2, want at least 3`},
+		{"average pool of ints", graph.OpAveragePool, pool, y(i32, 1, 1, 3), []kop{in("x", i32, 1, 1, 4)},
+			`lower: node "k" (AveragePool): AveragePool is not defined on i32`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g, n := kindGraph(tt.op, graph.ConvAttrs{}, tt.out, tt.ins...)
-			if tt.op == graph.OpMatMulInteger {
-				n.Attrs = graph.NoAttrs{}
-			}
+			g, n := kindGraph(tt.op, tt.attrs, tt.out, tt.ins...)
 			_, err := Node(g, n, Options{})
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)
