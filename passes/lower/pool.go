@@ -48,6 +48,15 @@ func pool(b *builder) error {
 	if indices || b.n.Op == graph.OpMaxPool && k.IsFloat() {
 		return b.maxPoolFirst(pw, x, y, indices)
 	}
+	b.k.Body = b.poolAccumulate(pw, x, y, avg, includePad)
+	return nil
+}
+
+// poolAccumulate is the nest of an AveragePool, a global pool or an
+// integer MaxPool: acc = lowest or 0 (cnt = 0); for taps { acc = max or
+// sum }; y = acc or acc / cnt.
+func (b *builder) poolAccumulate(pw poolNest, x, y loop.BufID, avg, includePad bool) []loop.Stmt {
+	k := b.kindIn(0)
 	ak := arith(k)
 	acc := b.tempOf("acc", ak)
 	xv := convert(ak, k, load(x, pw.xi))
@@ -72,10 +81,9 @@ func pool(b *builder) error {
 		body = append(body, set(cnt, konst(ak, 0)))
 		result = bin(loop.Div, scalar(acc), scalar(cnt))
 	}
-	body = append(body, nest(pw.k, win.Kernel, tap...)...)
+	body = append(body, nest(pw.k, pw.win.Kernel, tap...)...)
 	body = append(body, store(y, idx(pw.out), convert(k, ak, result)))
-	b.k.Body = nest(pw.out, pw.ext, body...)
-	return nil
+	return nest(pw.out, pw.ext, body...)
 }
 
 // poolNest is the loops of a pooling node: the output variables n, c, o…
