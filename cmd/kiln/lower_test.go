@@ -48,7 +48,7 @@ func TestLowerBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"empty tensor", []string{emptyModel(t)}, `tensor "x" of shape [0 4] is empty: not yet`},
+		{"empty tensor", []string{emptyModel(t)}, `node "Concat_0" (Concat): tensor "x" of shape [0 4] is empty: not yet`},
 		{"bad emit", []string{nodeTests + "/test_abs/model.onnx", "--emit", "ll,vhdl"}, `--emit "vhdl": want kir, ll or c`},
 		{"bad density", []string{nodeTests + "/test_abs/model.onnx", "--sparse-density", "2"}, `--sparse-density 2: a density is at most 1`},
 	} {
@@ -63,23 +63,29 @@ func TestLowerBadInput(t *testing.T) {
 	}
 }
 
-// emptyModel writes a model whose input has no elements: y = Relu(x), x of
-// shape [0, 4].
+// emptyModel writes a model with an empty input whose node writes
+// elements, which kiln does not lower yet: y = Concat(x, z), x of shape
+// [0, 4], z and y of shape [2, 4].
 func emptyModel(t *testing.T) string {
 	t.Helper()
 	f32 := int32(onnxpb.TensorProto_FLOAT)
-	vi := func(name string) *onnxpb.ValueInfoProto {
+	vi := func(name string, rows int64) *onnxpb.ValueInfoProto {
 		return &onnxpb.ValueInfoProto{Name: &name, Type: &onnxpb.TypeProto{Value: &onnxpb.TypeProto_TensorType{
 			TensorType: &onnxpb.TypeProto_Tensor{ElemType: &f32, Shape: &onnxpb.TensorShapeProto{Dim: []*onnxpb.TensorShapeProto_Dimension{
-				{Value: &onnxpb.TensorShapeProto_Dimension_DimValue{DimValue: 0}},
+				{Value: &onnxpb.TensorShapeProto_Dimension_DimValue{DimValue: rows}},
 				{Value: &onnxpb.TensorShapeProto_Dimension_DimValue{DimValue: 4}},
 			}}},
 		}}}
 	}
-	op, gname, ir, opset := "Relu", "g", int64(8), int64(17)
+	op, gname, axis, ir, opset := "Concat", "g", "axis", int64(8), int64(17)
+	intType := onnxpb.AttributeProto_INT
+	zero := int64(0)
 	m := &onnxpb.ModelProto{IrVersion: &ir, OpsetImport: []*onnxpb.OperatorSetIdProto{{Version: &opset}},
-		Graph: &onnxpb.GraphProto{Name: &gname, Input: []*onnxpb.ValueInfoProto{vi("x")}, Output: []*onnxpb.ValueInfoProto{vi("y")},
-			Node: []*onnxpb.NodeProto{{OpType: &op, Input: []string{"x"}, Output: []string{"y"}}}}}
+		Graph: &onnxpb.GraphProto{Name: &gname,
+			Input:  []*onnxpb.ValueInfoProto{vi("x", 0), vi("z", 2)},
+			Output: []*onnxpb.ValueInfoProto{vi("y", 2)},
+			Node: []*onnxpb.NodeProto{{OpType: &op, Input: []string{"x", "z"}, Output: []string{"y"},
+				Attribute: []*onnxpb.AttributeProto{{Name: &axis, Type: &intType, I: &zero}}}}}}
 	data, err := proto.Marshal(m)
 	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), "empty.onnx")

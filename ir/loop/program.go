@@ -83,6 +83,15 @@ func VerifyProgram(p *Program) error {
 		if !validName(b.Name) {
 			errorf("buffer name %q is not an identifier", b.Name)
 		}
+		for _, d := range b.Shape {
+			if d < 0 {
+				errorf("buffer %s has shape %v", b.Name, b.Shape)
+				break
+			}
+		}
+		if emptyShape(b.Shape) && b.Role == Temp {
+			errorf("temporary %s is empty", b.Name)
+		}
 		switch b.Role {
 		case Input:
 			written[id] = true
@@ -137,7 +146,7 @@ func VerifyProgram(p *Program) error {
 		}
 	}
 	for id, b := range p.Buffers {
-		if b != nil && b.Role == Output && !written[id] {
+		if b != nil && b.Role == Output && !written[id] && !emptyShape(b.Shape) {
 			errorf("output %s is never written", b.Name)
 		}
 	}
@@ -211,3 +220,14 @@ var reservedFuncs = func() map[string]bool {
 // ReservedFunc reports whether name may not name a kernel or a top
 // function because C or the C library already uses it.
 func ReservedFunc(name string) bool { return reservedFuncs[name] }
+
+// emptyShape reports whether a shape has a dimension of 0. A top parameter
+// may be empty (nothing reads or writes it); kernel buffers may not.
+func emptyShape(shape []int) bool {
+	for _, d := range shape {
+		if d == 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -114,6 +114,10 @@ func units(g *graph.Graph, chains [][]graph.NodeID, opt Options) ([]unit, error)
 	inChain := make([]bool, len(g.Nodes))
 	head := map[graph.NodeID][]graph.NodeID{}
 	for _, c := range chains {
+		c = slices.DeleteFunc(slices.Clone(c), func(id graph.NodeID) bool { return empty(g, g.Nodes[id]) })
+		if len(c) == 0 {
+			continue
+		}
 		head[c[0]] = c
 		for _, id := range c {
 			inChain[id] = true
@@ -131,6 +135,8 @@ func units(g *graph.Graph, chains [][]graph.NodeID, opt Options) ([]unit, error)
 	}
 	for _, n := range g.Nodes {
 		switch {
+		case empty(g, n):
+			// computes nothing: no kernel
 		case head[n.ID] != nil:
 			us = append(us, lowerChain(g, head[n.ID], lowerOne)...)
 		case !inChain[n.ID]:

@@ -274,19 +274,19 @@ func TestFuseCut(t *testing.T) {
 	}
 }
 
-// TestFusedProgramReportsAll: nodes that do not lower inside a chain are
-// all reported, as Program reports them (empty tensors are "not yet").
-func TestFusedProgramReportsAll(t *testing.T) {
-	g := chainGraph("bad", []int{0, 4},
+// TestFusedProgramEmpty: a chain over empty tensors computes nothing, fused
+// or not: no kernels, and the program still verifies and runs.
+func TestFusedProgramEmpty(t *testing.T) {
+	g := chainGraph("empty", []int{0, 4},
 		step{graph.OpRelu, graph.NoAttrs{}, []int{0, 4}, nil},
 		step{graph.OpSigmoid, graph.NoAttrs{}, []int{0, 4}, nil},
 		step{graph.OpTanh, graph.NoAttrs{}, []int{0, 4}, nil})
-	_, perr := lower.Program(g, lower.Options{})
-	require.Error(t, perr)
-	_, ferr := lower.FusedProgram(g, lower.Options{})
-	require.Error(t, ferr)
-	assert.Equal(t, perr.Error(), ferr.Error())
-	for _, n := range []string{"Relu0", "Sigmoid1", "Tanh2"} {
-		assert.Contains(t, ferr.Error(), n)
+	for _, fuse := range []bool{false, true} {
+		p, err := lower.Program(g, lower.Options{Fuse: fuse})
+		require.NoError(t, err)
+		assert.Empty(t, p.Kernels)
+		assert.Len(t, p.Params, 2)
+		_, err = run(p, g, []*dtype.Array{dtype.New(dtype.F32, []int{0, 4})})
+		require.NoError(t, err)
 	}
 }

@@ -119,6 +119,7 @@ func TestUnsupported(t *testing.T) {
 	for _, f := range []func() error{
 		func() error { _, err := Graph(g, Options{}); return err },
 		func() error { _, err := Program(g, Options{}); return err },
+		func() error { _, err := Program(g, Options{Fuse: true}); return err },
 	} {
 		err := f()
 		require.Error(t, err)

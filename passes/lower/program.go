@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
 	"github.com/kiln-hls/kiln/ir/loop"
 )
@@ -15,7 +16,9 @@ import (
 // are g's inputs, then its outputs; the tensors passed between kernels are
 // the top's temporaries. A graph output that no node computes (a constant,
 // or an input passed through) gets a copy kernel, so the top always writes
-// every output. Nodes with no lowering are all reported at once, each
+// every output. Tensors may be empty (a dimension of 0): a node whose
+// outputs are all empty computes nothing and gets no kernel, and the top's
+// empty parameters are never read or written. Nodes with no lowering are all reported at once, each
 // named, in one error whose parts are *UnsupportedError. With opt.Fuse,
 // each chain of element-wise consumers is fused into its producer's kernel
 // (FusedProgram, fuse.go).
@@ -55,10 +58,6 @@ func program(g *graph.Graph, chains [][]graph.NodeID, opt Options) (*loop.Progra
 		if g.Tensor(t).Init != nil {
 			continue // an initializer listed as an input: a constant
 		}
-		if err := checkTopTensor(g.Tensor(t)); err != nil {
-			errs = append(errs, err)
-			continue
-		}
 		p.Params = append(p.Params, topBuf(t, loop.Input))
 	}
 	produced := map[graph.TensorID]bool{}
@@ -77,10 +76,6 @@ func program(g *graph.Graph, chains [][]graph.NodeID, opt Options) (*loop.Progra
 	outSeen := map[graph.TensorID]bool{}
 	for _, t := range g.Outputs {
 		gt := g.Tensor(t)
-		if err := checkTopTensor(gt); err != nil {
-			errs = append(errs, err)
-			continue
-		}
 		if produced[t] && !outSeen[t] {
 			outSeen[t] = true
 			p.Params = append(p.Params, topBuf(t, loop.Output))
@@ -109,6 +104,9 @@ func program(g *graph.Graph, chains [][]graph.NodeID, opt Options) (*loop.Progra
 	}
 	for _, c := range copies {
 		gt := g.Tensor(c.t)
+		if dtype.Size(gt.Shape) == 0 {
+			continue // nothing to copy
+		}
 		k, src := copyKernel(gt, uniqueName(names, "copy_"+gt.Name))
 		p.Kernels = append(p.Kernels, k)
 		args := []loop.BufID{c.buf}
@@ -123,12 +121,17 @@ func program(g *graph.Graph, chains [][]graph.NodeID, opt Options) (*loop.Progra
 	return p, nil
 }
 
-// checkTopTensor rejects what a top parameter cannot be.
-func checkTopTensor(t *graph.Tensor) error {
-	if slices.Contains(t.Shape, 0) {
-		return fmt.Errorf("lower: tensor %q of shape %v is empty: not yet (buffers have no empty dimensions)", t.Name, t.Shape)
+// empty reports whether every present output of n has no elements: such
+// a node computes nothing and gets no kernel. (A node that reads an empty
+// tensor but writes elements is not lowered yet: kernel buffers have no
+// empty dimensions, and the builder says so.)
+func empty(g *graph.Graph, n *graph.Node) bool {
+	for _, t := range n.Out {
+		if t != graph.None && dtype.Size(g.Tensor(t).Shape) > 0 {
+			return false
+		}
 	}
-	return nil
+	return true
 }
 
 // copyKernel copies t to an output: from its constant values when it is a
