@@ -21,17 +21,21 @@ type CFiles struct {
 // EmitC returns kernel k as readable C99 computing what ir/loop/exec
 // computes, bit for bit, when built with -ffp-contract=off on a target
 // whose FLT_EVAL_METHOD is 0 (x86-64, AArch64):
+//
 //   - one void function with the LLVM emitter's signature: every input and
 //     output parameter a flat row-major restrict pointer (const for
 //     inputs), in the kernel's parameter order, scalars included (read as
 //     x[0]);
+//
 //   - constants, parameters or not, are static const arrays (the LLVM
 //     emitter's internal globals) whose values print as the shortest
 //     decimals that read back exactly (C
 //     rounds decimal literals correctly); temporaries are local arrays and
 //     scalars, zeroed at each call as exec's are;
+//
 //   - loop variables are int32_t, named as in the IR with dots replaced by
 //     underscores; an unroll directive becomes #pragma HLS unroll;
+//
 //   - f32 operations are written on float so each one rounds to float;
 //     libm calls use the f-suffixed functions (expf, tanhf): sqrtf, fabsf,
 //     floorf, ceilf, rintf, truncf, roundf, fmodf and copysignf are exact,
@@ -39,6 +43,7 @@ type CFiles struct {
 //     math rounded) by an ulp or two; min and max on floats are small
 //     helpers (kiln_fminf, …) ordering −0 below +0, which C99's fminf
 //     leaves to the library;
+//
 //   - integer arithmetic wraps explicitly: + − × and negation compute in
 //     the unsigned type of the width (uint32_t up to 32 bits) and convert
 //     back (gcc and clang define that conversion as modular); a signed
@@ -47,9 +52,17 @@ type CFiles struct {
 //     truncate and wrap as exec does. Dividing by zero is undefined in C
 //     (exec reports it).
 //
-// Narrow float kinds (f16, bf16, the float8s) and sub-byte integers are
-// errors naming the buffer or expression. k is verified first. EmitC is
-// pure and deterministic.
+//   - narrow floats (f16, bf16, the float8s, f4e2m1, f8e8m0) are float
+//     holding a value of their kind: each operation computes in float (libm
+//     calls in double, as exec does) and its result is rounded by a helper
+//     kiln_round_<kind>(double) written with integer bit operations (ties
+//     to even, the kind's overflow, −0 and NaN rules); sub-byte integers
+//     (i4, u4, i2, u2) are int8_t or uint8_t, wrapped to their width after
+//     each operation by kiln_wrap_<kind>. Casts between every pair of kinds
+//     are exec's: a 64-bit integer becomes a narrow float through a double
+//     rounded to odd, so that it is rounded once.
+//
+// k is verified first. EmitC is pure and deterministic.
 func EmitC(k *loop.Kernel) (CFiles, error) {
 	e, body, err := emitC(k)
 	if err != nil {
@@ -155,14 +168,22 @@ func cKindErr(k dtype.Kind) string {
 	switch {
 	case cType(k) != "":
 		return ""
-	case k.IsFloat():
-		return fmt.Sprintf("kind %v: not yet: the precision issue", k)
 	}
-	return fmt.Sprintf("kind %v is not supported (sub-byte integers are not yet emitted)", k)
+	return fmt.Sprintf("kind %v is not supported", k)
 }
 
-// cType is the C type of kind k, or "" for kinds C does not hold.
+// cType is the C type of kind k, or "" for kinds C does not hold. Narrow
+// floats are float holding a value of their kind, sub-byte integers
+// int8_t or uint8_t holding a value of theirs.
 func cType(k dtype.Kind) string {
+	switch {
+	case isNarrow(k):
+		return "float"
+	case isSubByte(k) && k.Class() == dtype.ClassUint:
+		return "uint8_t"
+	case isSubByte(k):
+		return "int8_t"
+	}
 	switch k {
 	case dtype.F32:
 		return "float"
@@ -176,6 +197,20 @@ func cType(k dtype.Kind) string {
 		return "uint" + strconv.Itoa(k.Bits()) + "_t"
 	}
 	return ""
+}
+
+// cStorage is the kind whose C arithmetic and helpers kind k uses: f32 for
+// narrow floats, i8 or u8 for sub-byte integers, k itself otherwise.
+func cStorage(k dtype.Kind) dtype.Kind {
+	switch {
+	case isNarrow(k):
+		return dtype.F32
+	case isSubByte(k) && k.Class() == dtype.ClassUint:
+		return dtype.U8
+	case isSubByte(k):
+		return dtype.I8
+	}
+	return k
 }
 
 // cDescribe is a buffer's declaration as the IR prints it, without data.

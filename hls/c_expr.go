@@ -72,7 +72,7 @@ func cConst(c *loop.Const) (string, int) {
 	var s string
 	switch c.Kind.Class() {
 	case dtype.ClassFloat, dtype.ClassDouble:
-		s = cFloat(c.Float, c.Kind == dtype.F32)
+		s = cFloat(dtype.RoundFloat(c.Kind, c.Float, false), c.Kind.Class() == dtype.ClassFloat)
 	case dtype.ClassBool:
 		s = strconv.FormatBool(c.Int != 0)
 	case dtype.ClassUint:
@@ -190,7 +190,7 @@ func (e *cEmitter) bin(x *loop.Bin) cVal {
 func (e *cEmitter) floatBin(x *loop.Bin, k dtype.Kind) cVal {
 	switch x.Op {
 	case loop.Add, loop.Sub, loop.Mul, loop.Div:
-		return e.infix(x.Op, x.X, x.Y)
+		return e.rounded(e.infix(x.Op, x.X, x.Y), k)
 	case loop.Rem:
 		return e.callf("fmod", k, x.X, x.Y)
 	case loop.Min, loop.Max:
@@ -231,7 +231,7 @@ func (e *cEmitter) intBin(x *loop.Bin, k dtype.Kind) cVal {
 		if native {
 			return e.infix(x.Op, x.X, x.Y)
 		}
-		return cVal{fmt.Sprintf("(%s)(%s)", t, e.wideBin(x, k).s), cPrecUnary, k}
+		return e.rounded(cVal{fmt.Sprintf("(%s)(%s)", t, e.wideBin(x, k).s), cPrecUnary, k}, k)
 	case loop.Div, loop.Rem:
 		c, isConst := x.Y.(*loop.Const)
 		safe := k.Class() == dtype.ClassUint || k.Bits() < 32 || (isConst && c.Int != -1 && c.Int != 0)
@@ -243,6 +243,9 @@ func (e *cEmitter) intBin(x *loop.Bin, k dtype.Kind) cVal {
 			v = cVal{fmt.Sprintf("(%s)(%s)", t, v.s), cPrecUnary, k} // −128 / −1 wraps
 		}
 		v.kind = k
+		if x.Op == loop.Div {
+			v = e.rounded(v, k)
+		}
 		return v
 	case loop.Min, loop.Max:
 		return e.helperCall(cIntMinMax(x.Op, k), k, x.X, x.Y)
@@ -262,17 +265,17 @@ func (e *cEmitter) un(x *loop.Un) cVal {
 		return cVal{"!" + a.s, cPrecUnary, k}
 	case x.Op == loop.Neg && k.IsFloat():
 		a := e.expr(x.X, cPrecUnary)
-		return cVal{"-" + a.s, cPrecUnary, k}.negated(a.s)
+		return e.rounded(cVal{"-" + a.s, cPrecUnary, k}.negated(a.s), k)
 	case x.Op == loop.Neg && k.IsInt():
 		a := e.expr(x.X, cPrecUnary)
 		if cType(k) == cWide(k) {
 			return cVal{"-" + a.s, cPrecUnary, k}.negated(a.s)
 		}
-		return cVal{fmt.Sprintf("(%s)-(%s)%s", cType(k), cWide(k), a.s), cPrecUnary, k}
+		return e.rounded(cVal{fmt.Sprintf("(%s)-(%s)%s", cType(k), cWide(k), a.s), cPrecUnary, k}, k)
 	case x.Op == loop.Abs && k.Class() == dtype.ClassUint:
 		return e.expr(x.X, 0)
 	case x.Op == loop.Abs && k.Class() == dtype.ClassInt:
-		return e.helperCall(cIntAbs(k), k, x.X)
+		return e.rounded(e.helperCall(cIntAbs(k), k, x.X), k)
 	case k.IsFloat() && x.Op.FloatOnly() || k.IsFloat() && x.Op == loop.Abs:
 		name := x.Op.String()
 		if x.Op == loop.Abs {
@@ -298,14 +301,30 @@ func (e *cEmitter) cast(x *loop.Cast) cVal {
 		e.errorf("cast to %v: %s", x.To, err)
 		return cVal{"0", cPrecPrimary, x.To}
 	}
+	to := x.To
 	switch {
-	case from == x.To:
+	case from == to:
 		return e.expr(x.X, 0)
-	case from.IsFloat() && x.To.IsInt():
-		return e.helperCall(cFloatToInt(from, x.To), x.To, x.X)
+	case isNarrow(to) && from.IsFloat():
+		return e.rounded(e.expr(x.X, 0), to)
+	case isNarrow(to) && (from == dtype.I64 || from == dtype.U64):
+		return e.rounded(e.helperCall(cOddName(from == dtype.I64), dtype.F64, x.X), to)
+	case isNarrow(to) && from.IsInt():
+		a := e.expr(x.X, cPrecUnary)
+		return e.rounded(cVal{"(double)" + a.s, cPrecUnary, dtype.F64}, to)
+	case from.IsFloat() && to.IsInt():
+		v := e.helperCall(cFloatToInt(from, to), to, x.X)
+		if isSubByte(to) {
+			v = e.rounded(v, to)
+		}
+		return v
 	}
 	a := e.expr(x.X, cPrecUnary)
-	return cVal{"(" + cType(x.To) + ")" + a.s, cPrecUnary, x.To}
+	v := cVal{"(" + cType(to) + ")" + a.s, cPrecUnary, to}
+	if isSubByte(to) && from != dtype.Bool && (to.Bits() < from.Bits() || to.Class() != from.Class()) {
+		v = e.rounded(v, to)
+	}
+	return v
 }
 
 func (e *cEmitter) call(x *loop.Call) cVal {
@@ -320,12 +339,38 @@ func (e *cEmitter) call(x *loop.Call) cVal {
 	return e.callf(x.Func, k, x.Args...)
 }
 
-// callf calls libm's name, with the f suffix for float arguments.
+// callf calls libm's name, with the f suffix for float arguments. A
+// narrow float kind calls the double function, as exec computes, and
+// rounds the result to float and then to the kind.
 func (e *cEmitter) callf(name string, k dtype.Kind, args ...loop.Expr) cVal {
+	if isNarrow(k) {
+		v := e.helperCall(name, dtype.F64, args...)
+		return e.rounded(cVal{"(float)" + v.s, cPrecUnary, dtype.F32}, k)
+	}
 	if k == dtype.F32 {
 		name += "f"
 	}
 	return e.helperCall(name, k, args...)
+}
+
+// rounded is v, the result of an operation on kind k, rounded to k when k
+// is a narrow float or wrapped to its width when k is a sub-byte integer.
+func (e *cEmitter) rounded(v cVal, k dtype.Kind) cVal {
+	var name string
+	switch {
+	case isNarrow(k):
+		name = cRoundName(k)
+	case isSubByte(k):
+		name = cWrapName(k)
+	default:
+		return v
+	}
+	code, _ := cHelperCode(name)
+	e.helpers[name] = code
+	if v.prec < cPrecCond { // never: arguments bind tighter than a comma
+		v.s = "(" + v.s + ")"
+	}
+	return cVal{name + "(" + v.s + ")", cPrecPrimary, k}
 }
 
 // helperCall prints name(args…), a value of kind k.

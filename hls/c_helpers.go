@@ -71,6 +71,7 @@ static inline %s %s(%s x)
 		h[cIntDivRem(loop.Rem, k)] = fmt.Sprintf("/* a %% b with the sign of a; MIN %% -1 is 0 instead of trapping. */\nstatic inline %s %s(%s a, %s b)\n{\n\treturn b == -1 ? 0 : a %% b;\n}\n",
 			t, cIntDivRem(loop.Rem, k), t, t)
 	}
+	cAddNarrowHelpers(h)
 	return h
 }
 
@@ -82,20 +83,27 @@ func cHelperCode(name string) (string, bool) {
 
 func cFloatMinMax(op loop.BinOp, k dtype.Kind) string {
 	name := "kiln_f" + op.String()
-	if k == dtype.F32 {
+	if cStorage(k) == dtype.F32 {
 		name += "f"
 	}
 	return name
 }
 
-func cFloatToInt(from, to dtype.Kind) string { return fmt.Sprintf("kiln_%v_to_%v", from, to) }
+// The helpers' names; narrow floats and sub-byte integers use those of
+// their storage kinds.
 
-func cIntMinMax(op loop.BinOp, k dtype.Kind) string { return fmt.Sprintf("kiln_%v_%v", op, k) }
+func cFloatToInt(from, to dtype.Kind) string {
+	return fmt.Sprintf("kiln_%v_to_%v", cStorage(from), cStorage(to))
+}
 
-func cIntAbs(k dtype.Kind) string { return fmt.Sprintf("kiln_abs_%v", k) }
+func cIntMinMax(op loop.BinOp, k dtype.Kind) string {
+	return fmt.Sprintf("kiln_%v_%v", op, cStorage(k))
+}
+
+func cIntAbs(k dtype.Kind) string { return fmt.Sprintf("kiln_abs_%v", cStorage(k)) }
 
 func cIntDivRem(op loop.BinOp, k dtype.Kind) string {
-	return map[loop.BinOp]string{loop.Div: "kiln_div_", loop.Rem: "kiln_rem_"}[op] + k.String()
+	return map[loop.BinOp]string{loop.Div: "kiln_div_", loop.Rem: "kiln_rem_"}[op] + cStorage(k).String()
 }
 
 // cReserved are the names a kernel's identifiers must not take: C99's

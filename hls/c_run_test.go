@@ -94,7 +94,7 @@ func cMix(x uint64) uint64 {
 func cSetRandom(a *dtype.Array, j int, r uint64) {
 	switch a.Kind.Class() {
 	case dtype.ClassFloat:
-		a.F32[j] = float32(int32(r>>32)) / (1 << 28)
+		a.F32[j] = float32(dtype.RoundFloat(a.Kind, float64(float32(int32(r>>32))/(1<<28)), false))
 	case dtype.ClassDouble:
 		a.F64[j] = float64(int64(r)) / (1 << 60)
 	case dtype.ClassInt:
@@ -108,7 +108,7 @@ func cSetRandom(a *dtype.Array, j int, r uint64) {
 
 // cBytes is a's elements as C stores them on a little-endian machine.
 func cBytes(a *dtype.Array) []byte {
-	w := max(a.Kind.Bits()/8, 1)
+	w := cWidth(a.Kind)
 	out := make([]byte, 0, a.Len()*w)
 	for j := range a.Len() {
 		var v uint64
@@ -134,7 +134,7 @@ func cBytes(a *dtype.Array) []byte {
 // cFromBytes reads an array of like's kind and shape from C's bytes.
 func cFromBytes(like *dtype.Array, b []byte) *dtype.Array {
 	a := dtype.New(like.Kind, like.Shape)
-	w := max(a.Kind.Bits()/8, 1)
+	w := cWidth(a.Kind)
 	for j := range a.Len() {
 		var buf [8]byte
 		copy(buf[:], b[j*w:(j+1)*w])
@@ -347,4 +347,13 @@ func cLibmTolerance(k *loop.Kernel) float64 {
 		}
 	}
 	return 1e-14
+}
+
+// cWidth is the bytes of one element of kind k in C: a float for every
+// narrow float kind, a byte for bool and sub-byte integers.
+func cWidth(k dtype.Kind) int {
+	if k.Class() == dtype.ClassFloat {
+		return 4
+	}
+	return max(k.Bits()/8, 1)
 }

@@ -60,7 +60,7 @@ func (e *cEmitter) temp(w *cBody, id loop.BufID) {
 }
 
 func cZero(k dtype.Kind) string {
-	switch k {
+	switch cStorage(k) {
 	case dtype.F32:
 		return "0.0f"
 	case dtype.F64:

@@ -16,8 +16,21 @@
 // min and max on floats call fmin and fmax (fminf, fmaxf), other math calls
 // the C library (expf for f32, exp for f64), integer / and % are sdiv,
 // udiv, srem, urem, a float cast to an integer truncates into an i64 and
-// wraps to the width. Narrow floats (f16, bf16, the float8s) are refused,
-// naming the buffer, until the precision work maps them to Bambu.
+// wraps to the width. Bambu takes no half or bfloat: a narrow float (f16,
+// bf16, the float8s, f4e2m1, f8e8m0) is a float holding a value of its
+// kind, each operation computes in float (libm in double, as exec) and an
+// internal helper kiln.round.<kind>(double) -> float, integer bit
+// operations and one double add and subtract, rounds its result as
+// dtype.RoundFloat does (ties to even, the kind's overflow, −0 and NaN
+// rules). Sub-byte integers (i4, u4, i2, u2) are i8s wrapped to their width
+// after each operation. Casts between every pair of kinds are exec's.
+//
+// EmitLLVMProgram and EmitCProgram emit a whole loop.Program: its kernels
+// and the top function (forward_kernel) that calls them in order, whose
+// arguments are the program's inputs then outputs, flat row-major
+// pointers, with one signature in LLVM IR and in C; the tensors between
+// kernels are internal zero-initialised globals (C: static arrays). The C
+// comes as separate files and as one translation unit (CProgram.Unit).
 //
 // CheckBambu enforces the subset of LLVM IR that Bambu synthesises on any
 // module, emitted or hand-written: no vector types, no half or bfloat, no
@@ -27,8 +40,7 @@
 // its function and instruction.
 //
 // Where LLVM IR from EmitLLVM and ir/loop/exec still differ: an integer
-// division by zero traps instead of being an error, the most negative
-// integer divided by −1 is undefined instead of wrapping, and a float cast
+// division by zero traps instead of being an error, and a float cast
 // to u64 that lies in [2^63, 2^64) gives x86's integer indefinite. A loop's
 // unroll directive becomes llvm.loop metadata (llvm.loop.unroll.count or
 // .full) on its latch; partition directives are not emitted yet.

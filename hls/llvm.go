@@ -116,12 +116,17 @@ type llBuf struct {
 	elem  types.Type
 }
 
-// llType is the memory type of an element of kind k; ok is false for the
-// kinds the emitter does not handle (narrow floats, sub-byte integers).
+// llType is the memory type of an element of kind k: narrow floats are
+// floats holding a value of their kind, sub-byte integers bytes holding a
+// value of theirs; ok is false for the kinds that cannot be computed on.
 func llType(k dtype.Kind) (types.Type, bool) {
-	switch k {
-	case dtype.F32:
+	switch {
+	case k.Class() == dtype.ClassFloat:
 		return types.Float, true
+	case isSubByte(k):
+		return types.I8, true
+	}
+	switch k {
 	case dtype.F64:
 		return types.Double, true
 	case dtype.I8, dtype.U8, dtype.Bool:
@@ -181,8 +186,6 @@ func (kc *llKernel) params() []*ir.Param {
 			kc.errorf("buffer %s: %v elements do not fit i32 indices", b.Name, b.Shape)
 		case ok:
 			kc.bufs[id].elem = t
-		case b.Kind.IsFloat():
-			kc.errorf("buffer %s: kind %v: not yet: the precision issue (Bambu takes no half or bfloat)", b.Name, b.Kind)
 		default:
 			kc.errorf("buffer %s: kind %v is not supported", b.Name, b.Kind)
 		}

@@ -21,18 +21,18 @@ func (kc *llKernel) un(e *loop.Un) (value.Value, dtype.Kind) {
 	case e.Op == loop.Not && k == dtype.Bool:
 		return b.NewXor(x, constant.True), k
 	case e.Op == loop.Neg && k.IsFloat():
-		return b.NewFNeg(x), k
+		return kc.roundIf(b.NewFNeg(x), k), k
 	case e.Op == loop.Abs && k.IsFloat():
 		return kc.libmCall("fabs", k, x), k
 	case e.Op.FloatOnly() && e.Op.String() != "unop?" && k.IsFloat():
 		return kc.libmCall(e.Op.String(), k, x), k
 	case e.Op == loop.Neg && k.IsInt():
-		return b.NewSub(llZero(k), x), k
+		return kc.roundIf(b.NewSub(llZero(k), x), k), k
 	case e.Op == loop.Abs && k.Class() == dtype.ClassUint:
 		return x, k
 	case e.Op == loop.Abs && k.Class() == dtype.ClassInt:
 		neg := b.NewICmp(enum.IPredSLT, x, llZero(k))
-		return b.NewSelect(neg, b.NewSub(llZero(k), x), x), k
+		return kc.roundIf(b.NewSelect(neg, b.NewSub(llZero(k), x), x), k), k
 	}
 	kc.errorf("%v on %v", e.Op, k)
 	return nil, 0
@@ -61,10 +61,19 @@ func (kc *llKernel) call(e *loop.Call) (value.Value, dtype.Kind) {
 }
 
 // libmCall calls the libm function named by its double-precision name, in
-// the variant of kind k (expf for f32, exp for f64), declaring it once.
+// the variant of kind k (expf for f32, exp for f64), declaring it once. A
+// narrow float kind computes in double, as exec does, and rounds the
+// result to float and then to the kind; fmin and fmax, which pick an
+// operand, take the float variant.
 func (kc *llKernel) libmCall(name string, k dtype.Kind, args ...value.Value) value.Value {
 	t := llValueType(k)
-	if k == dtype.F32 {
+	narrow := isNarrow(k) && name != "fmin" && name != "fmax"
+	if narrow {
+		t = types.Double
+		for i, a := range args {
+			args[i] = kc.cur.NewFPExt(a, types.Double)
+		}
+	} else if k.Class() == dtype.ClassFloat {
 		name += "f"
 	}
 	f := kc.e.libm[name]
@@ -76,7 +85,11 @@ func (kc *llKernel) libmCall(name string, k dtype.Kind, args ...value.Value) val
 		f = ir.NewFunc(name, t, params...)
 		kc.e.libm[name] = f
 	}
-	return kc.cur.NewCall(f, args...)
+	v := value.Value(kc.cur.NewCall(f, args...))
+	if narrow {
+		v = kc.round(kc.cur.NewFPTrunc(v, types.Float), k)
+	}
+	return v
 }
 
 // convert is Cast as ir/loop/exec does it: floats round to nearest even,
@@ -92,8 +105,15 @@ func (kc *llKernel) convert(x value.Value, from, to dtype.Kind) value.Value {
 		return b.NewFCmp(enum.FPredUNE, x, llZero(from))
 	case to == dtype.Bool:
 		return b.NewICmp(enum.IPredNE, x, llZero(from))
+	case isNarrow(to) && from.IsFloat():
+		return kc.round(x, to)
+	case isNarrow(to) && from.IsInt():
+		return kc.intToNarrow(x, from, to)
 	case to.IsFloat() && from.IsFloat():
-		if from.Bits() < to.Bits() {
+		switch ft := llValueType(from); {
+		case types.Equal(ft, tt): // a narrow float to f32: exact
+			return x
+		case ft == types.Float:
 			return b.NewFPExt(x, tt)
 		}
 		return b.NewFPTrunc(x, tt)
@@ -110,13 +130,19 @@ func (kc *llKernel) convert(x value.Value, from, to dtype.Kind) value.Value {
 // intConvert wraps an integer or bool of kind from to integer kind to.
 func (kc *llKernel) intConvert(x value.Value, from, to dtype.Kind) value.Value {
 	fb, tb := llValueType(from).(*types.IntType).BitSize, llValueType(to).(*types.IntType).BitSize
+	var v value.Value
 	switch {
 	case fb == tb:
-		return x
+		v = x
 	case fb > tb:
-		return kc.cur.NewTrunc(x, llValueType(to))
+		v = kc.cur.NewTrunc(x, llValueType(to))
 	case from.Class() == dtype.ClassInt:
-		return kc.cur.NewSExt(x, llValueType(to))
+		v = kc.cur.NewSExt(x, llValueType(to))
+	default:
+		v = kc.cur.NewZExt(x, llValueType(to))
 	}
-	return kc.cur.NewZExt(x, llValueType(to))
+	if isSubByte(to) && (to.Bits() < from.Bits() || to.Class() != from.Class()) {
+		v = kc.wrap(v, to)
+	}
+	return v
 }

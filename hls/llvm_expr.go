@@ -34,7 +34,7 @@ func (kc *llKernel) expr(e loop.Expr) (value.Value, dtype.Kind) {
 			return nil, 0
 		}
 		if _, ok := llType(e.To); !ok {
-			kc.errorf("cast to %v: not yet: the precision issue", e.To)
+			kc.errorf("cast to %v: kind is not supported", e.To)
 			return nil, 0
 		}
 		return kc.convert(x, k, e.To), e.To
@@ -63,10 +63,6 @@ func (kc *llKernel) constant(e *loop.Const) (value.Value, dtype.Kind) {
 	k := e.Kind
 	switch k.Class() {
 	case dtype.ClassFloat, dtype.ClassDouble:
-		if _, ok := llType(k); !ok {
-			kc.errorf("constant of kind %v: not yet: the precision issue", k)
-			return nil, 0
-		}
 		return constant.NewFloat(llValueType(k).(*types.FloatType), dtype.RoundFloat(k, e.Float, false)), k
 	case dtype.ClassInt, dtype.ClassUint:
 		if _, ok := llType(k); !ok {
@@ -123,6 +119,9 @@ func (kc *llKernel) bin(e *loop.Bin) (value.Value, dtype.Kind) {
 		kc.errorf("%v on %v", e.Op, kx)
 		return nil, 0
 	}
+	if e.Op != loop.Min && e.Op != loop.Max { // min and max pick an operand
+		v = kc.roundIf(v, kx)
+	}
 	return v, kx
 }
 
@@ -137,18 +136,32 @@ func (kc *llKernel) intBin(op loop.BinOp, k dtype.Kind, x, y value.Value) value.
 		return b.NewMul(x, y)
 	case op == loop.Div && unsigned:
 		return b.NewUDiv(x, y)
-	case op == loop.Div:
+	case op == loop.Div && llNotMinusOne(y):
 		return b.NewSDiv(x, y)
+	case op == loop.Div: // MIN / −1 wraps to MIN, as in exec, instead of being undefined
+		m1 := b.NewICmp(enum.IPredEQ, y, constant.NewInt(y.Type().(*types.IntType), -1))
+		q := b.NewSDiv(x, b.NewSelect(m1, constant.NewInt(y.Type().(*types.IntType), 1), y))
+		return b.NewSelect(m1, b.NewSub(llZero(k), x), q)
 	case op == loop.Rem && unsigned:
 		return b.NewURem(x, y)
-	case op == loop.Rem:
+	case op == loop.Rem && llNotMinusOne(y):
 		return b.NewSRem(x, y)
+	case op == loop.Rem: // MIN % −1 is 0
+		m1 := b.NewICmp(enum.IPredEQ, y, constant.NewInt(y.Type().(*types.IntType), -1))
+		return b.NewSRem(x, b.NewSelect(m1, constant.NewInt(y.Type().(*types.IntType), 1), y))
 	case op == loop.Min || op == loop.Max:
 		pred := map[[2]bool]enum.IPred{{false, false}: enum.IPredSLT, {false, true}: enum.IPredSGT,
 			{true, false}: enum.IPredULT, {true, true}: enum.IPredUGT}[[2]bool{unsigned, op == loop.Max}]
 		return b.NewSelect(b.NewICmp(pred, y, x), y, x) // x unless y is beyond it, as exec picks
 	}
 	return nil
+}
+
+// llNotMinusOne reports whether y is a constant other than −1, a divisor
+// that needs no guard.
+func llNotMinusOne(y value.Value) bool {
+	c, ok := y.(*constant.Int)
+	return ok && (c.X.BitLen() > 1 || c.X.Sign() >= 0)
 }
 
 // compare emits a comparison: IEEE's ordered ones for floats (!= is

@@ -39,13 +39,13 @@ func llArgs(k *loop.Kernel) []*dtype.Array {
 				v := (j*37+11*i)%101 - 50
 				switch b.Kind.Class() {
 				case dtype.ClassFloat, dtype.ClassDouble:
-					a.Set(j, float64(v)/16)
+					a.Set(j, dtype.RoundFloat(b.Kind, float64(v)/16, false))
 				case dtype.ClassUint:
-					a.U64[j] = uint64(v + 50)
+					a.U64[j] = dtype.WrapUint(b.Kind, uint64(v+50))
 				case dtype.ClassBool:
 					a.Bool[j] = v%3 == 0
 				default:
-					a.I64[j] = int64(v)
+					a.I64[j] = dtype.WrapInt(b.Kind, int64(v))
 				}
 			}
 		}
@@ -56,9 +56,13 @@ func llArgs(k *loop.Kernel) []*dtype.Array {
 
 // llCType is the C type of an element of kind k.
 func llCType(k dtype.Kind) string {
-	switch k {
-	case dtype.F32:
+	switch {
+	case k.Class() == dtype.ClassFloat:
 		return "float"
+	case k.Bits() < 8:
+		return map[bool]string{true: "uint8_t", false: "int8_t"}[k.Class() == dtype.ClassUint]
+	}
+	switch k {
 	case dtype.F64:
 		return "double"
 	case dtype.Bool:
@@ -93,7 +97,7 @@ func llElemText(a *dtype.Array, j int) string {
 // calls it and prints every output element, one a line.
 func llDriver(k *loop.Kernel, args []*dtype.Array) string {
 	var sb, call, protos, print strings.Builder
-	sb.WriteString("#include <stdio.h>\n#include <stdint.h>\n#include <string.h>\n\n")
+	sb.WriteString("#include <math.h>\n#include <stdio.h>\n#include <stdint.h>\n#include <string.h>\n\n")
 	for i, id := range k.Params {
 		b := k.Buffers[id]
 		if b.Role == loop.Constant {
@@ -104,7 +108,7 @@ func llDriver(k *loop.Kernel, args []*dtype.Array) string {
 		for j := range vals {
 			switch b.Kind.Class() {
 			case dtype.ClassFloat, dtype.ClassDouble:
-				vals[j] = strconv.FormatFloat(a.At(j), 'x', -1, 64)
+				vals[j] = llFloatText(a.At(j))
 			default:
 				vals[j] = llElemText(a, j)
 			}
@@ -186,7 +190,11 @@ func TestLLVMRun(t *testing.T) {
 				for j := range args[i].Len() {
 					require.Less(t, n, len(got), "too few outputs")
 					want := llElemText(args[i], j)
-					if !exact && b.Kind.IsFloat() {
+					if want == got[n] {
+						// equal bits
+					} else if b.Kind.IsFloat() && math.IsNaN(llBitsValue(t, b.Kind, want)) {
+						assert.True(t, math.IsNaN(llBitsValue(t, b.Kind, got[n])), "%s[%d]: got %s, want NaN", b.Name, j, got[n])
+					} else if !exact && b.Kind.IsFloat() {
 						assert.InEpsilon(t, llBitsValue(t, b.Kind, want)+1e-30, llBitsValue(t, b.Kind, got[n])+1e-30, 1e-5, "%s[%d]", b.Name, j)
 					} else {
 						assert.Equal(t, want, got[n], "%s[%d]", b.Name, j)
@@ -228,8 +236,21 @@ func llCallsOnly(ll string, ok map[string]bool) bool {
 func llBitsValue(t *testing.T, k dtype.Kind, s string) float64 {
 	u, err := strconv.ParseUint(s, 16, 64)
 	require.NoError(t, err)
-	if k == dtype.F32 {
+	if k.Class() == dtype.ClassFloat {
 		return float64(math.Float32frombits(uint32(u)))
 	}
 	return math.Float64frombits(u)
+}
+
+// llFloatText is v as a C constant expression.
+func llFloatText(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "NAN"
+	case math.IsInf(v, 1):
+		return "INFINITY"
+	case math.IsInf(v, -1):
+		return "-INFINITY"
+	}
+	return strconv.FormatFloat(v, 'x', -1, 64)
 }
