@@ -216,10 +216,6 @@ func (b *builder) tensor(t *graph.Tensor, role loop.Role) (loop.BufID, error) {
 	return id, nil
 }
 
-// temp adds a rank-0 f32 temporary in registers. It is tempOf(name,
-// dtype.F32), kept for the callers that only lower f32 so far.
-func (b *builder) temp(name string) loop.BufID { return b.tempOf(name, dtype.F32) }
-
 // tempOf adds a rank-0 temporary of kind k in registers.
 func (b *builder) tempOf(name string, k dtype.Kind) loop.BufID {
 	return b.k.NewBuffer(&loop.Buffer{Name: b.unique(name), Kind: k, Space: loop.Register, Role: loop.Temp})
