@@ -36,14 +36,14 @@ func (b *builder) sparseMatMul() (bool, error) {
 		as, ws = ws, c.Shape
 	}
 	p := b.planMatMul(as, ws, b.shape(y), "p")
-	ptr, pos, val := compress(c.Init, s == 0)
+	ptr, pos, val := compressMatrix(c.Init, s == 0)
 	names := [3]string{"rowptr", "col", "val"}
 	if s == 1 {
 		names = [3]string{"colptr", "row", "val"}
 	}
-	ptrBuf := b.constBuf(names[0], ptr)
-	posBuf := b.constBuf(names[1], pos)
-	valBuf := b.constBuf(names[2], val)
+	ptrBuf := b.csrBuf(names[0], ptr)
+	posBuf := b.csrBuf(names[1], pos)
+	valBuf := b.csrBuf(names[2], val)
 	r := p.i // the variable the non-zeros are grouped by
 	if s == 1 {
 		r = p.j
@@ -86,7 +86,7 @@ func (b *builder) sparseOperand() int {
 		if t.Init == nil || len(t.Shape) != 2 || !t.Kind.IsFloat() {
 			continue
 		}
-		nnz := nonZeros(t.Init)
+		nnz := countNonZeros(t.Init)
 		if nnz > 0 && float64(nnz) <= d*float64(t.Init.Len()) {
 			return i
 		}
@@ -94,8 +94,8 @@ func (b *builder) sparseOperand() int {
 	return -1
 }
 
-// nonZeros counts the elements of a that are not zero.
-func nonZeros(a *dtype.Array) int {
+// countNonZeros counts the elements of a that are not zero.
+func countNonZeros(a *dtype.Array) int {
 	n := 0
 	for j := range a.Len() {
 		if a.At(j) != 0 {
@@ -105,17 +105,17 @@ func nonZeros(a *dtype.Array) int {
 	return n
 }
 
-// compress stores the non-zeros of the matrix a (R×C) row by row (byRow)
-// or column by column, each in ascending order: ptr (i32) holds where each
-// row (column) starts in pos and val and where the last ends, pos (i32)
-// each non-zero's column (row), val its value in a's kind.
-func compress(a *dtype.Array, byRow bool) (ptr, pos, val *dtype.Array) {
+// compressMatrix stores the non-zeros of the matrix a (R×C) row by row
+// (byRow) or column by column, each in ascending order: ptr (i32) holds
+// where each row (column) starts in pos and val and where the last ends,
+// pos (i32) each non-zero's column (row), val its value in a's kind.
+func compressMatrix(a *dtype.Array, byRow bool) (ptr, pos, val *dtype.Array) {
 	rows, cols := a.Shape[0], a.Shape[1]
 	outer, inner := rows, cols
 	if !byRow {
 		outer, inner = cols, rows
 	}
-	nnz := nonZeros(a)
+	nnz := countNonZeros(a)
 	ptr = dtype.New(dtype.I32, []int{outer + 1})
 	pos = dtype.New(dtype.I32, []int{nnz})
 	val = dtype.New(a.Kind, []int{nnz})
@@ -137,8 +137,8 @@ func compress(a *dtype.Array, byRow bool) (ptr, pos, val *dtype.Array) {
 	return ptr, pos, val
 }
 
-// constBuf adds a constant buffer named name (made unique) holding a.
-func (b *builder) constBuf(name string, a *dtype.Array) loop.BufID {
+// csrBuf adds a constant buffer named name (made unique) holding a.
+func (b *builder) csrBuf(name string, a *dtype.Array) loop.BufID {
 	return b.k.NewBuffer(&loop.Buffer{Name: b.unique(name), Kind: a.Kind, Shape: a.Shape, Role: loop.Constant, Init: a})
 }
 
