@@ -184,7 +184,8 @@ func (t *cTop) definition() string {
 		if b.Rank() == 0 {
 			fmt.Fprintf(&sb, "static %s %s;\n", cType(b.Kind), t.bufName[id])
 		} else {
-			fmt.Fprintf(&sb, "static %s %s[%d];\n", cType(b.Kind), t.bufName[id], dtype.Size(b.Shape))
+			// C has no empty arrays; an empty temporary is never read.
+			fmt.Fprintf(&sb, "static %s %s[%d];\n", cType(b.Kind), t.bufName[id], max(dtype.Size(b.Shape), 1))
 		}
 	}
 	if sb.Len() > 0 {

@@ -1,6 +1,7 @@
 package hls
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	osexec "os/exec"
@@ -47,37 +48,64 @@ func progCases(t *testing.T) []progCase {
 		}
 		t.Skipf("%s is missing", progNodeTests)
 	}
-	var cases []progCase
-	for _, name := range progNames {
-		dir := filepath.Join(progNodeTests, name)
-		var inputs []*dtype.Array
-		var shapes [][]int
-		for i := 0; ; i++ {
-			file := filepath.Join(dir, "test_data_set_0", fmt.Sprintf("input_%d.pb", i))
-			if _, err := os.Stat(file); err != nil {
-				break
-			}
-			a, err := onnx.ReadTensorFile(file, onnx.DefaultMaxTensorBytes)
-			require.NoError(t, err, file)
-			inputs, shapes = append(inputs, a), append(shapes, a.Shape)
-		}
-		// (not conform.Prepare: conform imports the back ends, which import hls)
-		m, err := onnx.Load(filepath.Join(dir, "model.onnx"), onnx.Options{InputShapes: shapes})
-		require.NoError(t, err, name)
-		p, err := lower.Program(m.Graph, lower.Options{})
-		if err != nil {
-			t.Logf("%s: not lowered: %v", name, err)
-			continue
-		}
-		args := append([]*dtype.Array(nil), inputs...)
-		for _, id := range p.Params[len(inputs):] {
-			args = append(args, dtype.New(p.Buffers[id].Kind, p.Buffers[id].Shape))
-		}
-		require.Len(t, args, len(p.Params), name)
-		cases = append(cases, progCase{name, p, args})
-	}
+	cases := progLoad(t, progNames, true)
 	require.NotEmpty(t, cases)
 	return cases
+}
+
+// progLoad loads and lowers the named cases; one that does not load or
+// lower is logged (when verbose) and left out.
+func progLoad(t *testing.T, names []string, verbose bool) []progCase {
+	t.Helper()
+	var cases []progCase
+	for _, name := range names {
+		c, err := progLoadOne(name)
+		if err != nil {
+			if verbose {
+				t.Logf("%s: %v", name, err)
+			}
+			continue
+		}
+		cases = append(cases, c)
+	}
+	return cases
+}
+
+// progLoadOne reads a case's model and first data set's inputs and lowers
+// it (not with conform.Prepare: conform imports the back ends, which
+// import hls). Cases whose shapes depend on input values do not load.
+func progLoadOne(name string) (progCase, error) {
+	dir := filepath.Join(progNodeTests, name)
+	var inputs []*dtype.Array
+	var shapes [][]int
+	for i := 0; ; i++ {
+		file := filepath.Join(dir, "test_data_set_0", fmt.Sprintf("input_%d.pb", i))
+		if _, err := os.Stat(file); err != nil {
+			break
+		}
+		a, err := onnx.ReadTensorFile(file, onnx.DefaultMaxTensorBytes)
+		if err != nil {
+			return progCase{}, err
+		}
+		inputs, shapes = append(inputs, a), append(shapes, a.Shape)
+	}
+	m, err := onnx.Load(filepath.Join(dir, "model.onnx"), onnx.Options{InputShapes: shapes})
+	if err != nil {
+		return progCase{}, err
+	}
+	p, err := lower.Program(m.Graph, lower.Options{})
+	if err != nil {
+		return progCase{}, fmt.Errorf("not lowered: %w", err)
+	}
+	nin := len(p.Params) - len(m.Graph.Outputs)
+	if nin != len(inputs) {
+		return progCase{}, fmt.Errorf("%d inputs for %d parameters", len(inputs), nin)
+	}
+	args := append([]*dtype.Array(nil), inputs...)
+	for _, id := range p.Params[nin:] {
+		args = append(args, dtype.New(p.Buffers[id].Kind, p.Buffers[id].Shape))
+	}
+	return progCase{name, p, args}, nil
 }
 
 // progKernel is the top of p seen as a kernel: its buffers and parameters,
@@ -214,4 +242,42 @@ func progBuildRun(t *testing.T, gcc, how string, k *loop.Kernel, cp CProgram, ll
 		got[i], out = cFromBytes(args[i], out[:n]), out[n:]
 	}
 	return got
+}
+
+// progAll runs TestProgramAll's cases through the compilers as well
+// (minutes: each case builds three programs).
+var progAll = flag.Bool("hls.all", false, "TestProgramAll also builds and runs every lowered ONNX case")
+
+// TestProgramAll: every ONNX node test that lowers emits as LLVM IR that
+// passes CheckBambu and as C; with -hls.all each is also built and run
+// against exec.
+func TestProgramAll(t *testing.T) {
+	if _, err := os.Stat(progNodeTests); err != nil {
+		t.Skipf("%s is missing", progNodeTests)
+	}
+	dirs, err := filepath.Glob(filepath.Join(progNodeTests, "test_*"))
+	require.NoError(t, err)
+	names := make([]string, 0, len(dirs))
+	for _, d := range dirs {
+		names = append(names, filepath.Base(d))
+	}
+	gcc := ""
+	if *progAll {
+		gcc = cNeedGCC(t)
+	}
+	emitted := 0
+	for _, c := range progLoad(t, names, false) {
+		t.Run(c.name, func(t *testing.T) {
+			ll, err := EmitLLVMProgram(c.p)
+			require.NoError(t, err)
+			assert.NoError(t, CheckBambu(ll))
+			_, err = EmitCProgram(c.p)
+			require.NoError(t, err)
+			emitted++
+			if *progAll {
+				narrowRunTol(t, gcc, c.p, c.args, progTolerance(c.p))
+			}
+		})
+	}
+	t.Logf("%d lowered cases emitted", emitted)
 }
