@@ -48,7 +48,7 @@ func TestLowerBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"empty tensor", []string{emptyModel(t)}, `node "Concat_0" (Concat): tensor "x" of shape [0 4] is empty: not yet`},
+		{"empty tensor", []string{emptyModel(t)}, `node "Concat_0" (Concat): tensor "x" of shape [0 4] is empty: not yet (only inputs may be empty)`},
 		{"bad emit", []string{nodeTests + "/test_abs/model.onnx", "--emit", "ll,vhdl"}, `--emit "vhdl": want kir, ll or c`},
 		{"bad density", []string{nodeTests + "/test_abs/model.onnx", "--sparse-density", "2"}, `--sparse-density 2: a density is at most 1`},
 	} {
@@ -63,9 +63,9 @@ func TestLowerBadInput(t *testing.T) {
 	}
 }
 
-// emptyModel writes a model with an empty input whose node writes
-// elements, which kiln does not lower yet: y = Concat(x, z), x of shape
-// [0, 4], z and y of shape [2, 4].
+// emptyModel writes a model with an empty constant whose node writes
+// elements, which kiln does not lower yet: y = Concat(x, z), x a constant of
+// shape [0, 4], z and y of shape [2, 4].
 func emptyModel(t *testing.T) string {
 	t.Helper()
 	f32 := int32(onnxpb.TensorProto_FLOAT)
@@ -79,11 +79,12 @@ func emptyModel(t *testing.T) string {
 	}
 	op, gname, axis, ir, opset := "Concat", "g", "axis", int64(8), int64(17)
 	intType := onnxpb.AttributeProto_INT
-	zero := int64(0)
+	zero, xname := int64(0), "x"
 	m := &onnxpb.ModelProto{IrVersion: &ir, OpsetImport: []*onnxpb.OperatorSetIdProto{{Version: &opset}},
 		Graph: &onnxpb.GraphProto{Name: &gname,
-			Input:  []*onnxpb.ValueInfoProto{vi("x", 0), vi("z", 2)},
-			Output: []*onnxpb.ValueInfoProto{vi("y", 2)},
+			Input:       []*onnxpb.ValueInfoProto{vi("z", 2)},
+			Initializer: []*onnxpb.TensorProto{{Name: &xname, DataType: &f32, Dims: []int64{0, 4}}},
+			Output:      []*onnxpb.ValueInfoProto{vi("y", 2)},
 			Node: []*onnxpb.NodeProto{{OpType: &op, Input: []string{"x", "z"}, Output: []string{"y"},
 				Attribute: []*onnxpb.AttributeProto{{Name: &axis, Type: &intType, I: &zero}}}}}}
 	data, err := proto.Marshal(m)

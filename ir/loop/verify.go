@@ -85,6 +85,9 @@ func (v *verifier) buffer(b *Buffer) {
 	}
 	n := 1
 	for _, d := range b.Shape {
+		if d == 0 && b.Role == Input {
+			continue // an empty input: nothing can read it (loops over it run 0 times)
+		}
 		if d <= 0 || d >= maxIndex {
 			bad("dimension %d out of range [1, 2^31)", d)
 			return

@@ -201,8 +201,10 @@ func (b *builder) tensor(t *graph.Tensor, role loop.Role) (loop.BufID, error) {
 	if !t.Kind.Computable() {
 		return 0, fmt.Errorf("tensor %q is %v: the loop IR has no such kind", t.Name, t.Kind)
 	}
-	if slices.Contains(t.Shape, 0) {
-		return 0, fmt.Errorf("tensor %q of shape %v is empty: not yet (buffers have no empty dimensions)", t.Name, t.Shape)
+	if slices.Contains(t.Shape, 0) && role != loop.Input {
+		// An empty input is a parameter that nothing reads; an empty
+		// output or constant would be an array of no elements.
+		return 0, fmt.Errorf("tensor %q of shape %v is empty: not yet (only inputs may be empty)", t.Name, t.Shape)
 	}
 	buf := &loop.Buffer{Name: b.unique(t.Name), Kind: t.Kind, Role: role}
 	if len(t.Shape) > 0 {

@@ -34,26 +34,11 @@ func init() {
 		"test_cumsum_1d", "test_cumsum_1d_int32_exclusive", "test_cumsum_1d_reverse",
 		"test_cumsum_2d_axis_0", "test_cumsum_2d_axis_1", "test_cumsum_2d_negative_axis",
 	)
-	// A loop IR buffer has no empty dimension, so a kernel cannot take an
-	// empty tensor as a parameter: neither an empty data input nor an
-	// empty axes input fed as a graph input (ONNX's "default axes" cases),
-	// though the kernel reads neither (a reduction of empty data stores
-	// the reduction of the empty set, reduceEmpty). Both would pass if
-	// conform froze empty graph inputs into constants, as it freezes
-	// integer ones; an empty output cannot be lowered at all.
-	emptyAxes := `tensor "axes" of shape [0] is empty: not yet`
-	emptyData := `tensor "data" of shape [2 0 4] is empty: not yet`
-	for name, want := range map[string]string{
-		"test_reduce_mean_default_axes_keepdims_example": emptyAxes,
-		"test_reduce_mean_default_axes_keepdims_random":  emptyAxes,
-		"test_reduce_sum_default_axes_keepdims_example":  emptyAxes,
-		"test_reduce_sum_default_axes_keepdims_random":   emptyAxes,
-		"test_reduce_sum_empty_axes_input_noop":          emptyAxes,
-		"test_reduce_max_empty_set":                      emptyData,
-		"test_reduce_sum_empty_set":                      emptyData,
-	} {
-		notYet[name] = want
-	}
-	// An empty output: the node computes nothing and gets no kernel.
-	passing = append(passing, "test_reduce_sum_empty_set_non_reduced_axis_zero")
+	// Empty tensors: an empty output computes nothing (no kernel); an
+	// empty input (axes of shape [0], data of shape [2, 0, 4]) is a
+	// parameter that nothing reads.
+	passing = append(passing, "test_reduce_sum_empty_set_non_reduced_axis_zero",
+		"test_reduce_mean_default_axes_keepdims_example", "test_reduce_mean_default_axes_keepdims_random",
+		"test_reduce_sum_default_axes_keepdims_example", "test_reduce_sum_default_axes_keepdims_random",
+		"test_reduce_sum_empty_axes_input_noop", "test_reduce_max_empty_set", "test_reduce_sum_empty_set")
 }
