@@ -159,3 +159,35 @@ func TestNarrowAccumulator(t *testing.T) {
 	require.NoError(t, exec.Run(k, []*dtype.Array{x, y}))
 	assert.Equal(t, float32(2048), y.F32[0])
 }
+
+// TestCastIntToF64: a 64-bit integer beyond 2^53 rounds once, to nearest
+// even, as C's (double) conversion does (2^53+3 → 2^53+4, 2^53+1 → 2^53);
+// a bool cast to f8e8m0 rounds like any value (0 has no f8e8m0 code).
+func TestCastIntToF64(t *testing.T) {
+	for _, tc := range []struct {
+		kind dtype.Kind
+		in   int64
+		want float64
+	}{
+		{dtype.I64, 1<<53 + 1, 1 << 53},
+		{dtype.I64, 1<<53 + 3, 1<<53 + 4},
+		{dtype.I64, -(1<<53 + 3), -(1<<53 + 4)},
+		{dtype.U64, 1<<53 + 3, 1<<53 + 4},
+	} {
+		k, err := loop.Parse(fmt.Sprintf("kernel c(in x: %v, out y: f64) {\n  y = cast<f64>(x)\n}\n", tc.kind), nil)
+		require.NoError(t, err)
+		x, y := dtype.New(tc.kind, nil), dtype.New(dtype.F64, nil)
+		if tc.kind == dtype.U64 {
+			x.U64[0] = uint64(tc.in)
+		} else {
+			x.I64[0] = tc.in
+		}
+		require.NoError(t, exec.Run(k, []*dtype.Array{x, y}))
+		assert.Equal(t, tc.want, y.F64[0], "%v %d", tc.kind, tc.in)
+	}
+	k, err := loop.Parse("kernel c(in x: bool, out y: f8e8m0) {\n  y = cast<f8e8m0>(x)\n}\n", nil)
+	require.NoError(t, err)
+	y := dtype.New(dtype.F8E8M0, nil)
+	require.NoError(t, exec.Run(k, []*dtype.Array{dtype.New(dtype.Bool, nil), y}))
+	assert.True(t, math.IsNaN(float64(y.F32[0])), "false as f8e8m0 is %v, want NaN", y.F32[0])
+}

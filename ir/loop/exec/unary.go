@@ -116,6 +116,13 @@ func (c *compiler) cast(e *loop.Cast) value {
 
 func castToFloat(x value, to dtype.Kind) func() float64 {
 	switch {
+	case x.i != nil && to == dtype.F64:
+		// One rounding, to nearest even, as C's (double) conversion.
+		xi := x.i
+		if x.kind.Class() == dtype.ClassUint {
+			return func() float64 { return float64(uint64(xi())) }
+		}
+		return func() float64 { return float64(xi()) }
 	case x.f != nil:
 		xf := x.f
 		return func() float64 { return dtype.RoundFloat(to, xf(), false) }
@@ -133,7 +140,7 @@ func castToFloat(x value, to dtype.Kind) func() float64 {
 		}
 	}
 	xb := x.b
-	return func() float64 { return b2f(xb()) }
+	return func() float64 { return dtype.RoundFloat(to, b2f(xb()), false) }
 }
 
 // uintToFloat converts u to float64 rounding to odd: beyond 53 bits the
