@@ -275,9 +275,24 @@ func TestProgramAll(t *testing.T) {
 			require.NoError(t, err)
 			emitted++
 			if *progAll {
+				progVerify(t, ll)
 				narrowRunTol(t, gcc, c.p, c.args, progTolerance(c.p))
 			}
 		})
 	}
 	t.Logf("%d lowered cases emitted", emitted)
+}
+
+// progVerify runs opt -passes=verify of LLVM 14 and 16 (those installed)
+// on a module.
+func progVerify(t *testing.T, ll string) {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "m.ll")
+	require.NoError(t, os.WriteFile(file, []byte(ll), 0o644))
+	for _, opt := range []string{llFind("opt-14", "opt"), llFind("opt-16")} {
+		if opt != "" {
+			out, err := osexec.Command(opt, "-passes=verify", "-disable-output", file).CombinedOutput()
+			assert.NoError(t, err, "%s: %s", opt, out)
+		}
+	}
 }
