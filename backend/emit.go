@@ -1,0 +1,57 @@
+package backend
+
+import (
+	"github.com/kiln-hls/kiln/hls"
+	"github.com/kiln-hls/kiln/ir/dtype"
+	"github.com/kiln-hls/kiln/ir/loop"
+)
+
+// The two native back ends. clang 16 builds LLVM 14 text; clang 14 needs
+// compiler-rt for the conversions LLVM may call. The C is built as the
+// hls package says it must be to compute what exec computes: C99, no
+// floating-point contraction.
+var (
+	llvmTools = toolchain{
+		backend: "llvm",
+		emit:    emitLLVM,
+		compilers: []compiler{
+			{"clang-16", []string{"-std=c99", "-O1", "-w"}},
+			{"clang-14", []string{"-std=c99", "-O1", "-w", "-rtlib=compiler-rt"}},
+		},
+	}
+	cTools = toolchain{
+		backend: "c",
+		emit:    emitC,
+		compilers: []compiler{
+			{"gcc", []string{"-std=c99", "-O1", "-ffp-contract=off"}},
+		},
+	}
+)
+
+func runLLVM(p *loop.Program, args []*dtype.Array, opt Options) error {
+	return llvmTools.run(p, args, opt)
+}
+
+func runC(p *loop.Program, args []*dtype.Array, opt Options) error {
+	return cTools.run(p, args, opt)
+}
+
+// emitLLVM is the program as one LLVM module (hls.EmitLLVMProgram); the
+// top is p.Name.
+func emitLLVM(p *loop.Program) ([]source, string, error) {
+	ll, err := hls.EmitLLVMProgram(p)
+	if err != nil {
+		return nil, "", err
+	}
+	return []source{{"program.ll", ll}}, p.Name, nil
+}
+
+// emitC is the program as one C translation unit (hls.EmitCProgram's
+// Unit); the top is its C name.
+func emitC(p *loop.Program) ([]source, string, error) {
+	cp, err := hls.EmitCProgram(p)
+	if err != nil {
+		return nil, "", err
+	}
+	return []source{{"program.c", cp.Unit}}, cp.Top.Name, nil
+}
