@@ -2,9 +2,6 @@ package main
 
 import (
 	"fmt"
-	kbackend "github.com/kiln-hls/kiln/backend"
-	"github.com/kiln-hls/kiln/ir/dtype"
-	"github.com/kiln-hls/kiln/ir/graph"
 	"io/fs"
 	"os"
 	"runtime"
@@ -12,7 +9,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	kbackend "github.com/kiln-hls/kiln/backend"
 	"github.com/kiln-hls/kiln/conform"
+	"github.com/kiln-hls/kiln/ir/dtype"
+	"github.com/kiln-hls/kiln/ir/graph"
 )
 
 func newEval(gf *globalFlags) *cobra.Command {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,6 +36,38 @@ func TestConformContract(t *testing.T) {
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	assert.Equal(t, []string{"PASS test_abs", "PASS test_lstm_batchwise", "2 passed, 0 failed, 0 unsupported"}, lines)
+}
+
+// TestBackends: node tests and the built-in models pass on the lowering
+// back ends (cnn is interpreted: gcc and clang take half a minute over its
+// 4.6 MB of weights; stgcn's 3.6 G multiply-adds take minutes in the
+// interpreter, a second compiled).
+func TestBackends(t *testing.T) {
+	out, err := run("conform", "--backend", "loop", nodeTests+"/test_abs", nodeTests+"/test_lstm_batchwise")
+	require.NoError(t, err, out)
+	assert.Equal(t, "PASS test_abs\nPASS test_lstm_batchwise\n2 passed, 0 failed, 0 unsupported\n", out)
+
+	tests := []struct{ model, backend, tool string }{
+		{"cnn", "loop", ""},
+		{"lstm", "llvm", "clang-16"},
+		{"stgcn", "c", "gcc"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.model+"/"+tc.backend, func(t *testing.T) {
+			if tc.tool != "" {
+				if _, err := exec.LookPath(tc.tool); err != nil {
+					if os.Getenv("CI") != "" {
+						t.Fatalf("%s is not installed (.ci/run installs it)", tc.tool)
+					}
+					t.Skipf("%s is not installed", tc.tool)
+				}
+			}
+			t.Parallel()
+			out, err := run("eval", tc.model, "--backend", tc.backend)
+			require.NoError(t, err, out)
+			assert.Equal(t, "PASS test_data_set_0\n1 passed, 0 failed, 0 unsupported\n", out)
+		})
+	}
 }
 
 func TestConformFailsOnMismatch(t *testing.T) {
@@ -105,7 +138,9 @@ func TestBadInput(t *testing.T) {
 		{[]string{"eval", torch + "/lstm_opset13/model.onnx"}, "--data DIR is required"},
 		{[]string{"eval", "lstn"}, `no built-in model "lstn"; kiln has lstm, cnn, stgcn`},
 		{[]string{"inspect", "resnet"}, `no built-in model "resnet"; kiln has lstm, cnn, stgcn`},
-		{[]string{"eval", "--backend", "llvm", "--data", torch + "/lstm_opset13", torch + "/lstm_opset13/model.onnx"}, `backend "llvm"`},
+		{[]string{"eval", "--backend", "vhdl", "--data", torch + "/lstm_opset13", torch + "/lstm_opset13/model.onnx"}, `backend "vhdl" is not available; kiln has ref, loop, llvm, c`},
+		{[]string{"conform", "--backend", "vhdl", nodeTests + "/test_abs"}, `backend "vhdl" is not available`},
+		{[]string{"conform", "--jobs", "0", nodeTests + "/test_abs"}, "--jobs 0"},
 		{[]string{"conform", "main.go"}, "is not a folder"},
 	}
 	for _, tc := range tests {

@@ -1,0 +1,153 @@
+package conform_test
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kiln-hls/kiln/backend"
+	"github.com/kiln-hls/kiln/conform"
+	"github.com/kiln-hls/kiln/ir/dtype"
+	"github.com/kiln-hls/kiln/ir/graph"
+	"github.com/kiln-hls/kiln/passes/lower"
+)
+
+const nodeTests = "../../shared/testdata/onnx-node"
+
+// native runs the lowering back ends, as the CLI does.
+func native(name string, g *graph.Graph, inputs []*dtype.Array) ([]*dtype.Array, error) {
+	return backend.Run(name, g, inputs, backend.Options{})
+}
+
+// caseNames lists the node tests of index.tsv (446).
+func caseNames(t *testing.T) []string {
+	f, err := os.Open(filepath.Join(nodeTests, "index.tsv"))
+	require.NoError(t, err)
+	defer f.Close()
+	var names []string
+	sc := bufio.NewScanner(f)
+	sc.Scan() // header
+	for sc.Scan() {
+		names = append(names, strings.Split(sc.Text(), "\t")[0])
+	}
+	require.NoError(t, sc.Err())
+	return names
+}
+
+// loopKnown are the node tests that do not pass through lowering, each
+// with the reason.
+var loopKnown = map[string]string{
+	// Loop IR buffers have no empty dimension (lower.Program refuses a
+	// tensor with a 0 in its shape, even an empty constant axes list).
+	"test_reduce_max_empty_set":                       emptyTensor,
+	"test_reduce_mean_default_axes_keepdims_example":  emptyTensor,
+	"test_reduce_mean_default_axes_keepdims_random":   emptyTensor,
+	"test_reduce_sum_default_axes_keepdims_example":   emptyTensor,
+	"test_reduce_sum_default_axes_keepdims_random":    emptyTensor,
+	"test_reduce_sum_empty_axes_input_noop":           emptyTensor,
+	"test_reduce_sum_empty_set":                       emptyTensor,
+	"test_reduce_sum_empty_set_non_reduced_axis_zero": emptyTensor,
+	"test_reshape_allowzero_reordered":                emptyTensor,
+	"test_slice_start_out_of_bounds":                  emptyTensor,
+	"test_split_zero_size_splits_opset13":             emptyTensor,
+	"test_split_zero_size_splits_opset18":             emptyTensor,
+}
+
+const emptyTensor = "a tensor with an empty dimension: not lowered yet"
+
+// TestLoopNodeTests: every node test passes lowered to loop IR and run by
+// the interpreter, as with the reference, but the known ones.
+func TestLoopNodeTests(t *testing.T) {
+	names := caseNames(t)
+	require.Len(t, names, 446)
+	dirs := make([]string, len(names))
+	for i, n := range names {
+		dirs[i] = filepath.Join(nodeTests, n)
+	}
+	results := conform.Cases(dirs, conform.Options{Backend: "loop", Native: native, Jobs: runtime.GOMAXPROCS(0)})
+	passed := 0
+	for i, r := range results {
+		if why, known := loopKnown[names[i]]; known {
+			assert.NotEqual(t, conform.Pass, r.Status, "%s is listed as failing (%s) but passes: remove it", names[i], why)
+			continue
+		}
+		if assert.Equal(t, conform.Pass, r.Status, "%s: %s", names[i], r.Detail) {
+			passed++
+		}
+	}
+	t.Logf("%d of %d node tests pass on the loop back end", passed, len(names))
+}
+
+// nativeCases are node tests for the llvm and c back ends, one or two per
+// kind of code and data: f32 products and pooling, every integer width,
+// bool in and out, f64, a data-dependent gather, a recurrence, a
+// reduction, an i64 index output.
+var nativeCases = []string{
+	"test_conv_with_strides_and_asymmetric_padding",
+	"test_gemm_alpha",
+	"test_add_int8",
+	"test_add_uint64",
+	"test_mul_uint16",
+	"test_cumsum_1d_int32_exclusive",
+	"test_equal_int16",
+	"test_where_example",
+	"test_operator_add_broadcast",
+	"test_gather_negative_indices",
+	"test_lstm_batchwise",
+	"test_softmax_axis_1",
+	"test_maxpool_with_argmax_2d_precomputed_pads",
+}
+
+// TestNativeNodeTests builds and runs nativeCases with clang (llvm) and
+// gcc (c).
+func TestNativeNodeTests(t *testing.T) {
+	for name, tools := range map[string][]string{"llvm": {"clang-16", "clang-14"}, "c": {"gcc"}} {
+		t.Run(name, func(t *testing.T) {
+			needTool(t, name, tools)
+			dirs := make([]string, len(nativeCases))
+			for i, n := range nativeCases {
+				dirs[i] = filepath.Join(nodeTests, n)
+			}
+			results := conform.Cases(dirs, conform.Options{Backend: name, Native: native, Jobs: runtime.GOMAXPROCS(0)})
+			for i, r := range results {
+				assert.Equal(t, conform.Pass, r.Status, "%s: %s", nativeCases[i], r.Detail)
+			}
+		})
+	}
+}
+
+// needTool skips (in CI: fails) when none of tools is installed.
+func needTool(t *testing.T, backend string, tools []string) {
+	t.Helper()
+	for _, c := range tools {
+		if _, err := exec.LookPath(c); err == nil {
+			return
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("backend %s needs %s (.ci/run installs it)", backend, strings.Join(tools, " or "))
+	}
+	t.Skipf("backend %s needs %s, not installed", backend, strings.Join(tools, " or "))
+}
+
+// TestUnsupportedNode: a node with no lowering makes the case UNSUPPORTED,
+// naming the node.
+func TestUnsupportedNode(t *testing.T) {
+	noLowering := func(string, *graph.Graph, []*dtype.Array) ([]*dtype.Array, error) {
+		return nil, &lower.UnsupportedError{Node: `node "Abs_0" (Abs)`, Op: graph.OpAbs}
+	}
+	r := conform.Case(filepath.Join(nodeTests, "test_abs"), conform.Options{Backend: "loop", Native: noLowering})
+	assert.Equal(t, conform.Unsupported, r.Status)
+	assert.Equal(t, `lower: node "Abs_0" (Abs): no lowering for Abs`, r.Detail)
+
+	r = conform.Case(filepath.Join(nodeTests, "test_abs"), conform.Options{Backend: "loop"})
+	assert.Equal(t, conform.Fail, r.Status)
+	assert.Contains(t, r.Detail, "no runner given")
+}
