@@ -309,7 +309,7 @@ func (e *cEmitter) cast(x *loop.Cast) cVal {
 		return e.rounded(e.expr(x.X, 0), to)
 	case isNarrow(to) && (from == dtype.I64 || from == dtype.U64):
 		return e.rounded(e.helperCall(cOddName(from == dtype.I64), dtype.F64, x.X), to)
-	case isNarrow(to) && from.IsInt():
+	case isNarrow(to): // from an integer or bool of at most 32 bits: exact in double
 		a := e.expr(x.X, cPrecUnary)
 		return e.rounded(cVal{"(double)" + a.s, cPrecUnary, dtype.F64}, to)
 	case from.IsFloat() && to.IsInt():

@@ -109,6 +109,8 @@ func (kc *llKernel) convert(x value.Value, from, to dtype.Kind) value.Value {
 		return kc.round(x, to)
 	case isNarrow(to) && from.IsInt():
 		return kc.intToNarrow(x, from, to)
+	case isNarrow(to): // bool: 0 or 1, rounded (0 is NaN in f8e8m0)
+		return kc.round(b.NewUIToFP(x, types.Double), to)
 	case to.IsFloat() && from.IsFloat():
 		switch ft := llValueType(from); {
 		case types.Equal(ft, tt): // a narrow float to f32: exact

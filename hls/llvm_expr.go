@@ -69,7 +69,11 @@ func (kc *llKernel) constant(e *loop.Const) (value.Value, dtype.Kind) {
 			kc.errorf("constant of kind %v is not supported", k)
 			return nil, 0
 		}
-		return constant.NewInt(llValueType(k).(*types.IntType), e.Int), k
+		v := dtype.WrapInt(k, e.Int) // wrapped to the width, as exec does
+		if k.Class() == dtype.ClassUint {
+			v = int64(dtype.WrapUint(k, uint64(e.Int)))
+		}
+		return constant.NewInt(llValueType(k).(*types.IntType), v), k
 	case dtype.ClassBool:
 		return constant.NewBool(e.Int != 0), k
 	}
