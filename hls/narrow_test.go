@@ -236,4 +236,3 @@ func TestCastPairs(t *testing.T) {
 	}
 	narrowRun(t, gcc, p, args)
 }
-
