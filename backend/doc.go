@@ -7,7 +7,7 @@
 //
 //   - loop: ir/loop/exec interprets it (exec.RunProgram).
 //   - llvm: hls.EmitLLVMProgram emits one LLVM module; clang-16 (or
-//     clang-14 with compiler-rt) builds it with a generic C driver.
+//     clang-14) builds it with a generic C driver.
 //   - c: hls.EmitCProgram emits one C99 translation unit; gcc builds it
 //     with the same driver (-std=c99 -O1 -ffp-contract=off, as hls says
 //     the C must be built to compute what exec computes).

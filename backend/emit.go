@@ -6,17 +6,20 @@ import (
 	"github.com/kiln-hls/kiln/ir/loop"
 )
 
-// The two native back ends. clang 16 builds LLVM 14 text; clang 14 needs
-// compiler-rt for the conversions LLVM may call. The C is built as the
-// hls package says it must be to compute what exec computes: C99, no
-// floating-point contraction.
+// The two native back ends. clang 16 reads the LLVM 14 text hls emits
+// (typed pointers), and clang 14 is its own version. The module calls no
+// compiler-rt function (narrow floats are floats rounded by emitted integer
+// helpers), so neither needs -rtlib=compiler-rt, which Debian's clang-14
+// cannot link without libclang-rt-14-dev. The C is built as hls says it
+// must be to compute what exec computes: C99, no floating-point
+// contraction.
 var (
 	llvmTools = toolchain{
 		backend: "llvm",
 		emit:    emitLLVM,
 		compilers: []compiler{
 			{"clang-16", []string{"-std=c99", "-O1", "-w"}},
-			{"clang-14", []string{"-std=c99", "-O1", "-w", "-rtlib=compiler-rt"}},
+			{"clang-14", []string{"-std=c99", "-O1", "-w"}},
 		},
 	}
 	cTools = toolchain{
