@@ -93,9 +93,8 @@ func reducedIndex(vs []loop.VarID, red []bool, keepDims bool) []loop.Index {
 
 // reduceEmpty lowers a reduction of an empty input, which it does not
 // read: every output element is the reduction of the empty set (a mean's
-// is NaN, 0/0, as eval's). The input cannot be a parameter (buffers have
-// no empty dimension): this lowers once the input is a constant (conform
-// freezes empty graph inputs), and fails in params otherwise.
+// is NaN, 0/0, as eval's; an integer mean's is an error, as in eval). The
+// input stays a parameter of no elements (not one if it is a constant).
 func (b *builder) reduceEmpty() error {
 	y, err := b.out(0)
 	if err != nil {
