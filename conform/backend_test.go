@@ -42,25 +42,8 @@ func caseNames(t *testing.T) []string {
 }
 
 // loopKnown are the node tests that do not pass through lowering, each
-// with the reason.
-var loopKnown = map[string]string{
-	// Loop IR buffers have no empty dimension (lower.Program refuses a
-	// tensor with a 0 in its shape, even an empty constant axes list).
-	"test_reduce_max_empty_set":                       emptyTensor,
-	"test_reduce_mean_default_axes_keepdims_example":  emptyTensor,
-	"test_reduce_mean_default_axes_keepdims_random":   emptyTensor,
-	"test_reduce_sum_default_axes_keepdims_example":   emptyTensor,
-	"test_reduce_sum_default_axes_keepdims_random":    emptyTensor,
-	"test_reduce_sum_empty_axes_input_noop":           emptyTensor,
-	"test_reduce_sum_empty_set":                       emptyTensor,
-	"test_reduce_sum_empty_set_non_reduced_axis_zero": emptyTensor,
-	"test_reshape_allowzero_reordered":                emptyTensor,
-	"test_slice_start_out_of_bounds":                  emptyTensor,
-	"test_split_zero_size_splits_opset13":             emptyTensor,
-	"test_split_zero_size_splits_opset18":             emptyTensor,
-}
-
-const emptyTensor = "a tensor with an empty dimension: not lowered yet"
+// with the reason (none since empty tensors lower).
+var loopKnown = map[string]string{}
 
 // TestLoopNodeTests: every node test passes lowered to loop IR and run by
 // the interpreter, as with the reference, but the known ones.
