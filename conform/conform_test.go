@@ -117,10 +117,10 @@ func TestCompare(t *testing.T) {
 	}
 }
 
-func TestUnsupportedIsReported(t *testing.T) {
-	r := Case(filepath.Join(nodeTests, "test_abs"), Options{Backend: "llvm"})
+func TestUnknownBackend(t *testing.T) {
+	r := Case(filepath.Join(nodeTests, "test_abs"), Options{Backend: "vhdl"})
 	assert.Equal(t, Fail, r.Status)
-	assert.Contains(t, r.Detail, `backend "llvm" is not available`)
+	assert.Equal(t, `backend "vhdl" is not available; kiln has ref, loop, llvm, c`, r.Detail)
 }
 
 // TestDataJSONTolerance: a data folder's data.json overrides ONNX's
