@@ -162,7 +162,7 @@ func cDriver(k *loop.Kernel, f CFiles) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "#include <stdio.h>\n\n#include \"%s.h\"\n\n", f.Name)
 	names := make([]string, len(k.Params))
-	var argNames []string // constants are not arguments: they live in the kernel
+	var argNames, readNames []string // constants are not arguments: they live in the kernel
 	for i, id := range k.Params {
 		b := k.Buffers[id]
 		if b.Role == loop.Constant {
@@ -170,17 +170,20 @@ func cDriver(k *loop.Kernel, f CFiles) string {
 		}
 		names[i] = fmt.Sprintf("p%d", i)
 		argNames = append(argNames, names[i])
+		if dtype.Size(b.Shape) > 0 { // an empty array has no bytes to read or write
+			readNames = append(readNames, names[i])
+		}
 		fmt.Fprintf(&sb, "static %s %s[%d];\n", cType(b.Kind), names[i], max(dtype.Size(b.Shape), 1))
 	}
 	sb.WriteString("\nint main(int argc, char **argv)\n{\n\tFILE *in, *out;\n")
 	sb.WriteString("\tif (argc != 3 || !(in = fopen(argv[1], \"rb\")))\n\t\treturn 2;\n")
-	for _, n := range argNames {
+	for _, n := range readNames {
 		fmt.Fprintf(&sb, "\tif (fread(%s, sizeof %s, 1, in) != 1)\n\t\treturn 3;\n", n, n)
 	}
 	fmt.Fprintf(&sb, "\tfclose(in);\n\t%s(%s);\n", f.Name, strings.Join(argNames, ", "))
 	sb.WriteString("\tif (!(out = fopen(argv[2], \"wb\")))\n\t\treturn 4;\n")
 	for i, id := range k.Params {
-		if k.Buffers[id].Role == loop.Output {
+		if b := k.Buffers[id]; b.Role == loop.Output && dtype.Size(b.Shape) > 0 {
 			fmt.Fprintf(&sb, "\tif (fwrite(%s, sizeof %s, 1, out) != 1)\n\t\treturn 5;\n", names[i], names[i])
 		}
 	}
