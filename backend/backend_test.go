@@ -15,6 +15,7 @@ import (
 	"github.com/kiln-hls/kiln/frontend/onnx"
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
+	"github.com/kiln-hls/kiln/passes/lower"
 )
 
 // nodeTests is the folder of ONNX's backend node tests.
@@ -123,4 +124,22 @@ func TestToolMissing(t *testing.T) {
 		assert.True(t, errors.Is(err, backend.ErrToolMissing), name)
 		assert.ErrorContains(t, err, "backend "+name+": "+tool)
 	}
+}
+
+// TestRunProgram: a program lowered by the caller runs on a looked-up back
+// end; arguments are checked against the top's parameters.
+func TestRunProgram(t *testing.T) {
+	g, inputs, want := prepare(t, "test_ReLU")
+	p, err := lower.Program(g, lower.Options{})
+	require.NoError(t, err)
+	b, err := backend.Lookup("loop")
+	require.NoError(t, err)
+	out := dtype.New(dtype.F32, want[0].Shape)
+	require.NoError(t, b.RunProgram(p, []*dtype.Array{inputs[0], out}, backend.Options{}))
+	assert.Empty(t, conform.Compare(out, want[0]))
+
+	err = b.RunProgram(p, []*dtype.Array{inputs[0]}, backend.Options{})
+	assert.ErrorContains(t, err, "backend: program forward_kernel: 1 arguments for 2 parameters")
+	err = b.RunProgram(p, []*dtype.Array{inputs[0], dtype.New(dtype.F32, []int{2})}, backend.Options{})
+	assert.ErrorContains(t, err, "argument 1 (t1) must be f32[2 3 4 5]")
 }
