@@ -70,8 +70,9 @@ func TestLoopNodeTests(t *testing.T) {
 
 // nativeCases are node tests for the llvm and c back ends, one or two per
 // kind of code and data: f32 products and pooling, every integer width,
-// bool in and out, f64, a data-dependent gather, a recurrence, a
-// reduction, an i64 index output.
+// bool in and out, f64, narrow floats and sub-byte integers (held as
+// float and a byte), a data-dependent gather, a recurrence, a reduction,
+// an i64 index output.
 var nativeCases = []string{
 	"test_conv_with_strides_and_asymmetric_padding",
 	"test_gemm_alpha",
@@ -86,6 +87,10 @@ var nativeCases = []string{
 	"test_lstm_batchwise",
 	"test_softmax_axis_1",
 	"test_maxpool_with_argmax_2d_precomputed_pads",
+	"test_cast_FLOAT_to_FLOAT16",
+	"test_cast_FLOAT8E4M3FN_to_FLOAT",
+	"test_cast_FLOAT_to_INT4",
+	"test_cast_UINT2_to_FLOAT",
 }
 
 // TestNativeNodeTests builds and runs nativeCases with clang (llvm) and
