@@ -195,7 +195,13 @@ func (e *cEmitter) access(id loop.BufID, index []loop.Index) string {
 		konst += aff.Const
 		aff.Const = 0
 		if x.Dyn != nil {
-			terms = append(terms, cScaled(e.expr(x.Dyn, cPrecMul), strides[d]))
+			// stride * (p / 12), never stride * p / 12: C's * and / are
+			// left-associative.
+			prec := cPrecAdd + 1
+			if strides[d] != 1 {
+				prec = cPrecMul + 1
+			}
+			terms = append(terms, cScaled(e.expr(x.Dyn, prec), strides[d]))
 		}
 		terms = append(terms, e.affineTerms(aff)...)
 	}

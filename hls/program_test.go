@@ -28,6 +28,10 @@ var progNames = []string{
 	"test_operator_basic", "test_operator_symbolic_override_nested", "test_Linear",
 	"test_Conv1d_pad1", "test_gemm_alpha", "test_matmul_4d_1d", "test_transpose_default", "test_softmax_axis_1_expanded",
 	"test_layer_normalization_2d_axis0",
+	// data-dependent indices scaled by a stride (12 * (p / 12) in C)
+	"test_reshape_reordered_all_dims",
+	// recurrent: If/else, i32 to i64 casts, expm1/log1p
+	"test_lstm_with_peepholes", "test_gru_seq_length",
 }
 
 // progCase is a lowered ONNX case and its arguments (inputs from the
