@@ -89,7 +89,7 @@ func Compile(k *loop.Kernel) (*Program, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	c := &compiler{p: p}
+	c := &compiler{p: p, proven: provenBounds(k)}
 	p.body = c.stmts(k.Body)
 	if len(c.errs) > 0 {
 		return nil, errors.Join(c.errs...)
@@ -204,4 +204,17 @@ func (p *Program) run(body []func()) {
 			return
 		}
 	}
+}
+
+// provenBounds reports whether Verify proves every index of k within its
+// dimension for every run: k verifies, and no constant is a parameter
+// (Run may replace a constant parameter's values, on which the proofs of
+// data-dependent indices and loop bounds rest).
+func provenBounds(k *loop.Kernel) bool {
+	for _, id := range k.Params {
+		if int(id) >= 0 && int(id) < len(k.Buffers) && k.Buffers[id].Role == loop.Constant {
+			return false
+		}
+	}
+	return loop.Verify(k) == nil
 }

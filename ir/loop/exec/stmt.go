@@ -9,6 +9,10 @@ import (
 type compiler struct {
 	p    *Program
 	errs []error
+	// proven is set when loop.Verify accepts the kernel: every index is
+	// then within its dimension, and affine accesses compile to one flat
+	// affine offset (checked against the buffer's size only).
+	proven bool
 }
 
 func (c *compiler) errorf(format string, args ...any) {
@@ -185,6 +189,9 @@ func (c *compiler) access(id loop.BufID, index []loop.Index, store bool) func() 
 			return nil
 		}
 	}
+	if f := c.flatAccess(b, index, idx, store); f != nil {
+		return f
+	}
 	p, strides := c.p, b.strides
 	bad := func(d, v int) int {
 		p.fail(&IndexError{Kernel: p.k.Name, Buffer: b.decl.Name, Dim: d, Index: v, Size: shape[d], Store: store})
@@ -225,5 +232,101 @@ func (c *compiler) access(id loop.BufID, index []loop.Index, store bool) func() 
 			off += v * strides[d]
 		}
 		return off
+	}
+}
+
+// flatAccess compiles an access whose indices are all affine, in a kernel
+// Verify accepted, to one affine form of the loop variables: the flat
+// offset. Verify proved each index within its dimension; the offset is
+// still checked against the buffer's size, and a miss is reported per
+// dimension by the general path. It returns nil when it does not apply.
+func (c *compiler) flatAccess(b *buffer, index []loop.Index, idx []func() int, store bool) func() int {
+	if !c.proven || len(index) < 2 {
+		return nil
+	}
+	var flat loop.Affine
+	coeff := map[loop.VarID]int{}
+	var order []loop.VarID
+	for d, x := range index {
+		if x.Dyn != nil {
+			return nil
+		}
+		s := b.strides[d]
+		flat.Const += s * x.Aff.Const
+		for _, t := range x.Aff.Terms {
+			if _, ok := coeff[t.Var]; !ok {
+				order = append(order, t.Var)
+			}
+			coeff[t.Var] += s * t.Coeff
+		}
+	}
+	for _, v := range order {
+		if coeff[v] != 0 {
+			flat.Terms = append(flat.Terms, loop.Term{Var: v, Coeff: coeff[v]})
+		}
+	}
+	p, env, size, k := c.p, c.p.env, dtype.Size(b.decl.Shape), flat.Const
+	slow := func() int { // names the dimension that is out of range
+		for d, f := range idx {
+			if v := f(); uint(v) >= uint(b.decl.Shape[d]) {
+				p.fail(&IndexError{Kernel: p.k.Name, Buffer: b.decl.Name, Dim: d, Index: v, Size: b.decl.Shape[d], Store: store})
+				return -1
+			}
+		}
+		p.fail(p.errorf("%s: offset out of range", b.decl.Name))
+		return -1
+	}
+	switch len(flat.Terms) {
+	case 0:
+		return func() int {
+			if uint(k) < uint(size) {
+				return k
+			}
+			return slow()
+		}
+	case 1:
+		v0, a0 := flat.Terms[0].Var, flat.Terms[0].Coeff
+		return func() int {
+			if o := k + a0*env[v0]; uint(o) < uint(size) {
+				return o
+			}
+			return slow()
+		}
+	case 2:
+		v0, a0, v1, a1 := flat.Terms[0].Var, flat.Terms[0].Coeff, flat.Terms[1].Var, flat.Terms[1].Coeff
+		return func() int {
+			if o := k + a0*env[v0] + a1*env[v1]; uint(o) < uint(size) {
+				return o
+			}
+			return slow()
+		}
+	case 3:
+		v0, a0, v1, a1 := flat.Terms[0].Var, flat.Terms[0].Coeff, flat.Terms[1].Var, flat.Terms[1].Coeff
+		v2, a2 := flat.Terms[2].Var, flat.Terms[2].Coeff
+		return func() int {
+			if o := k + a0*env[v0] + a1*env[v1] + a2*env[v2]; uint(o) < uint(size) {
+				return o
+			}
+			return slow()
+		}
+	case 4, 5:
+		var v [5]loop.VarID
+		var a [5]int // a missing fifth term reads env[0] times 0
+		for i, t := range flat.Terms {
+			v[i], a[i] = t.Var, t.Coeff
+		}
+		return func() int {
+			o := k + a[0]*env[v[0]] + a[1]*env[v[1]] + a[2]*env[v[2]] + a[3]*env[v[3]] + a[4]*env[v[4]]
+			if uint(o) < uint(size) {
+				return o
+			}
+			return slow()
+		}
+	}
+	return func() int {
+		if o := flat.Eval(env); uint(o) < uint(size) {
+			return o
+		}
+		return slow()
 	}
 }
