@@ -28,6 +28,7 @@ func cCases(t *testing.T) []cCase {
 		require.NoError(t, err)
 		files = append(files, f...)
 	}
+	files = append(files, loweredGoldens...)
 	seen := map[string]bool{}
 	var cases []cCase
 	for _, file := range files {
@@ -37,7 +38,7 @@ func cCases(t *testing.T) []cCase {
 		if strings.HasPrefix(src, "// error: ") {
 			continue // the loop IR's invalid kernels
 		}
-		name := strings.TrimSuffix(filepath.Base(file), ".kir")
+		name := goldenName(file)
 		require.False(t, seen[name], "two cases named %s", name)
 		seen[name] = true
 		k, err := loop.Parse(src, looptest.Data(src))

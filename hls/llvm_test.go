@@ -45,6 +45,7 @@ func llCases(t *testing.T) []llCase {
 		require.NoError(t, err)
 		files = append(files, fs...)
 	}
+	files = append(files, loweredGoldens...)
 	require.NotEmpty(t, files)
 	var cases []llCase
 	for _, f := range files {
@@ -54,7 +55,7 @@ func llCases(t *testing.T) []llCase {
 		if strings.HasPrefix(src, "// error: ") {
 			continue
 		}
-		name := strings.TrimSuffix(filepath.Base(f), ".kir")
+		name := goldenName(f)
 		k, err := loop.Parse(src, looptest.Data(src))
 		require.NoError(t, err, f)
 		require.NoError(t, loop.Verify(k), f)
