@@ -95,7 +95,7 @@ func CheckBambuModule(m *ir.Module) error {
 			c.errorf("global @%s: %s type %s", g.Name(), bad, g.ContentType)
 		}
 		if g.Init != nil {
-			c.constant("global @"+g.Name(), g.Init, g.LLString())
+			c.constant("global @"+g.Name(), g.Init, g.LLString)
 		}
 	}
 	for _, f := range m.Funcs {
@@ -145,12 +145,12 @@ func llBadType(t types.Type) string {
 }
 
 // constant reports undef and poison anywhere in a constant.
-func (c *llChecker) constant(where string, k constant.Constant, text string) {
+func (c *llChecker) constant(where string, k constant.Constant, text func() string) {
 	switch k := k.(type) {
 	case *constant.Undef:
-		c.errorf("%s: undef in %s", where, text)
+		c.errorf("%s: undef in %s", where, text())
 	case *constant.Poison:
-		c.errorf("%s: poison in %s", where, text)
+		c.errorf("%s: poison in %s", where, text())
 	case *constant.Array:
 		for _, e := range k.Elems {
 			c.constant(where, e, text)
@@ -199,10 +199,10 @@ func (c *llChecker) inst(fn string, x any) {
 	if !ok {
 		return
 	}
-	text := inst.LLString()
+	text := inst.LLString // printed only for an error
 	if v, ok := x.(value.Value); ok {
 		if bad := llBadType(v.Type()); bad != "" {
-			c.errorf("function @%s: %s type: %s", fn, bad, text)
+			c.errorf("function @%s: %s type: %s", fn, bad, text())
 		}
 	}
 	for _, op := range inst.Operands() {
@@ -210,7 +210,7 @@ func (c *llChecker) inst(fn string, x any) {
 			continue
 		}
 		if bad := llBadType((*op).Type()); bad != "" {
-			c.errorf("function @%s: %s operand: %s", fn, bad, text)
+			c.errorf("function @%s: %s operand: %s", fn, bad, text())
 		}
 		if k, ok := (*op).(constant.Constant); ok {
 			c.constant("function @"+fn, k, text)
@@ -220,18 +220,18 @@ func (c *llChecker) inst(fn string, x any) {
 	case *ir.InstAlloca:
 		if inst.NElems != nil {
 			if _, ok := inst.NElems.(*constant.Int); !ok {
-				c.errorf("function @%s: alloca of a variable size: %s", fn, text)
+				c.errorf("function @%s: alloca of a variable size: %s", fn, text())
 			}
 		}
 	case *ir.InstCall:
 		f, ok := inst.Callee.(*ir.Func)
 		switch {
 		case !ok:
-			c.errorf("function @%s: indirect call: %s", fn, text)
+			c.errorf("function @%s: indirect call: %s", fn, text())
 		case llAllocators[f.Name()]:
-			c.errorf("function @%s: call of %s (heap allocation): %s", fn, f.Name(), text)
+			c.errorf("function @%s: call of %s (heap allocation): %s", fn, f.Name(), text())
 		case len(f.Blocks) == 0 && !llLibm[f.Name()]:
-			c.errorf("function @%s: call of undefined function %s: %s", fn, f.Name(), text)
+			c.errorf("function @%s: call of undefined function %s: %s", fn, f.Name(), text())
 		}
 	}
 }

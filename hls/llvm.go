@@ -290,7 +290,7 @@ func (kc *llKernel) global(b *loop.Buffer, lb *llBuf) {
 func llElem(a *dtype.Array, i int, t types.Type) constant.Constant {
 	switch a.Kind.Class() {
 	case dtype.ClassFloat, dtype.ClassDouble:
-		return constant.NewFloat(t.(*types.FloatType), a.At(i))
+		return &llFloat{t: t.(*types.FloatType), v: a.At(i)}
 	case dtype.ClassBool:
 		if a.Bool[i] {
 			return constant.NewInt(types.I8, 1)
