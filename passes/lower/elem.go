@@ -47,6 +47,16 @@ func unaryExpr(n *graph.Node, k dtype.Kind, x loop.Expr) (loop.Expr, error) {
 		return un(loop.Abs, x), nil
 	case graph.OpNeg:
 		return un(loop.Neg, x), nil
+	case graph.OpErf:
+		if k.IsInt() { // eval: the integer part of erf(float64(x))
+			return &loop.Cast{To: k, X: &loop.Call{Func: "erf", Args: []loop.Expr{&loop.Cast{To: dtype.F64, X: x}}}}, nil
+		}
+	case graph.OpSign: // ±0 and NaN stay as they are
+		pos := sel(bin(loop.Gt, x, konst(k, 0)), konst(k, 1), x)
+		if c == dtype.ClassUint {
+			return pos, nil
+		}
+		return sel(bin(loop.Lt, x, konst(k, 0)), konst(k, -1), pos), nil
 	case graph.OpRelu:
 		if k.IsInt() {
 			return bin(loop.Max, x, konst(k, 0)), nil

@@ -27,6 +27,11 @@ var elemFloatUnary = map[graph.Op]func(n *graph.Node, k dtype.Kind, x loop.Expr)
 		return sel(bin(loop.Le, x, konst(k, 0)), neg, bin(loop.Mul, gamma, x))
 	},
 	graph.OpHardSigmoid: hardSigmoid,
+	graph.OpFloor:       func(_ *graph.Node, _ dtype.Kind, x loop.Expr) loop.Expr { return un(loop.Floor, x) },
+	graph.OpCeil:        func(_ *graph.Node, _ dtype.Kind, x loop.Expr) loop.Expr { return un(loop.Ceil, x) },
+	graph.OpErf: func(_ *graph.Node, _ dtype.Kind, x loop.Expr) loop.Expr {
+		return &loop.Call{Func: "erf", Args: []loop.Expr{x}}
+	},
 	graph.OpSoftplus: func(_ *graph.Node, k dtype.Kind, x loop.Expr) loop.Expr {
 		// max(x,0) + ln(1+e^-|x|): neither term overflows.
 		tail := &loop.Call{Func: "log1p", Args: []loop.Expr{un(loop.Exp, un(loop.Neg, un(loop.Abs, x)))}}

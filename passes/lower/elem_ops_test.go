@@ -30,6 +30,8 @@ var elemCases = []elemCase{
 	{op: graph.OpReciprocal, nin: 1, exact: true}, {op: graph.OpLog, nin: 1, exact: true},
 	{op: graph.OpExp, nin: 1, exact: true}, {op: graph.OpSqrt, nin: 1, exact: true},
 	{op: graph.OpNot, nin: 1, exact: true},
+	{op: graph.OpFloor, nin: 1, exact: true}, {op: graph.OpCeil, nin: 1, exact: true},
+	{op: graph.OpErf, nin: 1, exact: true}, {op: graph.OpSign, nin: 1, exact: true},
 	{op: graph.OpSigmoid, nin: 1}, {op: graph.OpTanh, nin: 1}, {op: graph.OpSoftplus, nin: 1},
 	{op: graph.OpLeakyRelu, attrs: graph.ActAttrs{Alpha: 0.1}, nin: 1, exact: true},
 	{op: graph.OpElu, attrs: graph.ActAttrs{Alpha: 0.7}, nin: 1},

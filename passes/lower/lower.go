@@ -45,7 +45,7 @@ var lowerings = func() map[graph.Op]lowerFunc {
 	m := map[graph.Op]lowerFunc{}
 	for _, t := range []map[graph.Op]lowerFunc{
 		coreLowerings, elemLowerings, reduceLowerings, moveLowerings,
-		rnnLowerings, quantLowerings,
+		rnnLowerings, quantLowerings, knownLowerings,
 	} {
 		for op, f := range t {
 			if m[op] != nil {

@@ -7,6 +7,7 @@ var elemLowerings = map[graph.Op]lowerFunc{
 	graph.OpMean: binary,
 	graph.OpLog:  unary, graph.OpReciprocal: unary, graph.OpElu: unary, graph.OpSelu: unary,
 	graph.OpHardSigmoid: unary, graph.OpSoftplus: unary,
+	graph.OpFloor: unary, graph.OpCeil: unary, graph.OpErf: unary, graph.OpSign: unary,
 	graph.OpEqual: compare, graph.OpLess: compare, graph.OpGreater: compare,
 	graph.OpLessOrEqual: compare, graph.OpGreaterOrEqual: compare,
 	graph.OpAnd: compare, graph.OpOr: compare, graph.OpNot: not,
