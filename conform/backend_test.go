@@ -93,19 +93,53 @@ var nativeCases = []string{
 	"test_cast_UINT2_to_FLOAT",
 }
 
-// TestNativeNodeTests builds and runs nativeCases with clang (llvm) and
-// gcc (c).
+// TestNativeNodeTests builds and runs every node test with clang (llvm)
+// and gcc (c), as `kiln conform --backend llvm|c` does: every case passes,
+// as with the reference. With -short only nativeCases run (the full runs
+// take 1–2 CPU-minutes each, mostly compiler start-up).
 func TestNativeNodeTests(t *testing.T) {
+	names := nativeCases
+	if !testing.Short() {
+		names = caseNames(t)
+		require.Len(t, names, 446)
+	}
 	for name, tools := range map[string][]string{"llvm": {"clang-16", "clang-14"}, "c": {"gcc"}} {
 		t.Run(name, func(t *testing.T) {
 			needTool(t, name, tools)
-			dirs := make([]string, len(nativeCases))
-			for i, n := range nativeCases {
+			dirs := make([]string, len(names))
+			for i, n := range names {
 				dirs[i] = filepath.Join(nodeTests, n)
 			}
 			results := conform.Cases(dirs, conform.Options{Backend: name, Native: native, Jobs: runtime.GOMAXPROCS(0)})
 			for i, r := range results {
-				assert.Equal(t, conform.Pass, r.Status, "%s: %s", nativeCases[i], r.Detail)
+				assert.Equal(t, conform.Pass, r.Status, "%s: %s", names[i], r.Detail)
+			}
+		})
+	}
+}
+
+// TestFusedNodeTests: every node test passes with each chain of
+// element-wise consumers fused into its producer's kernel, as kiln lower
+// emits by default: interpreted and (without -short) built as C.
+func TestFusedNodeTests(t *testing.T) {
+	names := caseNames(t)
+	fused := func(name string, g *graph.Graph, inputs []*dtype.Array) ([]*dtype.Array, error) {
+		return backend.Run(name, g, inputs, backend.Options{Lower: lower.Options{Fuse: true}})
+	}
+	backends := []string{"loop"}
+	if !testing.Short() {
+		needTool(t, "c", []string{"gcc"})
+		backends = append(backends, "c")
+	}
+	for _, name := range backends {
+		t.Run(name, func(t *testing.T) {
+			dirs := make([]string, len(names))
+			for i, n := range names {
+				dirs[i] = filepath.Join(nodeTests, n)
+			}
+			results := conform.Cases(dirs, conform.Options{Backend: name, Native: fused, Jobs: runtime.GOMAXPROCS(0)})
+			for i, r := range results {
+				assert.Equal(t, conform.Pass, r.Status, "%s: %s", names[i], r.Detail)
 			}
 		})
 	}
