@@ -2,8 +2,6 @@ package lower
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,7 +9,6 @@ import (
 
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
-	"github.com/kiln-hls/kiln/ir/loop"
 )
 
 // spec is one tensor of a one-node test graph: a constant when init is
@@ -97,17 +94,7 @@ func TestElemGolden(t *testing.T) {
 			require.NoError(t, graph.Verify(g))
 			k, err := Node(g, g.Nodes[0], Options{})
 			require.NoError(t, err)
-			got := k.String()
-			file := filepath.Join("testdata", "elem_"+name+".kir")
-			if *update {
-				require.NoError(t, os.WriteFile(file, []byte(got), 0o644))
-			}
-			want, err := os.ReadFile(file)
-			require.NoError(t, err)
-			assert.Equal(t, string(want), got)
-			back, err := loop.Parse(got, nil)
-			require.NoError(t, err)
-			assert.Equal(t, got, back.String())
+			checkKirGolden(t, "elem_"+name, k)
 		})
 	}
 }

@@ -61,6 +61,23 @@ func goldenGraphs() map[string]func() (*graph.Graph, *graph.Node) {
 	}
 }
 
+// checkKirGolden compares k's text with testdata/<name>.kir (-update
+// rewrites it) and checks that the text parses back to itself.
+func checkKirGolden(t *testing.T, name string, k *loop.Kernel) {
+	t.Helper()
+	got := k.String()
+	file := filepath.Join("testdata", name+".kir")
+	if *update {
+		require.NoError(t, os.WriteFile(file, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(file)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), got)
+	back, err := loop.Parse(got, nil)
+	require.NoError(t, err)
+	assert.Equal(t, got, back.String())
+}
+
 // TestGolden: the loop IR of a few kernels is testdata/<case>.kir, reviewed
 // like code; -update rewrites it. The text parses back to itself.
 func TestGolden(t *testing.T) {
@@ -69,17 +86,7 @@ func TestGolden(t *testing.T) {
 			g, n := build()
 			k, err := Node(g, n, Options{})
 			require.NoError(t, err)
-			got := k.String()
-			file := filepath.Join("testdata", name+".kir")
-			if *update {
-				require.NoError(t, os.WriteFile(file, []byte(got), 0o644))
-			}
-			want, err := os.ReadFile(file)
-			require.NoError(t, err)
-			assert.Equal(t, string(want), got)
-			back, err := loop.Parse(got, nil)
-			require.NoError(t, err)
-			assert.Equal(t, got, back.String())
+			checkKirGolden(t, name, k)
 		})
 	}
 }

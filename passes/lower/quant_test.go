@@ -2,8 +2,6 @@ package lower
 
 import (
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,7 +11,6 @@ import (
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
 	"github.com/kiln-hls/kiln/ir/graph/eval"
-	"github.com/kiln-hls/kiln/ir/loop"
 )
 
 // kop is one tensor of a kinded one-node test graph: an input, or a
@@ -264,17 +261,7 @@ func TestQuantGolden(t *testing.T) {
 			n.Name = name
 			k, err := Node(g, n, Options{})
 			require.NoError(t, err)
-			got := k.String()
-			file := filepath.Join("testdata", name+".kir")
-			if *update {
-				require.NoError(t, os.WriteFile(file, []byte(got), 0o644))
-			}
-			want, err := os.ReadFile(file)
-			require.NoError(t, err)
-			assert.Equal(t, string(want), got)
-			back, err := loop.Parse(got, nil)
-			require.NoError(t, err)
-			assert.Equal(t, got, back.String())
+			checkKirGolden(t, name, k)
 		})
 	}
 }

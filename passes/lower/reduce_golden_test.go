@@ -1,8 +1,6 @@
 package lower
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,7 +8,6 @@ import (
 
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
-	"github.com/kiln-hls/kiln/ir/loop"
 )
 
 // reduceGoldens are the kernels of testdata/reduce_<name>.kir.
@@ -46,17 +43,7 @@ func TestReduceGolden(t *testing.T) {
 			require.NoError(t, graph.Verify(g))
 			k, err := Node(g, g.Nodes[0], Options{})
 			require.NoError(t, err)
-			got := k.String()
-			file := filepath.Join("testdata", "reduce_"+c.name+".kir")
-			if *update {
-				require.NoError(t, os.WriteFile(file, []byte(got), 0o644))
-			}
-			want, err := os.ReadFile(file)
-			require.NoError(t, err)
-			assert.Equal(t, string(want), got)
-			back, err := loop.Parse(got, nil)
-			require.NoError(t, err)
-			assert.Equal(t, got, back.String())
+			checkKirGolden(t, "reduce_"+c.name, k)
 		})
 	}
 }

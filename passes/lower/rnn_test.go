@@ -3,8 +3,6 @@ package lower
 import (
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"regexp"
 	"testing"
 
@@ -280,15 +278,5 @@ func TestRNNGolden(t *testing.T) {
 	g, _ := rnnGraph(c)
 	k, err := Node(g, g.Nodes[0], Options{})
 	require.NoError(t, err)
-	got := k.String()
-	file := filepath.Join("testdata", c.name+".kir")
-	if *update {
-		require.NoError(t, os.WriteFile(file, []byte(got), 0o644))
-	}
-	want, err := os.ReadFile(file)
-	require.NoError(t, err)
-	assert.Equal(t, string(want), got)
-	back, err := loop.Parse(got, nil)
-	require.NoError(t, err)
-	assert.Equal(t, got, back.String())
+	checkKirGolden(t, c.name, k)
 }

@@ -2,8 +2,6 @@ package lower
 
 import (
 	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,7 +14,6 @@ import (
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
 	"github.com/kiln-hls/kiln/ir/graph/eval"
-	"github.com/kiln-hls/kiln/ir/loop"
 	"github.com/kiln-hls/kiln/ir/loop/exec"
 	"github.com/kiln-hls/kiln/passes"
 )
@@ -55,17 +52,7 @@ func TestSparseGolden(t *testing.T) {
 			g, n := build()
 			k, err := Node(g, n, Options{})
 			require.NoError(t, err)
-			got := k.String()
-			file := filepath.Join("testdata", name+".kir")
-			if *update {
-				require.NoError(t, os.WriteFile(file, []byte(got), 0o644))
-			}
-			want, err := os.ReadFile(file)
-			require.NoError(t, err)
-			assert.Equal(t, string(want), got)
-			back, err := loop.Parse(got, nil)
-			require.NoError(t, err)
-			assert.Equal(t, got, back.String())
+			checkKirGolden(t, name, k)
 		})
 	}
 }
