@@ -19,11 +19,7 @@ import (
 // chain on its value (an axis out of range leaves y unwritten; eval
 // rejects it).
 func cumSum(b *builder) error {
-	x, err := b.in(0)
-	if err != nil {
-		return err
-	}
-	y, err := b.out(0)
+	x, y, err := b.inOut()
 	if err != nil {
 		return err
 	}

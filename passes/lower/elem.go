@@ -12,11 +12,7 @@ import (
 // unary lowers an element-wise unary operator: y[i…] = f(x[i…]), computed
 // in arith(kind) and converted to y's kind.
 func unary(b *builder) error {
-	x, err := b.in(0)
-	if err != nil {
-		return err
-	}
-	y, err := b.out(0)
+	x, y, err := b.inOut()
 	if err != nil {
 		return err
 	}

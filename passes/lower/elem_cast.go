@@ -12,11 +12,7 @@ import (
 // identity lowers Identity and inference Dropout: y = x, any kind; a
 // Dropout's optional mask output is all true.
 func identity(b *builder) error {
-	x, err := b.in(0)
-	if err != nil {
-		return err
-	}
-	y, err := b.out(0)
+	x, y, err := b.inOut()
 	if err != nil {
 		return err
 	}

@@ -191,6 +191,16 @@ func (b *builder) out(i int) (loop.BufID, error) {
 	return b.tensor(b.g.Tensor(b.n.Out[i]), loop.Output)
 }
 
+// inOut returns the buffers of input 0 and output 0, the operands of
+// most lowerings.
+func (b *builder) inOut() (x, y loop.BufID, err error) {
+	if x, err = b.in(0); err != nil {
+		return 0, 0, err
+	}
+	y, err = b.out(0)
+	return x, y, err
+}
+
 // has reports whether input i is present.
 func (b *builder) has(i int) bool { return i < len(b.n.In) && b.n.In[i] != graph.None }
 

@@ -15,11 +15,7 @@ import (
 // ([2,3,4] to [4,2,3]) they run over the output and the input's indices
 // are divisions and remainders of the position.
 func reshape(b *builder) error {
-	x, err := b.in(0)
-	if err != nil {
-		return err
-	}
-	y, err := b.out(0)
+	x, y, err := b.inOut()
 	if err != nil {
 		return err
 	}
@@ -111,11 +107,7 @@ func unflatten(s, o []int, vs []loop.VarID) []loop.Index {
 // indexed by i_d.
 func transpose(b *builder) error {
 	at, _ := b.n.Attrs.(graph.TransposeAttrs)
-	x, err := b.in(0)
-	if err != nil {
-		return err
-	}
-	y, err := b.out(0)
+	x, y, err := b.inOut()
 	if err != nil {
 		return err
 	}

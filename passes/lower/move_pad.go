@@ -19,11 +19,7 @@ const maxPadNests = 64
 // input or the value; the other modes copy (see padRuns).
 func pad(b *builder) error {
 	at, _ := b.n.Attrs.(graph.PadAttrs)
-	x, err := b.in(0)
-	if err != nil {
-		return err
-	}
-	y, err := b.out(0)
+	x, y, err := b.inOut()
 	if err != nil {
 		return err
 	}

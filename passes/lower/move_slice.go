@@ -12,11 +12,7 @@ import (
 // slice lowers Slice with constant starts, ends, axes and steps: y[i…] =
 // x[start + step·i…] per axis, affine whatever the steps' signs.
 func slice(b *builder) error {
-	x, err := b.in(0)
-	if err != nil {
-		return err
-	}
-	y, err := b.out(0)
+	x, y, err := b.inOut()
 	if err != nil {
 		return err
 	}
@@ -57,11 +53,7 @@ func slice(b *builder) error {
 // leaves out-of-range indices undefined; the reference reports them).
 func gather(b *builder) error {
 	at, _ := b.n.Attrs.(graph.AxisAttrs)
-	x, err := b.in(0)
-	if err != nil {
-		return err
-	}
-	y, err := b.out(0)
+	x, y, err := b.inOut()
 	if err != nil {
 		return err
 	}

@@ -9,11 +9,7 @@ import (
 // expand lowers Expand: the input broadcast (numpy, aligned right) to the
 // output's shape.
 func expand(b *builder) error {
-	x, err := b.in(0)
-	if err != nil {
-		return err
-	}
-	y, err := b.out(0)
+	x, y, err := b.inOut()
 	if err != nil {
 		return err
 	}
@@ -31,11 +27,7 @@ func expand(b *builder) error {
 // writes y[n·r_a + j_a] = x[j_a], so both indices are affine (a copy count
 // or an element count of 1 drops its loop).
 func tile(b *builder) error {
-	x, err := b.in(0)
-	if err != nil {
-		return err
-	}
-	y, err := b.out(0)
+	x, y, err := b.inOut()
 	if err != nil {
 		return err
 	}

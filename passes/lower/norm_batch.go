@@ -22,11 +22,7 @@ import (
 // is a graph pass (fuse-ops).
 func batchNorm(b *builder) error {
 	at, _ := b.n.Attrs.(graph.NormAttrs)
-	x, err := b.in(0)
-	if err != nil {
-		return err
-	}
-	y, err := b.out(0)
+	x, y, err := b.inOut()
 	if err != nil {
 		return err
 	}
@@ -88,11 +84,7 @@ func (b *builder) batchNormMul(w dtype.Kind, eps float32) (loop.BufID, bool) {
 // eval computes in float64; the loop IR in f32 (f64 for f64).
 func instanceNorm(b *builder) error {
 	at, _ := b.n.Attrs.(graph.NormAttrs)
-	x, err := b.in(0)
-	if err != nil {
-		return err
-	}
-	y, err := b.out(0)
+	x, y, err := b.inOut()
 	if err != nil {
 		return err
 	}

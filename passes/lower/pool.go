@@ -22,11 +22,7 @@ import (
 // Indices output, is lowered by maxPoolFirst; GlobalMaxPool of floats
 // lets a NaN win.
 func pool(b *builder) error {
-	x, err := b.in(0)
-	if err != nil {
-		return err
-	}
-	y, err := b.out(0)
+	x, y, err := b.inOut()
 	if err != nil {
 		return err
 	}

@@ -33,11 +33,7 @@ func reduce(b *builder) error {
 	if b.has(0) && dtype.Size(b.g.Tensor(b.n.In[0]).Shape) == 0 {
 		return b.reduceEmpty()
 	}
-	x, err := b.in(0)
-	if err != nil {
-		return err
-	}
-	y, err := b.out(0)
+	x, y, err := b.inOut()
 	if err != nil {
 		return err
 	}

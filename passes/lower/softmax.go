@@ -22,11 +22,7 @@ import (
 // exp's value early): the last loop computes exp again.
 func softmax(b *builder) error {
 	at, _ := b.n.Attrs.(graph.SoftmaxAttrs)
-	x, err := b.in(0)
-	if err != nil {
-		return err
-	}
-	y, err := b.out(0)
+	x, y, err := b.inOut()
 	if err != nil {
 		return err
 	}
