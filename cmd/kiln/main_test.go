@@ -47,26 +47,38 @@ func TestBackends(t *testing.T) {
 	require.NoError(t, err, out)
 	assert.Equal(t, "PASS test_abs\nPASS test_lstm_batchwise\n2 passed, 0 failed, 0 unsupported\n", out)
 
-	tests := []struct{ model, backend, tool string }{
-		{"cnn", "loop", ""},
-		{"lstm", "llvm", "clang-16"},
-		{"stgcn", "c", "gcc"},
+	// The built-in models on their embedded windows, and the PyTorch
+	// exports of frontend/onnx/testdata on their data, on every back end.
+	models := [][]string{{"lstm"}, {"cnn"}, {"stgcn"}}
+	for _, m := range []string{"lstm_opset13", "lstm_opset17", "cnn1d_opset13", "cnn1d_opset17", "cnn2d_opset17",
+		"cnn2d_keepbn_opset13", "cnn2d_keepbn_opset17", "gcn_opset13", "gcn_opset17"} {
+		models = append(models, []string{torch + "/" + m + "/model.onnx", "--data", torch + "/" + m})
 	}
-	for _, tc := range tests {
-		t.Run(tc.model+"/"+tc.backend, func(t *testing.T) {
-			if tc.tool != "" {
-				if _, err := exec.LookPath(tc.tool); err != nil {
-					if os.Getenv("CI") != "" {
-						t.Fatalf("%s is not installed (.ci/run installs it)", tc.tool)
+	tools := map[string]string{"loop": "", "llvm": "clang-16", "c": "gcc"}
+	for _, m := range models {
+		name := m[0]
+		if len(m) > 1 {
+			name = filepath.Base(m[2])
+		}
+		for _, backend := range []string{"loop", "llvm", "c"} {
+			t.Run(name+"/"+backend, func(t *testing.T) {
+				if tool := tools[backend]; tool != "" {
+					if _, err := exec.LookPath(tool); err != nil {
+						if os.Getenv("CI") != "" {
+							t.Fatalf("%s is not installed (.ci/run installs it)", tool)
+						}
+						t.Skipf("%s is not installed", tool)
 					}
-					t.Skipf("%s is not installed", tc.tool)
 				}
-			}
-			t.Parallel()
-			out, err := run("eval", tc.model, "--backend", tc.backend)
-			require.NoError(t, err, out)
-			assert.Equal(t, "PASS test_data_set_0\n1 passed, 0 failed, 0 unsupported\n", out)
-		})
+				if m[0] == "stgcn" && backend == "loop" && testing.Short() {
+					t.Skip("-short: the STGCN's 16 windows take about 100 s in the interpreter")
+				}
+				t.Parallel()
+				out, err := run(append([]string{"eval", "--backend", backend}, m...)...)
+				require.NoError(t, err, out)
+				assert.Regexp(t, `^(PASS test_data_set_\d+\n)+\d+ passed, 0 failed, 0 unsupported\n$`, out)
+			})
+		}
 	}
 }
 
