@@ -1,7 +1,6 @@
 package lower
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -18,10 +17,10 @@ import (
 // or an input passed through) gets a copy kernel, so the top always writes
 // every output. Tensors may be empty (a dimension of 0): a node whose
 // outputs are all empty computes nothing and gets no kernel, and the top's
-// empty parameters are never read or written. Nodes with no lowering are all reported at once, each
-// named, in one error whose parts are *UnsupportedError. With opt.Fuse,
-// each chain of element-wise consumers is fused into its producer's kernel
-// (FusedProgram, fuse.go).
+// empty parameters are never read or written. Nodes with no lowering are
+// all reported at once, each named, in one error whose parts are
+// *UnsupportedError. With opt.Fuse, each chain of element-wise consumers
+// is fused into its producer's kernel (FusedProgram, fuse.go).
 func Program(g *graph.Graph, opt Options) (*loop.Program, error) {
 	if opt.Fuse {
 		return program(g, Chains(g), opt)
@@ -53,7 +52,6 @@ func program(g *graph.Graph, chains [][]graph.NodeID, opt Options) (*loop.Progra
 		top[t] = id
 		return id
 	}
-	var errs []error
 	for _, t := range g.Inputs {
 		if g.Tensor(t).Init != nil {
 			continue // an initializer listed as an input: a constant
@@ -90,9 +88,6 @@ func program(g *graph.Graph, chains [][]graph.NodeID, opt Options) (*loop.Progra
 		p.Params = append(p.Params, id)
 		copies = append(copies, copyOut{t, id})
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
 	for _, u := range us {
 		u.k.Name = uniqueName(names, u.k.Name)
 		p.Kernels = append(p.Kernels, u.k)
@@ -122,9 +117,9 @@ func program(g *graph.Graph, chains [][]graph.NodeID, opt Options) (*loop.Progra
 }
 
 // empty reports whether every present output of n has no elements: such
-// a node computes nothing and gets no kernel. (A node that reads an empty
-// tensor but writes elements is not lowered yet: kernel buffers have no
-// empty dimensions, and the builder says so.)
+// a node computes nothing and gets no kernel. (A node that writes elements
+// may read an empty input, a parameter nothing reads; an empty constant or
+// output of a kernel is refused by the builder.)
 func empty(g *graph.Graph, n *graph.Node) bool {
 	for _, t := range n.Out {
 		if t != graph.None && dtype.Size(g.Tensor(t).Shape) > 0 {
