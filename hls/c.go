@@ -238,22 +238,31 @@ func cDescribe(b *loop.Buffer) string {
 
 // signature is the function's prototype.
 func (e *cEmitter) signature() string {
-	var params []string
+	var bufs []*loop.Buffer
+	var names []string
 	for _, id := range e.k.Params {
-		b := e.k.Buffers[id]
-		if !e.isParam[id] {
-			continue
+		if e.isParam[id] {
+			bufs, names = append(bufs, e.k.Buffers[id]), append(names, e.bufName[id])
 		}
+	}
+	return cPrototype(e.fname, bufs, names)
+}
+
+// cPrototype is "void name(…)" taking each buffer as a flat restrict
+// pointer named names[i], const unless the buffer is an output.
+func cPrototype(name string, bufs []*loop.Buffer, names []string) string {
+	var params []string
+	for i, b := range bufs {
 		q := "const "
 		if b.Role == loop.Output {
 			q = ""
 		}
-		params = append(params, fmt.Sprintf("%s%s *restrict %s", q, cType(b.Kind), e.bufName[id]))
+		params = append(params, fmt.Sprintf("%s%s *restrict %s", q, cType(b.Kind), names[i]))
 	}
 	if len(params) == 0 {
 		params = []string{"void"}
 	}
-	return fmt.Sprintf("void %s(%s)", e.fname, strings.Join(params, ", "))
+	return fmt.Sprintf("void %s(%s)", name, strings.Join(params, ", "))
 }
 
 // paramDoc lists the parameters as the IR declares them.

@@ -142,19 +142,12 @@ func newCTop(p *loop.Program, kernels []CFiles, taken map[string]bool) (*cTop, e
 
 // signature is the top's prototype.
 func (t *cTop) signature() string {
-	var params []string
+	var bufs []*loop.Buffer
+	var names []string
 	for _, id := range t.p.Params {
-		b := t.p.Buffers[id]
-		q := "const "
-		if b.Role == loop.Output {
-			q = ""
-		}
-		params = append(params, fmt.Sprintf("%s%s *restrict %s", q, cType(b.Kind), t.bufName[id]))
+		bufs, names = append(bufs, t.p.Buffers[id]), append(names, t.bufName[id])
 	}
-	if len(params) == 0 {
-		params = []string{"void"}
-	}
-	return fmt.Sprintf("void %s(%s)", t.name, strings.Join(params, ", "))
+	return cPrototype(t.name, bufs, names)
 }
 
 // doc lists the top's parameters as the IR declares them.
