@@ -2,7 +2,9 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
@@ -105,4 +107,22 @@ func readDir(t *testing.T, dir string) map[string]string {
 		m[e.Name()] = string(b)
 	}
 	return m
+}
+
+// TestConformC: `kiln conform --backend c` on ONNX's node tests passes
+// every case, as the reference does (backend's TestNativeNodeTests runs
+// them on llvm). With -short it is skipped: about 75 s on two cores.
+func TestConformC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: 446 gcc builds")
+	}
+	if _, err := exec.LookPath("gcc"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("gcc is not installed (.ci/run installs it)")
+		}
+		t.Skip("gcc is not installed")
+	}
+	out, err := run("conform", "--backend", "c", nodeTests)
+	require.NoError(t, err, out)
+	assert.True(t, strings.HasSuffix(out, "\n446 passed, 0 failed, 0 unsupported\n"), "%s", out[max(0, len(out)-2000):])
 }
