@@ -137,6 +137,23 @@ func newBuilder(g *graph.Graph, n *graph.Node, opt Options) *builder {
 	return b
 }
 
+// identifier turns s into an identifier: other characters become _, and a
+// leading digit (or nothing) gets a t before it.
+func identifier(s string) string {
+	var sb strings.Builder
+	for _, r := range s {
+		if r != '_' && (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			r = '_'
+		}
+		sb.WriteRune(r)
+	}
+	id := sb.String()
+	if id == "" || id[0] >= '0' && id[0] <= '9' {
+		id = "t" + id
+	}
+	return id
+}
+
 // reserved are the words of the loop IR text that cannot name anything.
 var reserved = map[string]bool{
 	"kernel": true, "in": true, "out": true, "const": true, "temp": true,
@@ -149,17 +166,7 @@ var reserved = map[string]bool{
 // unique turns s into an identifier (other characters become _, a leading
 // digit gets a t before it) not used yet in the kernel nor reserved.
 func (b *builder) unique(s string) string {
-	var sb strings.Builder
-	for _, r := range s {
-		if r != '_' && (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
-			r = '_'
-		}
-		sb.WriteRune(r)
-	}
-	base := sb.String()
-	if base == "" || base[0] >= '0' && base[0] <= '9' {
-		base = "t" + base
-	}
+	base := identifier(s)
 	name := base
 	for i := 1; reserved[name] || b.names[name]; i++ {
 		name = fmt.Sprintf("%s_%d", base, i)

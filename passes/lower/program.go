@@ -3,7 +3,6 @@ package lower
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
@@ -159,17 +158,7 @@ func copyKernel(t *graph.Tensor, name string) (k *loop.Kernel, src bool) {
 // uniqueName makes s an identifier that is not in names, not a word of the
 // loop IR text and not a name C or its library uses, and records it.
 func uniqueName(names map[string]bool, s string) string {
-	var sb strings.Builder
-	for _, r := range s {
-		if r != '_' && (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
-			r = '_'
-		}
-		sb.WriteRune(r)
-	}
-	base := sb.String()
-	if base == "" || base[0] >= '0' && base[0] <= '9' {
-		base = "t" + base
-	}
+	base := identifier(s)
 	if loop.ReservedFunc(base) || reserved[base] {
 		base += "_k"
 	}
