@@ -75,7 +75,7 @@ func (lf *lowerFlags) build(gf *globalFlags, arg string) (map[string]string, str
 			return nil, "", fmt.Errorf("--emit %q: want kir, ll or c", e)
 		}
 	}
-	if lf.sparseDensity > 1 {
+	if !(lf.sparseDensity <= 1) { // NaN too
 		return nil, "", fmt.Errorf("--sparse-density %g: a density is at most 1", lf.sparseDensity)
 	}
 	m, err := gf.loadRaw(arg)
@@ -95,6 +95,9 @@ func (lf *lowerFlags) build(gf *globalFlags, arg string) (map[string]string, str
 	}
 	text := p.String()
 	files := map[string]string{}
+	if lf.out == "" {
+		return files, text, nil // printing the loop IR only
+	}
 	var errs []error
 	for _, e := range lf.emit {
 		switch e {
