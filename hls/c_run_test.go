@@ -220,6 +220,13 @@ func cBuildRun(t *testing.T, gcc string, k *loop.Kernel, f CFiles, args []*dtype
 	require.NoError(t, err, "run: %s", msg)
 	out, err := os.ReadFile(outPath)
 	require.NoError(t, err)
+	return cSplitOutputs(t, k, args, out)
+}
+
+// cSplitOutputs cuts a driver's output file into k's outputs, in
+// parameter order, shaped like args (nil for the other parameters).
+func cSplitOutputs(t *testing.T, k *loop.Kernel, args []*dtype.Array, out []byte) []*dtype.Array {
+	t.Helper()
 	got := make([]*dtype.Array, len(args))
 	for i, id := range k.Params {
 		if k.Buffers[id].Role != loop.Output {

@@ -237,16 +237,7 @@ func progBuildRun(t *testing.T, gcc, how string, k *loop.Kernel, cp CProgram, ll
 	require.NoError(t, err, "run: %s", msg)
 	out, err := os.ReadFile(outPath)
 	require.NoError(t, err)
-	got := make([]*dtype.Array, len(args))
-	for i, id := range k.Params {
-		if k.Buffers[id].Role != loop.Output {
-			continue
-		}
-		n := len(cBytes(args[i]))
-		require.GreaterOrEqual(t, len(out), n, "output %s is short", k.Buffers[id].Name)
-		got[i], out = cFromBytes(args[i], out[:n]), out[n:]
-	}
-	return got
+	return cSplitOutputs(t, k, args, out)
 }
 
 // progAll runs TestProgramAll's cases through the compilers as well
