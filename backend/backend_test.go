@@ -145,3 +145,9 @@ func TestRunProgram(t *testing.T) {
 	err = b.RunProgram(p, []*dtype.Array{inputs[0], dtype.New(dtype.F32, []int{2})}, backend.Options{})
 	assert.ErrorContains(t, err, "argument 1 (t1) must be f32[2 3 4 5]")
 }
+
+// TestConformNames: conform lists the back ends it offers without
+// importing this package (an import cycle), so its list must be ours.
+func TestConformNames(t *testing.T) {
+	assert.Equal(t, append([]string{"ref"}, backend.Names()...), conform.Backends)
+}

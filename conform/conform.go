@@ -69,7 +69,7 @@ type Options struct {
 }
 
 // Backends are the evaluation back ends kiln has: the reference, then the
-// lowering ones.
+// lowering ones (package backend's Names, checked by its tests).
 var Backends = []string{"ref", "loop", "llvm", "c"}
 
 // Check reports an unknown back end.
