@@ -50,7 +50,7 @@ func New(k Kind, shape []int) *Array {
 		a.F32 = make([]float32, n)
 	case ClassDouble:
 		a.F64 = make([]float64, n)
-	case ClassInt:
+	case ClassInt, ClassFixed:
 		a.I64 = make([]int64, n)
 	case ClassUint:
 		a.U64 = make([]uint64, n)
@@ -110,6 +110,9 @@ func (a *Array) At(i int) float64 {
 		return a.F64[i]
 	case ClassInt:
 		return float64(a.I64[i])
+	case ClassFixed:
+		f, _ := a.Kind.Fixed()
+		return ToFloat(f, a.I64[i])
 	case ClassUint:
 		return float64(a.U64[i])
 	case ClassBool:
@@ -120,11 +123,11 @@ func (a *Array) At(i int) float64 {
 	return 0
 }
 
-// Int returns element i as an int64: integers and bools exactly, floats
-// truncated toward zero.
+// Int returns element i as an int64: integers and bools exactly, fixed
+// point as its raw value, floats truncated toward zero.
 func (a *Array) Int(i int) int64 {
 	switch a.Kind.Class() {
-	case ClassInt:
+	case ClassInt, ClassFixed:
 		return a.I64[i]
 	case ClassUint:
 		return int64(a.U64[i])
@@ -148,9 +151,13 @@ func (a *Array) Ints() []int64 {
 
 // Set stores v at element i, rounded to the array's kind: floats round to
 // nearest even (RoundFloat without saturation), integers truncate toward
-// zero and wrap to the kind's width, bools are v != 0.
+// zero and wrap to the kind's width, bools are v != 0, fixed point rounds
+// and overflows in its type's modes (FromFloat).
 func (a *Array) Set(i int, v float64) {
 	switch a.Kind.Class() {
+	case ClassFixed:
+		f, _ := a.Kind.Fixed()
+		a.I64[i], _ = FromFloat(f, v)
 	case ClassFloat:
 		a.F32[i] = float32(RoundFloat(a.Kind, v, false))
 	case ClassDouble:
@@ -192,7 +199,7 @@ func (a *Array) Take(idx []int, shape []int) *Array {
 		out.F32 = take(a.F32, idx)
 	case ClassDouble:
 		out.F64 = take(a.F64, idx)
-	case ClassInt:
+	case ClassInt, ClassFixed:
 		out.I64 = take(a.I64, idx)
 	case ClassUint:
 		out.U64 = take(a.U64, idx)

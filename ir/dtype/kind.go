@@ -5,7 +5,11 @@ import "fmt"
 // Kind is an element type. The numbering follows ONNX's TensorProto.DataType
 // (onnx.proto) so that the frontend maps types one to one; kiln's own
 // hardware types (fixed point, quantised integers) come after ONNX's.
-type Kind uint8
+//
+// A fixed-point kind (FixedKind) carries its whole type in the number: bit
+// 31 marks it, and the fields below hold W, I, signedness, rounding and
+// overflow, so that kinds stay comparable values with no registry.
+type Kind uint32
 
 // The element kinds. Numbers 1..26 are ONNX's TensorProto.DataType values.
 const (
@@ -86,21 +90,35 @@ const (
 	ClassInt                 // I64 slice, values within the kind's range
 	ClassUint                // U64 slice, values within the kind's range
 	ClassBool                // Bool slice
+	ClassFixed               // I64 slice of raw two's-complement values (see Fixed)
 )
 
 // Valid reports whether k names a kind.
-func (k Kind) Valid() bool { return k > Invalid && k < numKinds }
+func (k Kind) Valid() bool {
+	if k.IsFixed() {
+		_, ok := k.Fixed()
+		return ok
+	}
+	return k > Invalid && k < numKinds
+}
 
-// String is the short name used in IR text, e.g. "f32", "i8", "f8e4m3fn".
+// String is the short name used in IR text, e.g. "f32", "i8", "f8e4m3fn",
+// "fixed<16,6>" (a fixed kind prints as Fixed.String).
 func (k Kind) String() string {
+	if f, ok := k.Fixed(); ok {
+		return f.String()
+	}
 	if k >= numKinds {
-		return fmt.Sprintf("kind(%d)", uint8(k))
+		return fmt.Sprintf("kind(%d)", uint32(k))
 	}
 	return kinds[k].name
 }
 
-// Bits is the storage width of one element (bool: 8).
+// Bits is the storage width of one element (bool: 8; a fixed kind: W).
 func (k Kind) Bits() int {
+	if f, ok := k.Fixed(); ok {
+		return f.W
+	}
 	if k >= numKinds {
 		return 0
 	}
@@ -109,10 +127,60 @@ func (k Kind) Bits() int {
 
 // Class is the storage class of k.
 func (k Kind) Class() Class {
+	if k.IsFixed() {
+		if _, ok := k.Fixed(); ok {
+			return ClassFixed
+		}
+		return ClassNone
+	}
 	if k >= numKinds {
 		return ClassNone
 	}
 	return kinds[k].cls
+}
+
+// The layout of a fixed kind's number: bit 31 set, then the fields.
+const (
+	fixedFlag    Kind = 1 << 31
+	fixedUnsign  Kind = 1 << 30
+	fixedRoundSh      = 26 // 2 bits
+	fixedOverSh       = 24 // 1 bit
+	fixedWSh          = 8  // 8 bits
+)
+
+// FixedKind is the kind of fixed-point values of type f. It panics on an
+// invalid f (see Fixed.Validate): types come from ParseFixed or from passes
+// that check them.
+func FixedKind(f Fixed) Kind {
+	mustValid(f)
+	k := fixedFlag | Kind(f.Round)<<fixedRoundSh | Kind(f.Overflow)<<fixedOverSh | Kind(f.W)<<fixedWSh | Kind(f.I)
+	if f.Unsigned {
+		k |= fixedUnsign
+	}
+	return k
+}
+
+// IsFixed reports whether k is a fixed-point kind (made by FixedKind).
+func (k Kind) IsFixed() bool { return k&fixedFlag != 0 }
+
+// Fixed is the fixed-point type of a fixed kind; ok is false for every
+// other kind (and for a number with the fixed bit that FixedKind cannot
+// have made).
+func (k Kind) Fixed() (f Fixed, ok bool) {
+	if !k.IsFixed() {
+		return Fixed{}, false
+	}
+	f = Fixed{
+		W:        int(k >> fixedWSh & 0xff),
+		I:        int(k & 0xff),
+		Unsigned: k&fixedUnsign != 0,
+		Round:    Rounding(k >> fixedRoundSh & 3),
+		Overflow: Overflow(k >> fixedOverSh & 1),
+	}
+	if f.Validate() != nil || FixedKind(f) != k {
+		return Fixed{}, false
+	}
+	return f, true
 }
 
 // IsFloat reports whether k is a floating-point kind (any width).
@@ -141,8 +209,12 @@ func (k Kind) IntRange() (lo int64, hi uint64) {
 	return 0, 0
 }
 
-// KindByName finds a kind by its short name.
+// KindByName finds a kind by its short name; fixed<W,I…> and ufixed<W,I…>
+// (ParseFixed's spellings) name fixed kinds.
 func KindByName(name string) (Kind, bool) {
+	if f, err := ParseFixed(name); err == nil {
+		return FixedKind(f), true
+	}
 	for k := Kind(1); k < numKinds; k++ {
 		if kinds[k].name == name {
 			return k, true
