@@ -21,6 +21,14 @@ type Program struct {
 	Params  []BufID   // the top's arguments: inputs, then outputs
 	Kernels []*Kernel
 	Calls   []KernelCall // run in order
+
+	// Where the program came from, for passes that act per layer or per
+	// tensor (narrowing precision); nil for a program written by hand.
+	// KernelNodes[i] names the graph nodes Kernels[i] computes (several
+	// when fused; none for a copy); BufferTensors[b] is the graph tensor
+	// top buffer b holds.
+	KernelNodes   [][]string
+	BufferTensors []string
 }
 
 // KernelCall runs Kernels[Kernel] with Args, one top buffer per kernel
@@ -41,6 +49,12 @@ func VerifyProgram(p *Program) error {
 	}
 	if !validName(p.Name) || ReservedFunc(p.Name) {
 		errorf("top name %q is not an identifier free to use", p.Name)
+	}
+	if p.KernelNodes != nil && len(p.KernelNodes) != len(p.Kernels) {
+		errorf("%d kernels but %d entries in KernelNodes", len(p.Kernels), len(p.KernelNodes))
+	}
+	if p.BufferTensors != nil && len(p.BufferTensors) != len(p.Buffers) {
+		errorf("%d buffers but %d entries in BufferTensors", len(p.Buffers), len(p.BufferTensors))
 	}
 	names := map[string]bool{p.Name: true}
 	for i, k := range p.Kernels {

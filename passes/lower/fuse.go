@@ -85,9 +85,10 @@ func onlyOutput(n *graph.Node) (graph.TensorID, bool) {
 // parameters is, and the index of the last node it computes (its place in
 // the program).
 type unit struct {
-	k    *loop.Kernel
-	args []graph.TensorID
-	last int
+	k     *loop.Kernel
+	args  []graph.TensorID
+	last  int
+	nodes []string // the names of the nodes it computes, in order
 }
 
 // nodeArgs are the tensors of Node's kernel parameters: the node's present
@@ -131,7 +132,7 @@ func units(g *graph.Graph, chains [][]graph.NodeID, opt Options) ([]unit, error)
 			errs = append(errs, err)
 			return unit{}, false
 		}
-		return unit{k: k, args: nodeArgs(g, n), last: int(n.ID)}, true
+		return unit{k: k, args: nodeArgs(g, n), last: int(n.ID), nodes: []string{n.Name}}, true
 	}
 	for _, n := range g.Nodes {
 		switch {

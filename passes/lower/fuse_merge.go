@@ -48,7 +48,7 @@ func fuseInto(u unit, y graph.TensorID, c unit) (unit, bool) {
 	if loop.Verify(m.k) != nil {
 		return unit{}, false
 	}
-	return unit{k: m.k, args: m.args, last: c.last}, true
+	return unit{k: m.k, args: m.args, last: c.last, nodes: append(slices.Clone(u.nodes), c.nodes...)}, true
 }
 
 type substitution struct {

@@ -47,6 +47,7 @@ func program(g *graph.Graph, chains [][]graph.NodeID, opt Options) (*loop.Progra
 			b.Shape = slices.Clone(gt.Shape)
 		}
 		p.Buffers = append(p.Buffers, b)
+		p.BufferTensors = append(p.BufferTensors, gt.Name)
 		id := loop.BufID(len(p.Buffers) - 1)
 		top[t] = id
 		return id
@@ -83,6 +84,7 @@ func program(g *graph.Graph, chains [][]graph.NodeID, opt Options) (*loop.Progra
 			out.Shape = slices.Clone(gt.Shape)
 		}
 		p.Buffers = append(p.Buffers, out)
+		p.BufferTensors = append(p.BufferTensors, gt.Name)
 		id := loop.BufID(len(p.Buffers) - 1)
 		p.Params = append(p.Params, id)
 		copies = append(copies, copyOut{t, id})
@@ -90,6 +92,7 @@ func program(g *graph.Graph, chains [][]graph.NodeID, opt Options) (*loop.Progra
 	for _, u := range us {
 		u.k.Name = uniqueName(names, u.k.Name)
 		p.Kernels = append(p.Kernels, u.k)
+		p.KernelNodes = append(p.KernelNodes, u.nodes)
 		var args []loop.BufID
 		for _, t := range u.args {
 			args = append(args, topBuf(t, loop.Temp))
@@ -103,6 +106,7 @@ func program(g *graph.Graph, chains [][]graph.NodeID, opt Options) (*loop.Progra
 		}
 		k, src := copyKernel(gt, uniqueName(names, "copy_"+gt.Name))
 		p.Kernels = append(p.Kernels, k)
+		p.KernelNodes = append(p.KernelNodes, nil)
 		args := []loop.BufID{c.buf}
 		if src {
 			args = []loop.BufID{topBuf(c.t, loop.Temp), c.buf}
