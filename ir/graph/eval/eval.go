@@ -84,6 +84,10 @@ func Node(n *graph.Node, in []*dtype.Array, limit int64) ([]*dtype.Array, error)
 // Options control a graph evaluation.
 type Options struct {
 	MaxTensorBytes int64 // per tensor; 0 means no limit
+	// Observe, when set, sees every tensor's value once: the graph's
+	// inputs first, then each node's outputs as the node computes them
+	// (calibration watches values this way). It must not change them.
+	Observe func(t graph.TensorID, v *dtype.Array)
 }
 
 // Run evaluates g on the given inputs, one per graph input in order, and
@@ -108,6 +112,9 @@ func Run(g *graph.Graph, inputs []*dtype.Array, opt Options) ([]*dtype.Array, er
 			return nil, fmt.Errorf("eval: input %q is %v%v, the graph wants %v%v", t.Name, a.Kind, a.Shape, t.Kind, t.Shape)
 		}
 		vals[id] = a
+		if opt.Observe != nil {
+			opt.Observe(id, a)
+		}
 	}
 	for _, n := range g.Nodes {
 		in := make([]*dtype.Array, len(n.In))
@@ -126,6 +133,9 @@ func Run(g *graph.Graph, inputs []*dtype.Array, opt Options) ([]*dtype.Array, er
 		for i, t := range n.Out {
 			if t != graph.None {
 				vals[t] = res[i]
+				if opt.Observe != nil {
+					opt.Observe(t, res[i])
+				}
 			}
 		}
 	}
