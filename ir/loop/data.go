@@ -37,7 +37,7 @@ func hasData(a *dtype.Array) bool {
 		return len(a.F32) == n
 	case dtype.ClassDouble:
 		return len(a.F64) == n
-	case dtype.ClassInt:
+	case dtype.ClassInt, dtype.ClassFixed:
 		return len(a.I64) == n
 	case dtype.ClassUint:
 		return len(a.U64) == n
@@ -59,6 +59,9 @@ func elemString(a *dtype.Array, i int) string {
 		return strconv.FormatUint(a.U64[i], 10)
 	case dtype.ClassBool:
 		return strconv.FormatBool(a.Bool[i])
+	case dtype.ClassFixed:
+		f, _ := a.Kind.Fixed()
+		return fixedString(f, a.I64[i])
 	}
 	return "?"
 }

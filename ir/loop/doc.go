@@ -41,6 +41,35 @@
 // 3:i8). Affine terms print outermost loop first, the constant last.
 // Comments run from // to the end of the line.
 //
+// Fixed point. A buffer, constant or cast may have a fixed kind
+// (dtype.FixedKind: fixed<W,I> and ufixed<W,I> with their rounding and
+// overflow modes), W ≤ 64, but ufixed only to W ≤ 63 so that every raw fits
+// a signed int64. Values are held as raws (the value of raw r is r·2^−F, F
+// = W−I). The rules:
+//
+//   - Const{Kind: F, Int: raw}, raw within F's range. Its text is the
+//     exact decimal value with the kind: 0.40625:fixed<8,3>, -3:fixed<8,3>.
+//     Every fixed value has a finite decimal expansion (at most F fraction
+//     digits), so the text is exact for any W; Parse never rounds it and
+//     rejects a number that is not a multiple of 2^−F or is out of range.
+//     Inline data of a fixed constant buffer is written the same way:
+//     const w: fixed<8,3>[2] = {0.5, -1.25}.
+//   - Add, Sub, Mul take two fixed operands of any fixed kinds and give
+//     the exact type dtype.AddType/SubType/MulType (ap_fixed's rules): they
+//     never round or overflow. Verify rejects a result wider than 64 bits
+//     (63 unsigned); cast an operand to a narrower type first.
+//   - Min, Max, Select and the comparisons take two operands of the same
+//     fixed kind. Div, Rem, &&, || and every Call are not defined on fixed
+//     point; of the unary operators only Neg and Abs are, and they give
+//     SubType(t, t), one bit wider and signed (exact).
+//   - Cast is the only conversion, and the only place that rounds and
+//     overflows, in the target's modes: fixed → fixed as dtype.Convert;
+//     float → fixed as dtype.FromFloat (NaN gives 0, ±Inf 0 under wrap and
+//     the extreme under sat); an integer or bool n → fixed as the exact
+//     integer n converted; fixed → float rounds the exact value (as
+//     dtype.ToFloat then a cast from f64); fixed → integer takes the floor
+//     and wraps it as an i64 → integer cast does; fixed → bool is raw ≠ 0.
+//
 // Verify checks a kernel and reports every problem at once: unknown
 // buffers and variables, variables used outside their loop or bound twice,
 // index counts against ranks, kinds, steps, constants' data, and that every

@@ -150,7 +150,7 @@ func setElem(a *dtype.Array, i int, c *Const) {
 		a.F32[i] = float32(c.Float)
 	case dtype.ClassDouble:
 		a.F64[i] = c.Float
-	case dtype.ClassInt:
+	case dtype.ClassInt, dtype.ClassFixed:
 		a.I64[i] = c.Int
 	case dtype.ClassUint:
 		a.U64[i] = uint64(c.Int)

@@ -153,6 +153,8 @@ func (p *parser) number(t token, neg bool, k dtype.Kind) *Const {
 		return Float(k, p.floatValue(t, neg, k))
 	case dtype.ClassInt, dtype.ClassUint:
 		return Int(k, p.intValue(t, neg, k))
+	case dtype.ClassFixed:
+		return Int(k, p.fixedValue(t, neg, k))
 	}
 	p.failAt(t, "a number cannot have kind %v", k)
 	return nil

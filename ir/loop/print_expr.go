@@ -89,6 +89,9 @@ func constString(c *Const) string {
 		s = strconv.FormatUint(uint64(c.Int), 10)
 	case dtype.ClassBool:
 		s, def = strconv.FormatBool(c.Int != 0), dtype.Bool
+	case dtype.ClassFixed:
+		f, _ := c.Kind.Fixed()
+		s = fixedString(f, c.Int)
 	default:
 		s = strconv.FormatInt(c.Int, 10)
 	}

@@ -83,6 +83,9 @@ func (v *verifier) buffer(b *Buffer) {
 	if !b.Kind.Computable() {
 		bad("kind %v holds no numbers", b.Kind)
 	}
+	if msg := fixedOK(b.Kind); msg != "" {
+		bad("kind %s", msg)
+	}
 	n := 1
 	for _, d := range b.Shape {
 		if d == 0 && b.Role == Input {
@@ -133,6 +136,8 @@ func (v *verifier) init(b *Buffer) {
 		v.errorf("buffer %s: data is %v%v, buffer is %v%v", b.Name, b.Init.Kind, b.Init.Shape, b.Kind, b.Shape)
 	case !hasData(b.Init):
 		v.errorf("buffer %s: data holds the wrong number of elements", b.Name)
+	case b.Kind.IsFixed():
+		v.fixedInit(b)
 	}
 }
 

@@ -35,6 +35,10 @@ func (v *verifier) expr(e Expr) dtype.Kind {
 			v.errorf("cast to %v", e.To)
 			return dtype.Invalid
 		}
+		if msg := fixedOK(e.To); msg != "" {
+			v.errorf("cast to %s", msg)
+			return dtype.Invalid
+		}
 		if k == dtype.Invalid {
 			return dtype.Invalid
 		}
@@ -64,6 +68,12 @@ func (v *verifier) constant(c *Const) dtype.Kind {
 			k.Class() == dtype.ClassUint && k.Bits() < 64 && (c.Int < 0 || uint64(c.Int) > hi) {
 			v.errorf("constant %d out of range for %v", c.Int, k)
 		}
+	case dtype.ClassFixed:
+		if msg := fixedOK(k); msg != "" {
+			v.errorf("constant of kind %s", msg)
+			return dtype.Invalid
+		}
+		v.fixedConst(c)
 	case dtype.ClassDouble:
 	default:
 		v.errorf("constant of kind %v", k)
@@ -80,6 +90,9 @@ func (v *verifier) bin(e *Bin) dtype.Kind {
 	}
 	if kx == dtype.Invalid || ky == dtype.Invalid {
 		return dtype.Invalid
+	}
+	if kx.IsFixed() || ky.IsFixed() {
+		return v.fixedBin(e, kx, ky)
 	}
 	if kx != ky {
 		v.errorf("%v %v %v: operand kinds differ (cast explicitly)", kx, e.Op, ky)
@@ -104,6 +117,8 @@ func (v *verifier) un(e *Un) dtype.Kind {
 	case e.Op >= numUnOps:
 		v.errorf("unknown unary operator %d", e.Op)
 	case k == dtype.Invalid:
+	case k.IsFixed():
+		return v.fixedUn(e, k)
 	case e.Op == Not && k != boolKind:
 		v.errorf("! on %v (want bool)", k)
 	case e.Op != Not && k == boolKind:
