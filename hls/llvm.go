@@ -118,8 +118,12 @@ type llBuf struct {
 
 // llType is the memory type of an element of kind k: narrow floats are
 // floats holding a value of their kind, sub-byte integers bytes holding a
-// value of theirs; ok is false for the kinds that cannot be computed on.
+// value of theirs, fixed<W,I> the integer iW holding its raw; ok is false
+// for the kinds that cannot be computed on.
 func llType(k dtype.Kind) (types.Type, bool) {
+	if f, ok := k.Fixed(); ok {
+		return llFixedType(f), llFixedOK(f)
+	}
 	switch {
 	case k.Class() == dtype.ClassFloat:
 		return types.Float, true
@@ -296,6 +300,9 @@ func llElem(a *dtype.Array, i int, t types.Type) constant.Constant {
 			return constant.NewInt(types.I8, 1)
 		}
 		return constant.NewInt(types.I8, 0)
+	case dtype.ClassFixed:
+		f, _ := a.Kind.Fixed()
+		return llFixedConst(f, dtype.WrapRaw(f, a.I64[i]))
 	}
 	return constant.NewInt(t.(*types.IntType), a.Int(i))
 }

@@ -18,6 +18,8 @@ func (kc *llKernel) un(e *loop.Un) (value.Value, dtype.Kind) {
 	}
 	b := kc.cur
 	switch {
+	case k.IsFixed():
+		return kc.fixedUn(e.Op, x, k)
 	case e.Op == loop.Not && k == dtype.Bool:
 		return b.NewXor(x, constant.True), k
 	case e.Op == loop.Neg && k.IsFloat():
@@ -95,12 +97,15 @@ func (kc *llKernel) libmCall(name string, k dtype.Kind, args ...value.Value) val
 // convert is Cast as ir/loop/exec does it: floats round to nearest even,
 // floats truncate toward zero into a 64-bit integer and wrap to the width,
 // integers wrap (sign- or zero-extending by the source's signedness),
-// numbers to bool are != 0, bool is 0 or 1.
+// numbers to bool are != 0, bool is 0 or 1; fixed point as the loop IR's
+// contract says (fixedConvert).
 func (kc *llKernel) convert(x value.Value, from, to dtype.Kind) value.Value {
 	b, tt := kc.cur, llValueType(to)
 	switch {
 	case from == to:
 		return x
+	case from.IsFixed() || to.IsFixed():
+		return kc.fixedConvert(x, from, to)
 	case to == dtype.Bool && from.IsFloat():
 		return b.NewFCmp(enum.FPredUNE, x, llZero(from))
 	case to == dtype.Bool:

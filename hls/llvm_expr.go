@@ -76,6 +76,13 @@ func (kc *llKernel) constant(e *loop.Const) (value.Value, dtype.Kind) {
 		return constant.NewInt(llValueType(k).(*types.IntType), v), k
 	case dtype.ClassBool:
 		return constant.NewBool(e.Int != 0), k
+	case dtype.ClassFixed:
+		f, _ := k.Fixed()
+		if !llFixedOK(f) {
+			kc.errorf("constant of kind %v is not supported", k)
+			return nil, 0
+		}
+		return llFixedConst(f, dtype.WrapRaw(f, e.Int)), k
 	}
 	kc.errorf("constant of kind %v", k)
 	return nil, 0
@@ -90,6 +97,8 @@ func (kc *llKernel) bin(e *loop.Bin) (value.Value, dtype.Kind) {
 	switch {
 	case x == nil || y == nil:
 		return nil, 0
+	case kx.IsFixed() || ky.IsFixed():
+		return kc.fixedBin(e.Op, x, kx, y, ky)
 	case kx != ky:
 		kc.errorf("%v %v %v: operand kinds differ", kx, e.Op, ky)
 		return nil, 0

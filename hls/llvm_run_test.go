@@ -44,6 +44,9 @@ func llArgs(k *loop.Kernel) []*dtype.Array {
 					a.U64[j] = dtype.WrapUint(b.Kind, uint64(v+50))
 				case dtype.ClassBool:
 					a.Bool[j] = v%3 == 0
+				case dtype.ClassFixed:
+					f, _ := b.Kind.Fixed()
+					a.I64[j] = dtype.WrapRaw(f, int64(v))
 				default:
 					a.I64[j] = dtype.WrapInt(b.Kind, int64(v))
 				}
@@ -54,8 +57,16 @@ func llArgs(k *loop.Kernel) []*dtype.Array {
 	return args
 }
 
-// llCType is the C type of an element of kind k.
+// llCType is the C type of an element of kind k; a fixed kind's iW is
+// stored in the smallest C integer of at least W bits (LLVM's alloc size).
 func llCType(k dtype.Kind) string {
+	if f, ok := k.Fixed(); ok {
+		w := 8
+		for w < f.W {
+			w *= 2
+		}
+		return fmt.Sprintf("%sint%d_t", map[bool]string{true: "u", false: ""}[f.Unsigned], w)
+	}
 	switch {
 	case k.Class() == dtype.ClassFloat:
 		return "float"
@@ -109,6 +120,8 @@ func llDriver(k *loop.Kernel, args []*dtype.Array) string {
 			switch b.Kind.Class() {
 			case dtype.ClassFloat, dtype.ClassDouble:
 				vals[j] = llFloatText(a.At(j))
+			case dtype.ClassInt, dtype.ClassFixed:
+				vals[j] = llIntText(a.I64[j])
 			default:
 				vals[j] = llElemText(a, j)
 			}
@@ -131,6 +144,10 @@ func llDriver(k *loop.Kernel, args []*dtype.Array) string {
 			fmt.Fprintf(&print, "\t\tuint64_t u; memcpy(&u, &arg_%s[j], 8); printf(\"%%016llx\\n\", (unsigned long long)u);\n", b.Name)
 		case dtype.ClassUint, dtype.ClassBool:
 			fmt.Fprintf(&print, "\t\tprintf(\"%%llu\\n\", (unsigned long long)arg_%s[j]);\n", b.Name)
+		case dtype.ClassFixed: // the bits above W are not the value's
+			f, _ := b.Kind.Fixed()
+			ext := map[bool]string{true: "uint64_t", false: "int64_t"}[f.Unsigned]
+			fmt.Fprintf(&print, "\t\tprintf(\"%%lld\\n\", (long long)((%s)((uint64_t)arg_%s[j] << %d) >> %d));\n", ext, b.Name, 64-f.W, 64-f.W)
 		default:
 			fmt.Fprintf(&print, "\t\tprintf(\"%%lld\\n\", (long long)arg_%s[j]);\n", b.Name)
 		}
@@ -240,6 +257,14 @@ func llBitsValue(t *testing.T, k dtype.Kind, s string) float64 {
 		return float64(math.Float32frombits(uint32(u)))
 	}
 	return math.Float64frombits(u)
+}
+
+// llIntText is v as a C constant expression (INT64_MIN has no literal).
+func llIntText(v int64) string {
+	if v == math.MinInt64 {
+		return "INT64_MIN"
+	}
+	return strconv.FormatInt(v, 10)
 }
 
 // llFloatText is v as a C constant expression.
