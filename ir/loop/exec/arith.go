@@ -39,6 +39,8 @@ func (c *compiler) bin(e *loop.Bin) value {
 	switch {
 	case x.kind == dtype.Invalid || y.kind == dtype.Invalid:
 		return invalid
+	case x.kind.IsFixed() || y.kind.IsFixed():
+		return c.fixedBin(e, x, y)
 	case x.kind != y.kind:
 		c.errorf("%v %v %v: operand kinds differ", x.kind, e.Op, y.kind)
 		return invalid

@@ -55,6 +55,10 @@ func (b *buffer) bind(a *dtype.Array) error {
 				return fmt.Errorf("element %d (%d) is out of range for %v", i, v, d.Kind)
 			}
 		}
+	case dtype.ClassFixed:
+		if err := bindFixed(a, d.Kind, n); err != nil {
+			return err
+		}
 	case dtype.ClassBool:
 		if len(a.Bool) != n {
 			return fmt.Errorf("%d values for %d elements", len(a.Bool), n)

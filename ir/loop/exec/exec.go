@@ -35,11 +35,12 @@ func (e *IndexError) Error() string {
 // run (loop variables, temporaries), so one Program must not Run from two
 // goroutines at once; compile one per goroutine instead.
 type Program struct {
-	k    *loop.Kernel
-	env  []int     // loop variables, indexed by VarID
-	bufs []*buffer // indexed by BufID
-	body []func()
-	err  error // the first run-time error; execution stops at it
+	k     *loop.Kernel
+	env   []int     // loop variables, indexed by VarID
+	bufs  []*buffer // indexed by BufID
+	body  []func()
+	err   error // the first run-time error; execution stops at it
+	stats Stats // of the current or last run
 }
 
 // buffer is the storage bound to one loop.Buffer for a run.
@@ -124,6 +125,9 @@ func (p *Program) newBuffer(b *loop.Buffer) (*buffer, error) {
 	if !b.Kind.Computable() {
 		return nil, p.errorf("buffer %s: kind %v cannot be computed on", b.Name, b.Kind)
 	}
+	if _, ok := fixedOf(b.Kind); b.Kind.IsFixed() && !ok {
+		return nil, p.errorf("buffer %s: kind %v is wider than 63 bits", b.Name, b.Kind)
+	}
 	for _, d := range b.Shape {
 		if d < 0 || d >= math.MaxInt32 {
 			return nil, p.errorf("buffer %s: dimension %d", b.Name, d)
@@ -178,7 +182,7 @@ func (p *Program) Run(args []*dtype.Array) error {
 		}
 	}
 	clear(p.env)
-	p.err = nil
+	p.err, p.stats = nil, Stats{}
 	p.run(p.body)
 	err := p.err
 	p.err = nil

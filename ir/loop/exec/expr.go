@@ -67,7 +67,7 @@ func (c *compiler) load(e *loop.Load) value {
 			}
 			return 0
 		}}
-	case dtype.ClassInt:
+	case dtype.ClassInt, dtype.ClassFixed:
 		return value{kind: k, i: func() int64 {
 			if o := off(); o >= 0 {
 				return b.i64[o]
@@ -105,6 +105,11 @@ func (c *compiler) constant(e *loop.Const) value {
 	case dtype.ClassBool:
 		v := e.Int != 0
 		return value{kind: k, b: func() bool { return v }}
+	case dtype.ClassFixed:
+		if f, ok := fixedOf(k); ok {
+			v := dtype.WrapRaw(f, e.Int)
+			return value{kind: k, i: func() int64 { return v }}
+		}
 	}
 	c.errorf("constant of kind %v", k)
 	return invalid

@@ -14,6 +14,7 @@ type Whole struct {
 	p       *loop.Program
 	kernels []*Program
 	temps   []*dtype.Array // indexed by the top's BufID; nil for parameters
+	stats   Stats          // summed over the calls of the current or last run
 }
 
 // CompileProgram verifies p and compiles each of its kernels.
@@ -69,12 +70,15 @@ func (w *Whole) Run(args []*dtype.Array) error {
 			clearArray(t)
 		}
 	}
+	w.stats = Stats{}
 	for _, c := range p.Calls {
 		kargs := make([]*dtype.Array, len(c.Args))
 		for i, id := range c.Args {
 			kargs[i] = vals[id]
 		}
-		if err := w.kernels[c.Kernel].Run(kargs); err != nil {
+		err := w.kernels[c.Kernel].Run(kargs)
+		w.stats.add(w.kernels[c.Kernel].Stats())
+		if err != nil {
 			return err
 		}
 	}

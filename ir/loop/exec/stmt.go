@@ -117,7 +117,7 @@ func (c *compiler) store(s *loop.Store) func() {
 				b.f64[o] = v
 			}
 		}
-	case dtype.ClassInt:
+	case dtype.ClassInt, dtype.ClassFixed:
 		return func() {
 			if v, o := val.i(), off(); o >= 0 && p.err == nil {
 				b.i64[o] = v

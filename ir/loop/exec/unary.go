@@ -29,6 +29,8 @@ func (c *compiler) un(e *loop.Un) value {
 	switch {
 	case k == dtype.Invalid:
 		return invalid
+	case k.IsFixed():
+		return c.fixedUn(e.Op, x)
 	case e.Op == loop.Not && x.b != nil:
 		xb := x.b
 		return value{kind: k, b: func() bool { return !xb() }}
@@ -107,6 +109,10 @@ func (c *compiler) cast(e *loop.Cast) value {
 		out.i = castToInt(x, to)
 	case dtype.ClassBool:
 		out.b = castToBool(x)
+	case dtype.ClassFixed:
+		if out.i = c.castToFixed(x, to); out.i == nil {
+			return invalid
+		}
 	default:
 		c.errorf("cast to %v", to)
 		return invalid
@@ -116,6 +122,8 @@ func (c *compiler) cast(e *loop.Cast) value {
 
 func castToFloat(x value, to dtype.Kind) func() float64 {
 	switch {
+	case x.kind.IsFixed():
+		return fixedToFloat(x, to)
 	case x.i != nil && to == dtype.F64:
 		// One rounding, to nearest even, as C's (double) conversion.
 		xi := x.i
@@ -162,6 +170,8 @@ func uintToFloat(u uint64) float64 {
 func castToInt(x value, to dtype.Kind) func() int64 {
 	w := wrapper(to)
 	switch {
+	case x.kind.IsFixed():
+		return fixedToInt(x, to)
 	case x.f != nil:
 		xf := x.f
 		return func() int64 { return w(floatToInt(xf())) }
