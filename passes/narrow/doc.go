@@ -1,0 +1,49 @@
+// Package narrow is the narrow-precision pass over loop programs: Apply
+// rewrites a lowered program (lower.Program) so that each kernel computes
+// in the precisions a passes.PrecisionSpec gives its layer — fp16, bf16,
+// fp8, amp, int8, int16 or fixed<W,I> — and reports what it chose.
+//
+// Kinds. fp32, fp16, bf16, fp8e4m3 and fp8e5m2 are f32, f16, bf16,
+// f8e4m3fn and f8e5m2; amp is f16 weights and activations with an f32
+// accumulator; fixed<W,I…> is that fixed kind. int8 and int16 are
+// symmetric, per-tensor, power-of-two scaled fixed types,
+// fixed<8,I,rne,sat> and fixed<16,I,rne,sat>, with the smallest I ≥ 0 that
+// holds the tensor's largest magnitude (a constant's values, an
+// activation's calibrated MaxAbs), as Vitis AI and hls4ml quantise; their
+// accumulator is a 32-bit integer of raw products, fixed<32, 32 − F> with
+// F the most fraction bits of a product in the kernel.
+//
+// Buffers. Only f32 buffers change. Constants take the weights kind,
+// temporaries that accumulate (a store whose value loads the same buffer)
+// the accumulator kind, the other temporaries and the tensors passed
+// between kernels the activation kind of the kernel that writes them. The
+// model's inputs and outputs stay f32: a load of an input converts to the
+// activation kind of its tensor, a store to an output rounds through it.
+//
+// Expressions are retyped bottom-up. Two float kinds compute in the
+// narrowest that holds both (f16 with bf16: f32); a literal takes its
+// partner's kind; a store converts to its buffer's kind. In fixed point,
+// Add, Sub and Mul take their exact result types (ap_fixed's rules); when
+// that is wider than 64 bits the wider operand is converted to the
+// accumulator type first (the pass does not narrow sooner: rounding
+// happens at stores, as in hand-written HLS). Min, Max, comparisons and
+// Select convert both sides to a type holding both. A literal is the
+// smallest exact fixed type when it has at most 16 fraction bits and 32
+// bits (0, 1, 0.5, −0.125), else the weights type widened to hold it;
+// x / literal is x · (1/literal).
+//
+// Non-linear operations (division, remainder, sqrt, exp, log, tanh, …,
+// calls) have no fixed-point form. The largest float subtree around one
+// that is a function of a single input L (equal occurrences count once;
+// L has no non-linear operation, e.g. hg[j] + xg[j] in a sigmoid, c[j] in
+// a tanh) becomes a read of a lookup table of Options.LUTSize entries
+// over [LUTLo, LUTHi), filled from the original f32 subtree in float64 at
+// each entry's midpoint and indexed in fixed point; equal tables are
+// shared. Any other non-linear operation on fixed values (x / sum in
+// Softmax) falls back to f32: its operands are converted to f32, it
+// computes there, and its result converts back where it is used; the
+// report counts these.
+//
+// Apply returns a new program and leaves its input alone; its output
+// verifies, and the same input always gives the same text.
+package narrow

@@ -1,0 +1,251 @@
+package narrow
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/kiln-hls/kiln/ir/dtype"
+	"github.com/kiln-hls/kiln/ir/loop"
+	"github.com/kiln-hls/kiln/passes"
+)
+
+// kernel narrows kernel i: new buffer kinds, then a rewritten body.
+func (pl *plan) kernel(i int) (*loop.Kernel, KernelReport, error) {
+	ok := pl.p.Kernels[i]
+	k := &loop.Kernel{Name: ok.Name, Vars: slices.Clone(ok.Vars), Params: slices.Clone(ok.Params)}
+	for _, b := range ok.Buffers {
+		k.Buffers = append(k.Buffers, cloneBuffer(b))
+	}
+	r := &rewriter{orig: ok, k: k, step: pl.step, opt: &pl.opt,
+		loadCast: make([]dtype.Kind, len(ok.Buffers)), storeCast: make([]dtype.Kind, len(ok.Buffers))}
+	res := pl.res[i]
+	kr := KernelReport{Kernel: ok.Name, Weights: res.Weights.String(), Act: res.Act.String(), Acc: res.Acc.String()}
+	if i < len(pl.p.KernelNodes) {
+		kr.Nodes = slices.Clone(pl.p.KernelNodes[i])
+	}
+	var err error
+	if r.act, err = pl.internalAct(i); err != nil {
+		return nil, kr, err
+	}
+	r.quant = quantWidth(res.Act)
+	if err := pl.params(i, r); err != nil {
+		return nil, kr, err
+	}
+	if err := pl.constants(i, r); err != nil {
+		return nil, kr, err
+	}
+	if r.acc, err = pl.accKind(i, r); err != nil {
+		return nil, kr, err
+	}
+	r.lit = litType(res, r)
+	for id, b := range ok.Buffers {
+		if b.Role == loop.Temp && b.Kind == dtype.F32 {
+			k.Buffers[id].Kind = r.act
+			if accumulates(ok.Body, loop.BufID(id)) {
+				k.Buffers[id].Kind = r.acc
+			}
+		}
+	}
+	k.Body = r.stmts(ok.Body)
+	if r.err != nil {
+		return nil, kr, fmt.Errorf("narrow: %s: %w", pl.where(i), r.err)
+	}
+	kr.LUTs, kr.LUTUses, kr.Fallbacks = len(r.tables), r.lutUses, r.fallbacks
+	for id, b := range k.Buffers {
+		if ok.Buffers[id].Kind != b.Kind {
+			kr.Buffers = append(kr.Buffers, BufferKind{Name: b.Name, Role: b.Role, Kind: b.Kind})
+		}
+	}
+	return k, kr, nil
+}
+
+// internalAct is the activation kind of kernel i's own temporaries. For
+// int8 and int16 it is the type of the largest of the kernel's float
+// arguments' ranges (a temporary has no graph tensor, so no range of its
+// own; the arguments bound what the kernel computes between them).
+func (pl *plan) internalAct(i int) (dtype.Kind, error) {
+	act := pl.res[i].Act
+	if quantWidth(act) == 0 {
+		return kindOf(act, 0)
+	}
+	best, name := -1.0, ""
+	for j, pid := range pl.p.Kernels[i].Params {
+		if pl.p.Kernels[i].Buffers[pid].Kind != dtype.F32 || pl.args[i] == nil {
+			continue
+		}
+		t := pl.tensor(pl.args[i][j])
+		r, ok := pl.opt.Ranges[t]
+		if !ok {
+			return dtype.Invalid, fmt.Errorf("narrow: %s: tensor %q has no calibrated range; %s activations need calibration data (their scale comes from the range)",
+				pl.where(i), t, act)
+		}
+		if r.MaxAbs > best {
+			best, name = r.MaxAbs, t
+		}
+	}
+	k, err := kindOf(act, max(best, 0))
+	if err != nil {
+		return dtype.Invalid, fmt.Errorf("narrow: %s: tensor %q: %w", pl.where(i), name, err)
+	}
+	return k, nil
+}
+
+// params gives kernel i's parameters their top buffers' kinds; those that
+// are the model's f32 inputs and outputs stay f32 and convert at the
+// boundary (loads cast to, and stores round through, the activation kind
+// of their tensor).
+func (pl *plan) params(i int, r *rewriter) error {
+	if pl.args[i] == nil {
+		return nil
+	}
+	for j, pid := range r.k.Params {
+		top := pl.args[i][j]
+		r.k.Buffers[pid].Kind = pl.topKind[top]
+		tb := pl.p.Buffers[top]
+		if tb.Kind != dtype.F32 || tb.Role == loop.Temp {
+			continue
+		}
+		k, err := pl.actKind(i, pl.tensor(top))
+		if err != nil {
+			return err
+		}
+		if k == dtype.F32 {
+			continue
+		}
+		if r.k.Buffers[pid].Role == loop.Input {
+			r.loadCast[pid] = k
+		} else {
+			r.storeCast[pid] = k
+		}
+	}
+	return nil
+}
+
+// constants converts kernel i's f32 constants to their weights kinds.
+func (pl *plan) constants(i int, r *rewriter) error {
+	w := pl.res[i].Weights
+	for id, b := range r.k.Buffers {
+		if b.Role != loop.Constant || b.Kind != dtype.F32 || b.Init == nil {
+			continue
+		}
+		k, err := kindOf(w, maxAbsOf(b.Init))
+		if err != nil {
+			return fmt.Errorf("narrow: %s: constant %s: %w", pl.where(i), b.Name, err)
+		}
+		b.Kind, b.Init = k, convert(b.Init, k)
+		r.weights = append(r.weights, k)
+		_ = id
+	}
+	return nil
+}
+
+// convert is a of kind k: each value rounded as Array.Set rounds.
+func convert(a *dtype.Array, k dtype.Kind) *dtype.Array {
+	if a.Kind == k {
+		return a
+	}
+	out := dtype.New(k, a.Shape)
+	for i := range a.Len() {
+		out.Set(i, a.At(i))
+	}
+	return out
+}
+
+// accKind is kernel i's accumulator kind. A quantised layer's int32
+// accumulator holds raw products: fixed<32, 32 − F> with F the most
+// fraction bits of a product of the kernel's weights and activations, so
+// every product adds in exactly.
+func (pl *plan) accKind(i int, r *rewriter) (dtype.Kind, error) {
+	res := pl.res[i]
+	if !res.QuantAcc {
+		return kindOf(res.Acc, 0)
+	}
+	fw, fa := 0, 0
+	for _, k := range r.weights {
+		if f, ok := k.Fixed(); ok {
+			fw = max(fw, f.FracBits())
+		}
+	}
+	acts := []dtype.Kind{r.act}
+	for _, pid := range r.k.Params {
+		acts = append(acts, r.k.Buffers[pid].Kind, r.loadCast[pid])
+	}
+	for _, k := range acts {
+		if f, ok := k.Fixed(); ok {
+			fa = max(fa, f.FracBits())
+		}
+	}
+	w := res.Acc.Fixed.W
+	return dtype.FixedKind(dtype.Fixed{W: w, I: max(w-fw-fa, 0)}), nil
+}
+
+// litType gives the fixed type of a literal that no small exact type
+// holds: the weights' type (or, for float weights, the activations'),
+// widened in integer bits to hold it; int8/int16 weights: a w-bit type
+// scaled for the literal alone.
+func litType(res passes.Resolved, r *rewriter) func(float64) dtype.Fixed {
+	base := dtype.Fixed{W: 32, I: 16}
+	switch {
+	case quantWidth(res.Weights) > 0:
+		base = dtype.Fixed{W: quantWidth(res.Weights), Round: dtype.RoundHalfEven, Overflow: dtype.Saturate}
+	case res.Weights.Kind == passes.FixedPoint:
+		base = res.Weights.Fixed
+	default:
+		if f, ok := r.act.Fixed(); ok {
+			base = f
+		}
+	}
+	return func(v float64) dtype.Fixed { return widened(base, v) }
+}
+
+// accumulates reports whether some store to id stores a value that loads
+// id (acc = acc + …, c[j] = f·c[j] + …).
+func accumulates(body []loop.Stmt, id loop.BufID) bool {
+	found := false
+	walkStmts(body, func(s *loop.Store) {
+		if s.Buf == id && loads(s.Value, id) {
+			found = true
+		}
+	})
+	return found
+}
+
+func walkStmts(body []loop.Stmt, f func(*loop.Store)) {
+	for _, s := range body {
+		switch s := s.(type) {
+		case *loop.For:
+			walkStmts(s.Body, f)
+		case *loop.If:
+			walkStmts(s.Then, f)
+			walkStmts(s.Else, f)
+		case *loop.Store:
+			f(s)
+		}
+	}
+}
+
+// loads reports whether e reads buffer id.
+func loads(e loop.Expr, id loop.BufID) bool {
+	switch e := e.(type) {
+	case *loop.Load:
+		if e.Buf == id {
+			return true
+		}
+		for _, ix := range e.Index {
+			if ix.Dyn != nil && loads(ix.Dyn, id) {
+				return true
+			}
+		}
+	case *loop.Bin:
+		return loads(e.X, id) || loads(e.Y, id)
+	case *loop.Un:
+		return loads(e.X, id)
+	case *loop.Cast:
+		return loads(e.X, id)
+	case *loop.Select:
+		return loads(e.Cond, id) || loads(e.X, id) || loads(e.Y, id)
+	case *loop.Call:
+		return slices.ContainsFunc(e.Args, func(a loop.Expr) bool { return loads(a, id) })
+	}
+	return false
+}

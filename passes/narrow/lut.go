@@ -1,0 +1,260 @@
+package narrow
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/kiln-hls/kiln/ir/dtype"
+	"github.com/kiln-hls/kiln/ir/loop"
+)
+
+// table is one lookup table of a kernel: a constant buffer of N entries.
+type table struct {
+	buf  loop.BufID
+	kind dtype.Kind
+	vals []float64
+}
+
+// lookup replaces e, a float subtree with non-linear operations, by a read
+// of a table when e is a function of one input L (see input): entry i
+// holds e at L = lo + (i + ½)·step, computed in float64 from the original
+// subtree, and the read's index is clamp(⌊(L − lo)/step⌋, 0, N − 1)
+// computed in fixed point.
+func (r *rewriter) lookup(e loop.Expr) (loop.Expr, dtype.Kind, bool) {
+	l, n := input(r.orig, e)
+	if n != oneInput || origKind(r.orig, l) != dtype.F32 || !hasLoad(l) {
+		return nil, dtype.Invalid, false
+	}
+	o := r.opt
+	vals := make([]float64, o.LUTSize)
+	for i := range vals {
+		v, err := eval64(e, l, o.LUTLo+(float64(i)+0.5)*r.step)
+		if err != nil {
+			return nil, dtype.Invalid, false
+		}
+		vals[i] = v
+	}
+	kind := r.act
+	if r.quant > 0 {
+		f, err := quantType(r.quant, maxAbsFloats(vals))
+		if err != nil {
+			r.fail(fmt.Errorf("a lookup table of %s: %w", describe(e), err))
+			return nil, dtype.Invalid, false
+		}
+		kind = dtype.FixedKind(f)
+	}
+	idx, err := r.tableIndex(l)
+	if err != nil {
+		r.fail(err)
+		return nil, dtype.Invalid, false
+	}
+	t := r.table(kind, vals)
+	r.lutUses++
+	return &loop.Load{Buf: t.buf, Index: []loop.Index{{Dyn: idx}}}, kind, true
+}
+
+func (r *rewriter) fail(err error) {
+	if r.err == nil {
+		r.err = err
+	}
+}
+
+func maxAbsFloats(v []float64) float64 {
+	m := 0.0
+	for _, x := range v {
+		if a := math.Abs(x); a > m && !math.IsInf(a, 0) {
+			m = a
+		}
+	}
+	return m
+}
+
+// table returns the kernel's table of kind with vals, made on first use
+// (equal tables are shared: the LSTM's three sigmoids read one).
+func (r *rewriter) table(kind dtype.Kind, vals []float64) *table {
+	for _, t := range r.tables {
+		if t.kind == kind && slices.Equal(t.vals, vals) {
+			return t
+		}
+	}
+	init := dtype.New(kind, []int{len(vals)})
+	for i, v := range vals {
+		init.Set(i, v)
+	}
+	name := "lut"
+	for n := 1; ; n++ {
+		if _, taken := r.k.Buffer(name); !taken {
+			break
+		}
+		name = fmt.Sprintf("lut%d", n)
+	}
+	id := r.k.NewBuffer(&loop.Buffer{Name: name, Kind: kind, Shape: []int{len(vals)}, Space: loop.ROM, Role: loop.Constant, Init: init})
+	t := &table{buf: id, kind: kind, vals: vals}
+	r.tables = append(r.tables, t)
+	return t
+}
+
+// tableIndex is clamp(⌊(L − lo)/step⌋, 0, N − 1) as an i64 expression: L
+// cast to a fixed type with log2(1/step) fraction bits (truncating,
+// saturating), minus lo, times 1/step, cast to i64 (which floors).
+func (r *rewriter) tableIndex(l loop.Expr) (loop.Expr, error) {
+	o := r.opt
+	_, e := math.Frexp(r.step) // step = 2^(e−1)
+	frac := max(1-e, 0)
+	var ti dtype.Fixed
+	for i := 1; ; i++ {
+		if i+frac > maxFixedW {
+			return nil, fmt.Errorf("table range [%g, %g) with step %g needs more than 64 bits", o.LUTLo, o.LUTHi, r.step)
+		}
+		ti = dtype.Fixed{W: i + frac, I: i, Round: dtype.Truncate, Overflow: dtype.Saturate}
+		_, o1 := dtype.FromFloat(ti, o.LUTLo)
+		_, o2 := dtype.FromFloat(ti, o.LUTHi-r.step)
+		if !o1 && !o2 {
+			break
+		}
+	}
+	x, k := r.expr(l)
+	x = castTo(x, k, dtype.FixedKind(ti))
+	lo, okLo := exactConst(o.LUTLo)
+	sc, okSc := exactConst(1 / r.step)
+	if !okLo || !okSc {
+		return nil, fmt.Errorf("table bounds %g and scale %g need exact fixed literals", o.LUTLo, 1/r.step)
+	}
+	rawLo, _ := dtype.FromFloat(lo, o.LUTLo)
+	rawSc, _ := dtype.FromFloat(sc, 1/r.step)
+	d := dtype.SubType(ti, lo)
+	m := dtype.MulType(d, sc)
+	if !fits(m) {
+		return nil, fmt.Errorf("table index type %s is wider than 64 bits", m)
+	}
+	diff := &loop.Bin{Op: loop.Sub, X: x, Y: loop.Int(dtype.FixedKind(lo), rawLo)}
+	scaled := &loop.Bin{Op: loop.Mul, X: diff, Y: loop.Int(dtype.FixedKind(sc), rawSc)}
+	i64 := func(v int) loop.Expr { return loop.Int(dtype.I64, int64(v)) }
+	idx := &loop.Bin{Op: loop.Max, X: &loop.Cast{To: dtype.I64, X: scaled}, Y: i64(0)}
+	return &loop.Bin{Op: loop.Min, X: idx, Y: i64(o.LUTSize - 1)}, nil
+}
+
+// The answers of input.
+const (
+	noInput   = iota // a constant
+	oneInput         // a function of one input subexpression
+	manyInput        // of several
+)
+
+// input finds the one non-constant input L that e is a function of:
+// loads and loop variables are inputs, structurally equal occurrences are
+// one, and a subtree without non-linear operations whose parts have
+// different inputs is itself one input (hg[j] + xg[j]). A float
+// conversion of a non-float value is an input too.
+func input(k *loop.Kernel, e loop.Expr) (loop.Expr, int) {
+	switch x := e.(type) {
+	case *loop.Const:
+		return nil, noInput
+	case *loop.Load, *loop.VarRef:
+		return e, oneInput
+	case *loop.Cast:
+		if x.To.IsFloat() && !origKind(k, x.X).IsFloat() {
+			if _, n := input(k, x.X); n == noInput {
+				return nil, noInput
+			}
+			return e, oneInput
+		}
+	}
+	var l loop.Expr
+	n := noInput
+	for _, c := range children(e) {
+		cl, cn := input(k, c)
+		switch {
+		case cn == noInput:
+			continue
+		case cn == oneInput && (n == noInput || equal(l, cl)):
+			l, n = cl, oneInput
+			continue
+		}
+		n = manyInput
+		break
+	}
+	if n == manyInput && !nonlinear(e) {
+		return e, oneInput
+	}
+	return l, n
+}
+
+// children are e's operands (a load's indices are not: a load is a leaf).
+func children(e loop.Expr) []loop.Expr {
+	switch e := e.(type) {
+	case *loop.Bin:
+		return []loop.Expr{e.X, e.Y}
+	case *loop.Un:
+		return []loop.Expr{e.X}
+	case *loop.Cast:
+		return []loop.Expr{e.X}
+	case *loop.Select:
+		return []loop.Expr{e.Cond, e.X, e.Y}
+	case *loop.Call:
+		return e.Args
+	}
+	return nil
+}
+
+// nonlinear reports whether e holds an operation fixed point does not
+// compute: a division or remainder (but not by a literal, which is a
+// multiplication), a libm operator or a call.
+func nonlinear(e loop.Expr) bool {
+	switch x := e.(type) {
+	case *loop.Bin:
+		if x.Op == loop.Rem || x.Op == loop.Div && !isF32Const(x.Y) {
+			return true
+		}
+	case *loop.Un:
+		if x.Op != loop.Neg && x.Op != loop.Abs && x.Op != loop.Not {
+			return true
+		}
+	case *loop.Call:
+		return true
+	}
+	return slices.ContainsFunc(children(e), nonlinear)
+}
+
+// hasLoad reports whether e reads a buffer (a function of loop variables
+// alone is not worth a table).
+func hasLoad(e loop.Expr) bool {
+	if _, ok := e.(*loop.Load); ok {
+		return true
+	}
+	return slices.ContainsFunc(children(e), hasLoad)
+}
+
+// origKind is the kind of e in kernel k (k verified).
+func origKind(k *loop.Kernel, e loop.Expr) dtype.Kind {
+	switch e := e.(type) {
+	case *loop.Load:
+		return k.Buffers[e.Buf].Kind
+	case *loop.Const:
+		return e.Kind
+	case *loop.VarRef:
+		return dtype.I64
+	case *loop.Bin:
+		if e.Op.IsCompare() {
+			return dtype.Bool
+		}
+		return origKind(k, e.X)
+	case *loop.Un:
+		return origKind(k, e.X)
+	case *loop.Cast:
+		return e.To
+	case *loop.Select:
+		return origKind(k, e.X)
+	case *loop.Call:
+		if len(e.Args) > 0 {
+			return origKind(k, e.Args[0])
+		}
+	}
+	return dtype.Invalid
+}
+
+// describe is a short text of e for messages.
+func describe(e loop.Expr) string {
+	return fmt.Sprintf("%T", e)
+}
