@@ -61,7 +61,8 @@ type Load struct {
 
 // Const is a constant of Kind. Float kinds keep the value in Float (exactly
 // representable in Kind); integer and bool kinds in Int (unsigned kinds as
-// the same bits, bool as 0 or 1).
+// the same bits, bool as 0 or 1); fixed kinds their raw in Int (the value
+// is Int·2^−F).
 type Const struct {
 	Kind  dtype.Kind
 	Float float64
@@ -74,7 +75,9 @@ type VarRef struct {
 }
 
 // Bin is a binary operation on two operands of the same kind. Arithmetic
-// gives that kind, comparisons give bool.
+// gives that kind, comparisons give bool. Fixed-point +, − and × are the
+// exception: their operands may be any fixed kinds, and the result is the
+// exact type (see doc.go).
 type Bin struct {
 	Op   BinOp
 	X, Y Expr
@@ -120,5 +123,6 @@ func (*Call) isExpr()   {}
 // Float returns a float constant of kind k.
 func Float(k dtype.Kind, v float64) *Const { return &Const{Kind: k, Float: v} }
 
-// Int returns an integer or bool constant of kind k.
+// Int returns an integer or bool constant of kind k, or the fixed-point
+// constant of kind k whose raw is v.
 func Int(k dtype.Kind, v int64) *Const { return &Const{Kind: k, Int: v} }

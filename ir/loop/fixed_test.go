@@ -210,3 +210,14 @@ func TestFixedParseErrors(t *testing.T) {
 		assert.Equal(t, int64(0x20), parseConst(t, "0x1:fixed<8,3>").Int)
 	})
 }
+
+// TestFixedSeeds: the fuzz seeds with fixed kinds are valid kernels that
+// print as themselves, so the fuzzer starts from the interesting forms.
+func TestFixedSeeds(t *testing.T) {
+	for _, src := range fixedSeeds {
+		k, err := Parse(src, nil)
+		require.NoError(t, err)
+		require.NoError(t, Verify(k))
+		assert.Equal(t, src, k.String())
+	}
+}

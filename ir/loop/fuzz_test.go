@@ -20,6 +20,9 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(string(b))
 	}
+	for _, src := range fixedSeeds {
+		f.Add(src)
+	}
 	f.Fuzz(func(t *testing.T, src string) {
 		k, err := Parse(src, looptest.Data(src))
 		if err != nil {
@@ -46,4 +49,23 @@ func constants(k *Kernel) map[string]*dtype.Array {
 		}
 	}
 	return m
+}
+
+// fixedSeeds exercise fixed-point kinds at their extremes: 64-bit constants
+// whose exact values need dozens of digits, unsigned ones, inline data.
+var fixedSeeds = []string{
+	`kernel f(in x: fixed<64,0>[2], out y: fixed<64,64,rne,sat>[2], out z: fixed<8,3>[2]) {
+  for i in 0..2 {
+    y[i] = cast<fixed<64,64,rne,sat>>(max(x[i], 0.4999999999999999999457898913757247782996273599565029144287109375:fixed<64,0>))
+    z[i] = cast<fixed<8,3>>(cast<fixed<32,1>>(x[i]) + -0.5:fixed<32,1>)
+  }
+}
+`,
+	`kernel g(const c: ufixed<63,1>[2] = {1.99999999999999999978315956550289911319850943982601165771484375, 0}, out y: fixed<8,3,rnd,sat>[2], out w: fixed<8,3>[2]) {
+  for i in 0..2 {
+    y[i] = cast<fixed<8,3,rnd,sat>>(-c[i])
+    w[i] = cast<fixed<8,3>>(abs(cast<fixed<12,4>>(c[i]) * -1.5:fixed<4,2>))
+  }
+}
+`,
 }
