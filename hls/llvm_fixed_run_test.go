@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -71,7 +72,12 @@ func fxRun(t *testing.T, name string, n int, ins []fxIn, outs []fxOut) {
 	for j, o := range outs {
 		args[len(ins)+j] = dtype.New(o.kind, []int{n})
 	}
-	prog := llBuild(t, t.TempDir(), ll, llDriver(k, args))
+	dir := t.TempDir()
+	prog := llBuild(t, dir, ll, llDriver(k, args)) // LLVM 14 (llc-14, or clang) parses and verifies it
+	if opt := llFind("opt-16"); opt != "" {
+		out, err := exec.Command(opt, "-passes=verify", "-disable-output", filepath.Join(dir, "k.ll")).CombinedOutput()
+		require.NoError(t, err, "%s", out)
+	}
 	out, err := exec.Command(prog).Output()
 	require.NoError(t, err)
 	got := strings.Fields(string(out))

@@ -58,14 +58,15 @@ func llArgs(k *loop.Kernel) []*dtype.Array {
 }
 
 // llCType is the C type of an element of kind k; a fixed kind's iW is
-// stored in the smallest C integer of at least W bits (LLVM's alloc size).
+// stored in the smallest unsigned C integer of at least W bits (LLVM's
+// alloc size), zero-extended (LLVM stores iW so and assumes it on loads).
 func llCType(k dtype.Kind) string {
 	if f, ok := k.Fixed(); ok {
 		w := 8
 		for w < f.W {
 			w *= 2
 		}
-		return fmt.Sprintf("%sint%d_t", map[bool]string{true: "u", false: ""}[f.Unsigned], w)
+		return fmt.Sprintf("uint%d_t", w)
 	}
 	switch {
 	case k.Class() == dtype.ClassFloat:
@@ -120,8 +121,10 @@ func llDriver(k *loop.Kernel, args []*dtype.Array) string {
 			switch b.Kind.Class() {
 			case dtype.ClassFloat, dtype.ClassDouble:
 				vals[j] = llFloatText(a.At(j))
-			case dtype.ClassInt, dtype.ClassFixed:
+			case dtype.ClassInt:
 				vals[j] = llIntText(a.I64[j])
+			case dtype.ClassFixed:
+				vals[j] = strconv.FormatUint(uint64(a.I64[j])&(^uint64(0)>>(64-b.Kind.Bits())), 10) + "ull"
 			default:
 				vals[j] = llElemText(a, j)
 			}
