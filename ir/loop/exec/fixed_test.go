@@ -98,25 +98,9 @@ func TestFixedSweep(t *testing.T) {
 func sweep(t *testing.T, fa, fb dtype.Fixed, op loop.BinOp, targets []dtype.Fixed) {
 	ra, rb := allRaws(fa), allRaws(fb)
 	exact := exactOps[op].typ(fa, fb)
-	k := &loop.Kernel{Name: "sweep"}
-	x := k.NewBuffer(&loop.Buffer{Name: "x", Kind: dtype.F64, Shape: []int{len(ra)}, Role: loop.Input})
-	y := k.NewBuffer(&loop.Buffer{Name: "y", Kind: dtype.F64, Shape: []int{len(rb)}, Role: loop.Input})
-	i, j := k.NewVar("i"), k.NewVar("j")
-	val := &loop.Bin{Op: op,
-		X: &loop.Cast{To: dtype.FixedKind(fa), X: &loop.Load{Buf: x, Index: at(i)}},
-		Y: &loop.Cast{To: dtype.FixedKind(fb), X: &loop.Load{Buf: y, Index: at(j)}}}
-	shape := []int{len(ra), len(rb)}
-	e := k.NewBuffer(&loop.Buffer{Name: "e", Kind: dtype.FixedKind(exact), Shape: shape, Role: loop.Output})
-	body := []loop.Stmt{&loop.Store{Buf: e, Index: at(i, j), Value: val}}
-	for n, tg := range targets {
-		o := k.NewBuffer(&loop.Buffer{Name: fmt.Sprintf("o%d", n), Kind: dtype.FixedKind(tg), Shape: shape, Role: loop.Output})
-		body = append(body, &loop.Store{Buf: o, Index: at(i, j), Value: &loop.Cast{To: dtype.FixedKind(tg), X: val}})
-	}
-	for id := range k.Buffers {
-		k.Params = append(k.Params, loop.BufID(id))
-	}
-	k.Body = []loop.Stmt{forRange(i, len(ra), forRange(j, len(rb), body...))}
+	k := sweepKernel(fa, fb, op, targets)
 	require.NoError(t, loop.Verify(k))
+	shape := []int{len(ra), len(rb)}
 	args := []*dtype.Array{valuesOf(fa, ra), valuesOf(fb, rb)}
 	for _, id := range k.Params[2:] {
 		args = append(args, dtype.New(k.Buffers[id].Kind, shape))
@@ -147,6 +131,32 @@ func sweep(t *testing.T, fa, fb dtype.Fixed, op loop.BinOp, targets []dtype.Fixe
 	}
 	n := int64(len(ra) * len(rb))
 	assert.Equal(t, exec.Stats{NarrowCasts: n * (2 + 3*int64(len(targets))), Overflows: overflows}, p.Stats())
+}
+
+// sweepKernel is, over every pair (i, j) of x and y (f64 inputs of exact
+// values), e[i, j] = cast<fa>(x[i]) op cast<fb>(y[j]) in the exact type
+// and, for each target, that value cast to it.
+func sweepKernel(fa, fb dtype.Fixed, op loop.BinOp, targets []dtype.Fixed) *loop.Kernel {
+	na, nb := len(allRaws(fa)), len(allRaws(fb))
+	k := &loop.Kernel{Name: "sweep"}
+	x := k.NewBuffer(&loop.Buffer{Name: "x", Kind: dtype.F64, Shape: []int{na}, Role: loop.Input})
+	y := k.NewBuffer(&loop.Buffer{Name: "y", Kind: dtype.F64, Shape: []int{nb}, Role: loop.Input})
+	i, j := k.NewVar("i"), k.NewVar("j")
+	val := &loop.Bin{Op: op,
+		X: &loop.Cast{To: dtype.FixedKind(fa), X: &loop.Load{Buf: x, Index: at(i)}},
+		Y: &loop.Cast{To: dtype.FixedKind(fb), X: &loop.Load{Buf: y, Index: at(j)}}}
+	shape := []int{na, nb}
+	e := k.NewBuffer(&loop.Buffer{Name: "e", Kind: dtype.FixedKind(exactOps[op].typ(fa, fb)), Shape: shape, Role: loop.Output})
+	body := []loop.Stmt{&loop.Store{Buf: e, Index: at(i, j), Value: val}}
+	for n, tg := range targets {
+		o := k.NewBuffer(&loop.Buffer{Name: fmt.Sprintf("o%d", n), Kind: dtype.FixedKind(tg), Shape: shape, Role: loop.Output})
+		body = append(body, &loop.Store{Buf: o, Index: at(i, j), Value: &loop.Cast{To: dtype.FixedKind(tg), X: val}})
+	}
+	for id := range k.Buffers {
+		k.Params = append(k.Params, loop.BufID(id))
+	}
+	k.Body = []loop.Stmt{forRange(i, na, forRange(j, nb, body...))}
+	return k
 }
 
 // castKernel is "out[i] = cast<to>(in[i])" over n elements of kind from.
