@@ -79,8 +79,10 @@ func (r *rewriter) table(kind dtype.Kind, vals []float64) *table {
 		}
 	}
 	init := dtype.New(kind, []int{len(vals)})
+	sat := fixedOf(kind)
+	sat.Overflow = dtype.Saturate // an entry beyond the kind is its extreme, never wrapped
 	for i, v := range vals {
-		init.Set(i, v)
+		init.I64[i], _ = dtype.FromFloat(sat, v)
 	}
 	name := "lut"
 	for n := 1; ; n++ {

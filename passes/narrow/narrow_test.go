@@ -8,6 +8,8 @@ import (
 
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/loop"
+	"github.com/kiln-hls/kiln/passes"
+	"github.com/kiln-hls/kiln/passes/narrow"
 )
 
 // TestZooFloat: the built-in LSTM and CNN narrowed to the float formats
@@ -67,4 +69,114 @@ func bufKind(t *testing.T, k *loop.Kernel, names ...string) dtype.Kind {
 	}
 	require.Failf(t, "no buffer", "%s has none of %v", k.Name, names)
 	return dtype.Invalid
+}
+
+// TestZooFixed: the built-in LSTM and CNN in fixed point, int8 and int16.
+// fixed<W,I> truncates (ap_fixed's default), so every store into the
+// fixed<16,6> accumulator drops up to 2^−10 toward −∞ and the LSTM's
+// 136-long sums drift (measured: 0.22 LSTM, 0.64 CNN); fixed<24,10> has 14
+// fraction bits (0.017, 0.045). int8 rounds to nearest with an exact int32
+// accumulator (0.033, 0.023), int16 keeps 8 more bits (0.0076, 9e-5: the
+// LSTM's is the tables' step of 1/64). The bounds leave about 2× room.
+func TestZooFixed(t *testing.T) {
+	for _, tc := range []struct {
+		name                 string
+		fixed16, fixed24, i8 float64 // bounds on the relative RMSE
+		i16                  float64
+	}{
+		{"lstm", 0.5, 0.04, 0.07, 0.015},
+		{"cnn", 0.9, 0.09, 0.05, 0.002},
+	} {
+		m := zooModel(t, tc.name)
+		errs := map[string]float64{}
+		for _, spec := range []string{"fixed<16,6>", "fixed<24,10>", "int8", "int16"} {
+			_, rep, got := narrowed(t, m, spec)
+			errs[spec] = relRMSE(got, m.want)
+			t.Logf("%s %s: relative RMSE %.3g", tc.name, spec, errs[spec])
+			assert.Zero(t, rep.Fallbacks(), "%s %s: no division or two-input function", tc.name, spec)
+			if tc.name == "lstm" {
+				lstm := rep.Kernels[1]
+				require.Equal(t, "_lstm_layer_LSTM", lstm.Kernel)
+				assert.Equal(t, 2, lstm.LUTs, "%s: one sigmoid and one tanh table", spec)
+				assert.Equal(t, 5, lstm.LUTUses, "%s: three sigmoids, two tanhs", spec)
+			} else {
+				assert.Zero(t, rep.LUTs(), "the CNN has no non-linear operation")
+			}
+		}
+		assert.Less(t, errs["fixed<16,6>"], tc.fixed16)
+		assert.Less(t, errs["fixed<24,10>"], tc.fixed24)
+		assert.Less(t, errs["int8"], tc.i8)
+		assert.Less(t, errs["int16"], tc.i16)
+		assert.Less(t, 5*errs["fixed<24,10>"], errs["fixed<16,6>"], "fixed<24,10> much closer than fixed<16,6>")
+		assert.Less(t, 3*errs["int16"], errs["int8"], "int16 closer than int8")
+	}
+}
+
+// TestZooReport: what kiln prints for the LSTM in fixed point.
+func TestZooReport(t *testing.T) {
+	m := zooModel(t, "lstm")
+	s, err := passes.ParsePrecisionSpec("default=fixed<16,6>,/dense_layer/Gemm=int8")
+	require.NoError(t, err)
+	_, rep, err := narrow.Apply(m.p, narrow.Options{Spec: s, Ranges: m.ranges})
+	require.NoError(t, err)
+	text := rep.String()
+	for _, want := range []string{
+		"narrow-precision default=fixed<16,6>,/dense_layer/Gemm=int8: 7 kernels, 2 lookup tables, 0 float fallbacks",
+		"_lstm_layer_LSTM [/lstm_layer/LSTM]: weights fixed<16,6>, act fixed<16,6>, acc fixed<16,6>; 2 tables for 5 non-linear subexpressions",
+		"_dense_layer_Gemm [/dense_layer/Gemm]: weights int8, act int8, acc fixed<32,32>",
+		"const dense_layer_weight: fixed<8,",
+	} {
+		assert.Contains(t, text, want)
+	}
+}
+
+// TestNoMutation: Apply leaves its input program as it was (text, and the
+// values of its constants) and shares no kernel or buffer with its output.
+func TestNoMutation(t *testing.T) {
+	m := zooModel(t, "lstm")
+	before := m.p.String()
+	inits := map[*dtype.Array]string{}
+	for _, k := range m.p.Kernels {
+		for _, b := range k.Buffers {
+			if b.Init != nil {
+				inits[b.Init] = b.Init.String()
+			}
+		}
+	}
+	for _, spec := range []string{"fp16", "fixed<16,6>", "int8"} {
+		s, err := passes.ParsePrecisionSpec(spec)
+		require.NoError(t, err)
+		np, _, err := narrow.Apply(m.p, narrow.Options{Spec: s, Ranges: m.ranges})
+		require.NoError(t, err)
+		for i, k := range np.Kernels {
+			assert.NotSame(t, m.p.Kernels[i], k)
+			for j, b := range k.Buffers[:len(m.p.Kernels[i].Buffers)] {
+				assert.NotSame(t, m.p.Kernels[i].Buffers[j], b)
+			}
+		}
+		for i, b := range np.Buffers {
+			assert.NotSame(t, m.p.Buffers[i], b)
+		}
+	}
+	assert.Equal(t, before, m.p.String())
+	for a, s := range inits {
+		assert.Equal(t, s, a.String())
+	}
+}
+
+// TestDeterministic: the same input gives the same program text and report.
+func TestDeterministic(t *testing.T) {
+	m := zooModel(t, "lstm")
+	for _, spec := range []string{"amp", "fixed<18,8>", "int8", "default=int16,/lstm_layer/LSTM=bf16"} {
+		s, err := passes.ParsePrecisionSpec(spec)
+		require.NoError(t, err)
+		var texts []string
+		for range 3 {
+			np, rep, err := narrow.Apply(m.p, narrow.Options{Spec: s, Ranges: m.ranges})
+			require.NoError(t, err)
+			texts = append(texts, np.String()+rep.String())
+		}
+		assert.Equal(t, texts[0], texts[1], spec)
+		assert.Equal(t, texts[0], texts[2], spec)
+	}
 }

@@ -58,10 +58,13 @@ func (r *rewriter) store(s *loop.Store) *loop.Store {
 	var k dtype.Kind
 	if c, ok := s.Value.(*loop.Const); ok && c.Kind == dtype.F32 {
 		v, k = r.constAs(c, bk)
+		if x, ok := exactIn(c.Float, bk); ok {
+			v, k = x, bk
+		}
 	} else {
 		v, k = r.expr(s.Value)
 	}
-	if via := r.storeCast[s.Buf]; via != dtype.Invalid && k.IsFixed() {
+	if via := r.storeCast[s.Buf]; via != dtype.Invalid {
 		v, k = castTo(v, k, via), via
 	}
 	return &loop.Store{Buf: s.Buf, Index: r.indices(s.Index), Value: castTo(v, k, bk)}
@@ -163,6 +166,19 @@ func (r *rewriter) constAs(c *loop.Const, k dtype.Kind) (loop.Expr, dtype.Kind) 
 	}
 	raw, _ := dtype.FromFloat(t, v)
 	return loop.Int(dtype.FixedKind(t), raw), dtype.FixedKind(t)
+}
+
+// exactIn is v as a literal of the fixed kind k, when k holds it exactly.
+func exactIn(v float64, k dtype.Kind) (loop.Expr, bool) {
+	f, ok := k.Fixed()
+	if !ok || math.IsInf(v, 0) || math.IsNaN(v) {
+		return nil, false
+	}
+	raw, o := dtype.FromFloat(f, v)
+	if o || dtype.ToFloat(f, raw) != v {
+		return nil, false
+	}
+	return loop.Int(k, raw), true
 }
 
 // isF32Const reports whether e is an f32 literal (which takes its kind
