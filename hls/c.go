@@ -168,14 +168,20 @@ func cKindErr(k dtype.Kind) string {
 	switch {
 	case cType(k) != "":
 		return ""
+	case k.IsFixed():
+		return fmt.Sprintf("kind %v is wider than 63 bits (an unsigned fixed raw must fit an int64_t)", k)
 	}
 	return fmt.Sprintf("kind %v is not supported", k)
 }
 
 // cType is the C type of kind k, or "" for kinds C does not hold. Narrow
 // floats are float holding a value of their kind, sub-byte integers
-// int8_t or uint8_t holding a value of theirs.
+// int8_t or uint8_t holding a value of theirs, fixed kinds integers
+// holding their raws (cFixedType).
 func cType(k dtype.Kind) string {
+	if f, ok := k.Fixed(); ok {
+		return cFixedType(f)
+	}
 	switch {
 	case isNarrow(k):
 		return "float"

@@ -75,6 +75,8 @@ func cConst(c *loop.Const) (string, int) {
 		s = cFloat(dtype.RoundFloat(c.Kind, c.Float, false), c.Kind.Class() == dtype.ClassFloat)
 	case dtype.ClassBool:
 		s = strconv.FormatBool(c.Int != 0)
+	case dtype.ClassFixed: // the raw
+		s = cInt64(c.Int)
 	case dtype.ClassUint:
 		u := dtype.WrapUint(c.Kind, uint64(c.Int))
 		switch c.Kind {
@@ -178,6 +180,8 @@ func (e *cEmitter) bin(x *loop.Bin) cVal {
 		v := e.infix(x.Op, x.X, x.Y)
 		v.kind = dtype.Bool
 		return v
+	case k.IsFixed():
+		return e.fixedBin(x)
 	case k.IsFloat():
 		return e.floatBin(x, k)
 	case k.IsInt():
@@ -260,6 +264,8 @@ func (e *cEmitter) un(x *loop.Un) cVal {
 		return v
 	}
 	switch {
+	case k.IsFixed():
+		return e.fixedUn(x)
 	case x.Op == loop.Not && k == dtype.Bool:
 		a := e.expr(x.X, cPrecUnary)
 		return cVal{"!" + a.s, cPrecUnary, k}
@@ -305,6 +311,8 @@ func (e *cEmitter) cast(x *loop.Cast) cVal {
 	switch {
 	case from == to:
 		return e.expr(x.X, 0)
+	case from.IsFixed() || to.IsFixed():
+		return e.fixedCast(x, from, to)
 	case isNarrow(to) && from.IsFloat():
 		return e.rounded(e.expr(x.X, 0), to)
 	case isNarrow(to) && (from == dtype.I64 || from == dtype.U64):
@@ -398,8 +406,14 @@ func (e *cEmitter) kindOf(x loop.Expr) dtype.Kind {
 		if x.Op.IsCompare() {
 			return dtype.Bool
 		}
+		if k := e.kindOf(x.X); k.IsFixed() {
+			return cFixedBinKind(x.Op, k, e.kindOf(x.Y))
+		}
 		return e.kindOf(x.X)
 	case *loop.Un:
+		if f, ok := e.kindOf(x.X).Fixed(); ok { // Neg, Abs: one bit wider
+			return cFixedKind(dtype.SubType(f, f))
+		}
 		return e.kindOf(x.X)
 	case *loop.Cast:
 		return x.To

@@ -175,10 +175,10 @@ func (t *cTop) definition() string {
 			continue
 		}
 		if b.Rank() == 0 {
-			fmt.Fprintf(&sb, "static %s %s;\n", cType(b.Kind), t.bufName[id])
+			fmt.Fprintf(&sb, "static %s %s;%s\n", cType(b.Kind), t.bufName[id], cFixedComment(b.Kind))
 		} else {
 			// C has no empty arrays; an empty temporary is never read.
-			fmt.Fprintf(&sb, "static %s %s[%d];\n", cType(b.Kind), t.bufName[id], max(dtype.Size(b.Shape), 1))
+			fmt.Fprintf(&sb, "static %s %s[%d];%s\n", cType(b.Kind), t.bufName[id], max(dtype.Size(b.Shape), 1), cFixedComment(b.Kind))
 		}
 	}
 	if sb.Len() > 0 {

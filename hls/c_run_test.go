@@ -103,6 +103,9 @@ func cSetRandom(a *dtype.Array, j int, r uint64) {
 		a.U64[j] = dtype.WrapUint(a.Kind, r)
 	case dtype.ClassBool:
 		a.Bool[j] = r&1 == 1
+	case dtype.ClassFixed:
+		f, _ := a.Kind.Fixed()
+		a.I64[j] = dtype.WrapRaw(f, int64(r))
 	}
 }
 
@@ -117,7 +120,7 @@ func cBytes(a *dtype.Array) []byte {
 			v = uint64(math.Float32bits(a.F32[j]))
 		case dtype.ClassDouble:
 			v = math.Float64bits(a.F64[j])
-		case dtype.ClassInt:
+		case dtype.ClassInt, dtype.ClassFixed:
 			v = uint64(a.I64[j])
 		case dtype.ClassUint:
 			v = a.U64[j]
@@ -147,6 +150,12 @@ func cFromBytes(like *dtype.Array, b []byte) *dtype.Array {
 		case dtype.ClassInt:
 			sh := uint(64 - a.Kind.Bits())
 			a.I64[j] = int64(v<<sh) >> sh
+		case dtype.ClassFixed: // a raw, sign-extended from its C type unless unsigned
+			f, _ := a.Kind.Fixed()
+			sh := uint(64 - 8*w)
+			if a.I64[j] = int64(v<<sh) >> sh; f.Unsigned {
+				a.I64[j] = int64(v)
+			}
 		case dtype.ClassUint:
 			a.U64[j] = v
 		case dtype.ClassBool:
@@ -360,8 +369,16 @@ func cLibmTolerance(k *loop.Kernel) float64 {
 }
 
 // cWidth is the bytes of one element of kind k in C: a float for every
-// narrow float kind, a byte for bool and sub-byte integers.
+// narrow float kind, a byte for bool and sub-byte integers, cFixedType's
+// for a fixed kind.
 func cWidth(k dtype.Kind) int {
+	if f, ok := k.Fixed(); ok {
+		bits := 8
+		for bits < f.W {
+			bits *= 2
+		}
+		return bits / 8
+	}
 	if k.Class() == dtype.ClassFloat {
 		return 4
 	}

@@ -43,8 +43,10 @@ func (e *cEmitter) function() string {
 	return w.sb.String()
 }
 
+// cComment is the declaration of a buffer with a directive or a fixed
+// kind (whose C type does not say it) as a comment, or "".
 func cComment(b *loop.Buffer) string {
-	if b.Space == loop.SpaceAuto && len(b.Partition) == 0 {
+	if b.Space == loop.SpaceAuto && len(b.Partition) == 0 && !b.Kind.IsFixed() {
 		return ""
 	}
 	return " /* " + strings.TrimPrefix(cDescribe(b), b.Role.String()+" ") + " */"
@@ -99,7 +101,7 @@ func cElem(a *dtype.Array, i int) string {
 		c.Float = float64(a.F32[i])
 	case dtype.ClassDouble:
 		c.Float = a.F64[i]
-	case dtype.ClassInt:
+	case dtype.ClassInt, dtype.ClassFixed:
 		c.Int = a.I64[i]
 	case dtype.ClassUint:
 		c.Int = int64(a.U64[i])
