@@ -22,8 +22,10 @@ import (
 // outputs are the functions' arguments, in the kernels' parameter order,
 // each a flat row-major noalias pointer; constants are internal constant
 // globals named <kernel>.<buffer>; temporaries are allocas in the entry
-// block, zeroed as ir/loop/exec's are. Every problem of every kernel is
-// reported at once. The module passes CheckBambu.
+// block, zeroed as ir/loop/exec's are. A value of a fixed kind fixed<W,I>
+// is its raw, an integer of exactly W bits, everywhere (see llvm_fixed.go).
+// Every problem of every kernel is reported at once. The module passes
+// CheckBambu.
 func EmitLLVM(name string, kernels []*loop.Kernel) (string, error) {
 	m, err := EmitLLVMModule(name, kernels)
 	if err != nil {

@@ -25,10 +25,11 @@ import (
 //
 // with one flat row-major pointer per parameter of p, inputs then outputs
 // (p.Params' order; element types as EmitLLVM's: float for f32 and for
-// every narrow float kind, double, i8/i16/i32/i64, bool an i8 0 or 1). The
-// tensors passed between kernels (the top's temporaries) are internal
-// zero-initialised globals named <top>.<buffer>, not allocas: a model's
-// intermediates can take megabytes. Unlike ir/loop/exec, which zeroes them
+// every narrow float kind, double, i8/i16/i32/i64, bool an i8 0 or 1, a
+// fixed<W,I> kind its raw as the integer iW, zero-extended in memory as
+// LLVM stores it). The tensors passed between kernels (the top's
+// temporaries) are internal zero-initialised globals named <top>.<buffer>,
+// not allocas: a model's intermediates can take megabytes. Unlike ir/loop/exec, which zeroes them
 // at every run, they are zero once, when the program loads; lowered
 // kernels write every element of their outputs, so this makes no
 // difference to them.
