@@ -37,6 +37,9 @@ func (pl *plan) kernel(i int) (*loop.Kernel, KernelReport, error) {
 	if r.acc, err = pl.accKind(i, r); err != nil {
 		return nil, kr, err
 	}
+	if res.QuantAcc {
+		kr.Acc = r.acc.String() // the int32 (int16: 48-bit) accumulator, scaled
+	}
 	r.lit = litType(res, r)
 	for id, b := range ok.Buffers {
 		if b.Role == loop.Temp && b.Kind == dtype.F32 {
@@ -124,7 +127,7 @@ func (pl *plan) params(i int, r *rewriter) error {
 // constants converts kernel i's f32 constants to their weights kinds.
 func (pl *plan) constants(i int, r *rewriter) error {
 	w := pl.res[i].Weights
-	for id, b := range r.k.Buffers {
+	for _, b := range r.k.Buffers {
 		if b.Role != loop.Constant || b.Kind != dtype.F32 || b.Init == nil {
 			continue
 		}
@@ -134,7 +137,6 @@ func (pl *plan) constants(i int, r *rewriter) error {
 		}
 		b.Kind, b.Init = k, convert(b.Init, k)
 		r.weights = append(r.weights, k)
-		_ = id
 	}
 	return nil
 }

@@ -138,7 +138,7 @@ type plan struct {
 
 func newPlan(p *loop.Program, opt Options, step float64) (*plan, error) {
 	pl := &plan{p: p, opt: opt, step: step, args: make([][]loop.BufID, len(p.Kernels))}
-	for i, k := range p.Kernels {
+	for i := range p.Kernels {
 		r := opt.Spec.For(pl.node(i))
 		for _, q := range []passes.Precision{r.Weights, r.Act, r.Acc} {
 			if err := checkPrecision(q); err != nil {
@@ -146,7 +146,6 @@ func newPlan(p *loop.Program, opt Options, step float64) (*plan, error) {
 			}
 		}
 		pl.res = append(pl.res, r)
-		_ = k
 	}
 	for _, c := range p.Calls {
 		if pl.args[c.Kernel] != nil {

@@ -19,7 +19,7 @@ type Report struct {
 type KernelReport struct {
 	Kernel            string
 	Nodes             []string // the graph nodes it computes (none for a copy)
-	Weights, Act, Acc string   // the precisions resolved for its layer
+	Weights, Act, Acc string   // the precisions resolved for its layer (a quantised layer's Acc: the accumulator's kind)
 	Buffers           []BufferKind
 	LUTs              int      // lookup tables made
 	LUTUses           int      // subexpressions replaced by a table read

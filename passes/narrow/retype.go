@@ -89,10 +89,17 @@ func (r *rewriter) index(x loop.Index) loop.Index {
 	return out
 }
 
-// castTo converts x of kind from to kind to (nothing when they agree).
+// castTo converts x of kind from to kind to (nothing when they agree; a
+// fixed literal that to holds exactly becomes a literal of to).
 func castTo(x loop.Expr, from, to dtype.Kind) loop.Expr {
 	if from == to {
 		return x
+	}
+	if c, ok := x.(*loop.Const); ok && from.IsFixed() && to.IsFixed() {
+		ff, tf := fixedOf(from), fixedOf(to)
+		if raw, o := dtype.Convert(ff, tf, c.Int); !o && dtype.ToFloat(tf, raw) == dtype.ToFloat(ff, c.Int) {
+			return loop.Int(to, raw)
+		}
 	}
 	return &loop.Cast{To: to, X: x}
 }
