@@ -14,6 +14,7 @@ import (
 
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/loop"
+	loopexec "github.com/kiln-hls/kiln/ir/loop/exec"
 )
 
 // The fixed-point run tests build one kernel per group of checks: inputs
@@ -82,13 +83,16 @@ func fxRun(t *testing.T, name string, n int, ins []fxIn, outs []fxOut) {
 	require.NoError(t, err)
 	got := strings.Fields(string(out))
 	require.Len(t, got, n*len(outs))
+	require.NoError(t, loopexec.Run(k, args))
 	for j, o := range outs {
 		bad := 0
 		for i := range n {
 			want := fxText(t, o.kind, o.want(i))
-			if want != got[j*n+i] && bad < 5 {
+			interp := llElemText(args[len(ins)+j], i)
+			if (want != got[j*n+i] || want != interp) && bad < 5 {
 				bad++
-				assert.Equal(t, want, got[j*n+i], "y%d = %s, i = %d (%s)", j, o.expr, i, fxInputs(ins, i))
+				assert.Equal(t, want, got[j*n+i], "llvm: y%d = %s, i = %d (%s)", j, o.expr, i, fxInputs(ins, i))
+				assert.Equal(t, want, interp, "ir/loop/exec: y%d = %s, i = %d (%s)", j, o.expr, i, fxInputs(ins, i))
 			}
 		}
 	}

@@ -3,7 +3,11 @@ package hls
 import (
 	"fmt"
 	"math"
+	"os"
 	osexec "os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -12,6 +16,7 @@ import (
 
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/loop"
+	"github.com/kiln-hls/kiln/ir/loop/looptest"
 )
 
 // TestLLVMFixedErrors: fixed-point code the loop IR's Verify rejects is an
@@ -106,4 +111,66 @@ func TestLLVMFixedProgram(t *testing.T) {
 		want := float32(dtype.ToFloat(dtype.MulType(f, f), dtype.Mul(f, f, r, r)))
 		assert.Equal(t, fmt.Sprintf("%08x", math.Float32bits(want)), got[i], "x = %v", v)
 	}
+}
+
+// TestLLVMNarrowed: the fixed-point kernels passes/narrow makes (its
+// golden outputs, their summarised constants given ramp values) emit,
+// pass the Bambu checker and opt-16's verifier, and run natively as
+// ir/loop/exec runs them: bit for bit where only exactly rounded libm
+// functions are called.
+func TestLLVMNarrowed(t *testing.T) {
+	files, err := filepath.Glob("../passes/narrow/testdata/*.golden")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	opt := llFind("opt-16")
+	for _, file := range files {
+		name := strings.ReplaceAll(strings.TrimSuffix(filepath.Base(file), ".golden"), ".", "_")
+		t.Run(name, func(t *testing.T) {
+			b, err := os.ReadFile(file)
+			require.NoError(t, err)
+			src, _, _ := strings.Cut(string(b), "\ntop ") // the kernel, not the program and report
+			if !strings.Contains(src, "fixed<") {
+				t.Skip("no fixed point: the float and integer kinds are run by TestLLVMRun")
+			}
+			src, data := llRampData(src)
+			k, err := loop.Parse(src, data)
+			require.NoError(t, err)
+			require.NoError(t, loop.Verify(k))
+			ll, err := EmitLLVM(name, []*loop.Kernel{k})
+			require.NoError(t, err)
+			require.NoError(t, CheckBambu(ll))
+			if opt != "" {
+				f := filepath.Join(t.TempDir(), "k.ll")
+				require.NoError(t, os.WriteFile(f, []byte(ll), 0o644))
+				out, err := osexec.Command(opt, "-passes=verify", "-disable-output", f).CombinedOutput()
+				require.NoError(t, err, "%s", out)
+			}
+			llRunCheck(t, name, k)
+		})
+	}
+}
+
+// llSummarised finds the constants a .kir file prints as data(count,
+// hash), fixed kinds included.
+var llSummarised = regexp.MustCompile(`const ([A-Za-z_][A-Za-z0-9_.]*): ([a-z0-9]+|u?fixed<[^>]*>)\[([0-9,]*)\]([^=]*)= data\(([0-9]+), 0x[0-9a-f]+\)`)
+
+// llRampData gives every summarised constant of src looptest's Ramp
+// values (looptest.Data does not know fixed kinds' names) and returns src
+// with their hashes (the narrowed constants' real values are not in the
+// text, so any values do).
+func llRampData(src string) (string, map[string]*dtype.Array) {
+	data := map[string]*dtype.Array{}
+	src = llSummarised.ReplaceAllStringFunc(src, func(decl string) string {
+		m := llSummarised.FindStringSubmatch(decl)
+		k, _ := dtype.KindByName(m[2])
+		var shape []int
+		for _, d := range strings.Split(m[3], ",") {
+			n, _ := strconv.Atoi(d)
+			shape = append(shape, n)
+		}
+		a := looptest.Ramp(k, shape)
+		data[m[1]] = a
+		return fmt.Sprintf("const %s: %s[%s]%s= data(%s, %#016x)", m[1], m[2], m[3], m[4], m[5], loop.Digest(a))
+	})
+	return src, data
 }

@@ -191,40 +191,47 @@ func llBuild(t *testing.T, dir, ll, driver string) string {
 func TestLLVMRun(t *testing.T) {
 	for _, c := range llCases(t) {
 		t.Run(c.name, func(t *testing.T) {
-			ll, err := EmitLLVM(c.name, []*loop.Kernel{c.kernel})
-			require.NoError(t, err)
-			args := llArgs(c.kernel)
-			prog := llBuild(t, t.TempDir(), ll, llDriver(c.kernel, args))
-			out, err := exec.Command(prog).Output()
-			require.NoError(t, err)
-			got := strings.Fields(string(out))
-
-			require.NoError(t, loopexec.Run(c.kernel, args))
-			exact := llCallsOnly(ll, llExact)
-			n := 0
-			for i, id := range c.kernel.Params {
-				b := c.kernel.Buffers[id]
-				if b.Role != loop.Output {
-					continue
-				}
-				for j := range args[i].Len() {
-					require.Less(t, n, len(got), "too few outputs")
-					want := llElemText(args[i], j)
-					if want == got[n] {
-						// equal bits
-					} else if b.Kind.IsFloat() && math.IsNaN(llBitsValue(t, b.Kind, want)) {
-						assert.True(t, math.IsNaN(llBitsValue(t, b.Kind, got[n])), "%s[%d]: got %s, want NaN", b.Name, j, got[n])
-					} else if !exact && b.Kind.IsFloat() {
-						assert.InEpsilon(t, llBitsValue(t, b.Kind, want)+1e-30, llBitsValue(t, b.Kind, got[n])+1e-30, 1e-5, "%s[%d]", b.Name, j)
-					} else {
-						assert.Equal(t, want, got[n], "%s[%d]", b.Name, j)
-					}
-					n++
-				}
-			}
-			assert.Equal(t, n, len(got), "too many outputs")
+			llRunCheck(t, c.name, c.kernel)
 		})
 	}
+}
+
+// llRunCheck emits kernel k, compiles and runs it with a C driver on
+// llArgs' inputs, and compares its outputs with ir/loop/exec's.
+func llRunCheck(t *testing.T, name string, k *loop.Kernel) {
+	t.Helper()
+	ll, err := EmitLLVM(name, []*loop.Kernel{k})
+	require.NoError(t, err)
+	args := llArgs(k)
+	prog := llBuild(t, t.TempDir(), ll, llDriver(k, args))
+	out, err := exec.Command(prog).Output()
+	require.NoError(t, err)
+	got := strings.Fields(string(out))
+
+	require.NoError(t, loopexec.Run(k, args))
+	exact := llCallsOnly(ll, llExact)
+	n := 0
+	for i, id := range k.Params {
+		b := k.Buffers[id]
+		if b.Role != loop.Output {
+			continue
+		}
+		for j := range args[i].Len() {
+			require.Less(t, n, len(got), "too few outputs")
+			want := llElemText(args[i], j)
+			if want == got[n] {
+				// equal bits
+			} else if b.Kind.IsFloat() && math.IsNaN(llBitsValue(t, b.Kind, want)) {
+				assert.True(t, math.IsNaN(llBitsValue(t, b.Kind, got[n])), "%s[%d]: got %s, want NaN", b.Name, j, got[n])
+			} else if !exact && b.Kind.IsFloat() {
+				assert.InEpsilon(t, llBitsValue(t, b.Kind, want)+1e-30, llBitsValue(t, b.Kind, got[n])+1e-30, 1e-5, "%s[%d]", b.Name, j)
+			} else {
+				assert.Equal(t, want, got[n], "%s[%d]", b.Name, j)
+			}
+			n++
+		}
+	}
+	assert.Equal(t, n, len(got), "too many outputs")
 }
 
 // llFind is the path of the first of names that is installed, or "".
