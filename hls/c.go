@@ -62,6 +62,14 @@ type CFiles struct {
 //     are exec's: a 64-bit integer becomes a narrow float through a double
 //     rounded to odd, so that it is rounded once.
 //
+//   - fixed-point values (fixed<W,I>, ufixed<W,I>) are their raws: int64_t
+//     in expressions, where Add, Sub, Mul, Neg and Abs are exact int64_t
+//     arithmetic; a buffer is an array of the smallest integer type
+//     holding W bits (see cFixedType), its kind in a comment. Casts round
+//     and overflow through kiln_fx_* helpers written with C99's defined
+//     integer behaviour only, bit-exact with ir/dtype's Convert, FromFloat
+//     and ToFloat (c_fixed.go, c_fixed_cast.go).
+//
 // k is verified first. EmitC is pure and deterministic.
 func EmitC(k *loop.Kernel) (CFiles, error) {
 	e, body, err := emitC(k)

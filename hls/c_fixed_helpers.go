@@ -117,7 +117,11 @@ func cFromDoubleCode(name string, f dtype.Fixed) string {
 			dtype.RoundHalfEven: "to nearest even"}[f.Round],
 		map[dtype.Overflow]string{dtype.Wrap: "wrapped to its low " + fmt.Sprint(f.W) + " bits", dtype.Saturate: "saturated"}[f.Overflow])
 	fmt.Fprintf(&sb, "static inline int64_t %s(double v)\n{\n", name)
-	fmt.Fprintf(&sb, "\tdouble x = v * 0x1p%d, r;\n", f.FracBits())
+	if f.FracBits() == 0 {
+		sb.WriteString("\tdouble x = v, r;\n")
+	} else {
+		fmt.Fprintf(&sb, "\tdouble x = v * 0x1p%d, r;\n", f.FracBits())
+	}
 	if f.Overflow == dtype.Wrap {
 		sb.WriteString("\tuint64_t u;\n")
 	}
