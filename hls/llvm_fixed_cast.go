@@ -60,6 +60,9 @@ func llFixedToFixed(b *ir.Block, x value.Value, from, to dtype.Fixed) value.Valu
 		u = 1
 	}
 	s := to.FracBits() - from.FracBits()
+	if s >= to.W {
+		return llShiftedOut(b, x, from, to)
+	}
 	if s >= 0 {
 		need := from.W + s + u // signed bits that hold every shifted value
 		if llFits(need, from, to) {
@@ -75,6 +78,23 @@ func llFixedToFixed(b *ir.Block, x value.Value, from, to dtype.Fixed) value.Valu
 		to.Overflow = dtype.Wrap // nothing overflows: wrapping is truncation
 	}
 	return llOverflow(b, v, n, to)
+}
+
+// llShiftedOut is a conversion that shifts every bit of the value out of
+// to's W bits (F grows by W or more), so that every value but 0
+// overflows: wrap gives 0, sat the largest or smallest value by the sign.
+// It keeps the wide integers below 129 bits (u64 → fixed<64,0>).
+func llShiftedOut(b *ir.Block, x value.Value, from, to dtype.Fixed) value.Value {
+	t := x.Type().(*types.IntType)
+	zero := llFixedConst(to, 0)
+	if to.Overflow == dtype.Wrap {
+		return zero
+	}
+	v := value.Value(b.NewSelect(b.NewICmp(enum.IPredNE, x, constant.NewInt(t, 0)), llFixedConst(to, to.MaxRaw()), zero))
+	if !from.Unsigned {
+		v = b.NewSelect(b.NewICmp(enum.IPredSLT, x, constant.NewInt(t, 0)), llFixedConst(to, to.MinRaw()), v)
+	}
+	return v
 }
 
 // llFits reports whether every value of from, needing need signed bits
