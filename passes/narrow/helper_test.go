@@ -71,7 +71,11 @@ func loadModel(name string) (*model, error) {
 		shape := append([]int{1}, x.Shape[1:]...)
 		m.windows = append(m.windows, dtype.FromF32(shape, x.F32[w*n:(w+1)*n]))
 	}
-	if m.ranges, err = calibrate(om.Graph, m.windows); err != nil {
+	var runs [][]*dtype.Array
+	for _, w := range m.windows {
+		runs = append(runs, []*dtype.Array{w})
+	}
+	if m.ranges, err = calibrate(om.Graph, runs); err != nil {
 		return nil, err
 	}
 	for _, in := range m.windows {
@@ -84,9 +88,9 @@ func loadModel(name string) (*model, error) {
 	return m, nil
 }
 
-// calibrate runs g on each input with ir/graph/eval and records every
-// float tensor's range (max-abs and extremes; P999 is set to MaxAbs).
-func calibrate(g *graph.Graph, inputs []*dtype.Array) (map[string]passes.Range, error) {
+// calibrate runs g on each set of inputs with ir/graph/eval and records
+// every float tensor's range (max-abs and extremes; P999 is set to MaxAbs).
+func calibrate(g *graph.Graph, runs [][]*dtype.Array) (map[string]passes.Range, error) {
 	ranges := map[string]passes.Range{}
 	observe := func(id graph.TensorID, v *dtype.Array) {
 		if !v.Kind.IsFloat() {
@@ -99,14 +103,17 @@ func calibrate(g *graph.Graph, inputs []*dtype.Array) (map[string]passes.Range, 
 		}
 		for i := range v.Len() {
 			x := v.At(i)
+			if math.IsNaN(x) {
+				continue // as the calibrate pass does
+			}
 			r.Min, r.Max, r.MaxAbs = min(r.Min, x), max(r.Max, x), max(r.MaxAbs, math.Abs(x))
 			r.N++
 		}
 		r.P999 = r.MaxAbs
 		ranges[name] = r
 	}
-	for _, in := range inputs {
-		if _, err := eval.Run(g, []*dtype.Array{in}, eval.Options{Observe: observe}); err != nil {
+	for _, in := range runs {
+		if _, err := eval.Run(g, in, eval.Options{Observe: observe}); err != nil {
 			return nil, err
 		}
 	}

@@ -78,6 +78,9 @@ func (pl *plan) internalAct(i int) (dtype.Kind, error) {
 		}
 		t := pl.tensor(pl.args[i][j])
 		r, ok := pl.opt.Ranges[t]
+		if !ok && pl.node(i) == "" {
+			continue // a copy kernel computes nothing in its activation kind
+		}
 		if !ok {
 			return dtype.Invalid, fmt.Errorf("narrow: %s: tensor %q has no calibrated range; %s activations need calibration data (their scale comes from the range)",
 				pl.where(i), t, act)
@@ -105,8 +108,8 @@ func (pl *plan) params(i int, r *rewriter) error {
 		top := pl.args[i][j]
 		r.k.Buffers[pid].Kind = pl.topKind[top]
 		tb := pl.p.Buffers[top]
-		if tb.Kind != dtype.F32 || tb.Role == loop.Temp {
-			continue
+		if tb.Kind != dtype.F32 || tb.Role == loop.Temp || pl.node(i) == "" {
+			continue // a copy kernel copies: nothing to round through
 		}
 		k, err := pl.actKind(i, pl.tensor(top))
 		if err != nil {

@@ -37,10 +37,11 @@ func (r *rewriter) lookup(e loop.Expr) (loop.Expr, dtype.Kind, bool) {
 	}
 	kind := r.act
 	if r.quant > 0 {
+		// The table's own scale; entries beyond the widest type saturate
+		// (exp's table reaches e^8).
 		f, err := quantType(r.quant, maxAbsFloats(vals))
 		if err != nil {
-			r.fail(fmt.Errorf("a lookup table of %s: %w", describe(e), err))
-			return nil, dtype.Invalid, false
+			f = dtype.Fixed{W: r.quant, I: r.quant, Round: dtype.RoundHalfEven, Overflow: dtype.Saturate}
 		}
 		kind = dtype.FixedKind(f)
 	}
@@ -177,7 +178,7 @@ func input(k *loop.Kernel, e loop.Expr) (loop.Expr, int) {
 		n = manyInput
 		break
 	}
-	if n == manyInput && !nonlinear(e) {
+	if n == manyInput && !nonlinear(k, e) {
 		return e, oneInput
 	}
 	return l, n
@@ -200,13 +201,14 @@ func children(e loop.Expr) []loop.Expr {
 	return nil
 }
 
-// nonlinear reports whether e holds an operation fixed point does not
-// compute: a division or remainder (but not by a literal, which is a
-// multiplication), a libm operator or a call.
-func nonlinear(e loop.Expr) bool {
+// nonlinear reports whether e (of kernel k) holds an operation fixed
+// point does not compute: a float division or remainder (but not a
+// division by a literal, which is a multiplication), a libm operator or a
+// call. Integer arithmetic (index computations) is not.
+func nonlinear(k *loop.Kernel, e loop.Expr) bool {
 	switch x := e.(type) {
 	case *loop.Bin:
-		if x.Op == loop.Rem || x.Op == loop.Div && !isF32Const(x.Y) {
+		if isNonlinearBin(k, x) {
 			return true
 		}
 	case *loop.Un:
@@ -216,7 +218,16 @@ func nonlinear(e loop.Expr) bool {
 	case *loop.Call:
 		return true
 	}
-	return slices.ContainsFunc(children(e), nonlinear)
+	return slices.ContainsFunc(children(e), func(c loop.Expr) bool { return nonlinear(k, c) })
+}
+
+// isNonlinearBin reports whether e is a float division (not by a literal)
+// or a float remainder.
+func isNonlinearBin(k *loop.Kernel, e *loop.Bin) bool {
+	if !origKind(k, e.X).IsFloat() {
+		return false
+	}
+	return e.Op == loop.Rem || e.Op == loop.Div && !isF32Const(e.Y)
 }
 
 // hasLoad reports whether e reads a buffer (a function of loop variables
@@ -254,9 +265,4 @@ func origKind(k *loop.Kernel, e loop.Expr) dtype.Kind {
 		}
 	}
 	return dtype.Invalid
-}
-
-// describe is a short text of e for messages.
-func describe(e loop.Expr) string {
-	return fmt.Sprintf("%T", e)
 }

@@ -49,7 +49,7 @@ func TestInput(t *testing.T) {
 		if w == oneInput {
 			assert.True(t, equal(got, vals[l][n]), "case %d: the input", n)
 		}
-		assert.Equal(t, n != 6, nonlinear(vals[y][n]), "case %d: non-linear", n)
+		assert.Equal(t, n != 6, nonlinear(k, vals[y][n]), "case %d: non-linear", n)
 	}
 	assert.False(t, hasLoad(vals[l][8]), "exp of a loop variable gets no table")
 }

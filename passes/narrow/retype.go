@@ -108,7 +108,7 @@ func castTo(x loop.Expr, from, to dtype.Kind) loop.Expr {
 // non-linear operations becomes a table lookup when it is a function of
 // one input (lut.go).
 func (r *rewriter) expr(e loop.Expr) (loop.Expr, dtype.Kind) {
-	if r.fixedAct() && nonlinear(e) && origKind(r.orig, e) == dtype.F32 {
+	if r.fixedAct() && nonlinear(r.orig, e) && origKind(r.orig, e) == dtype.F32 {
 		if x, k, ok := r.lookup(e); ok {
 			return x, k
 		}
@@ -250,7 +250,7 @@ func (r *rewriter) bin(e *loop.Bin) (loop.Expr, dtype.Kind) {
 		// x / c is x · (1/c): linear, no table or fallback.
 		return r.bin(&loop.Bin{Op: loop.Mul, X: e.X, Y: loop.Float(dtype.F32, 1/c.Float)})
 	}
-	if e.Op == loop.Div || e.Op == loop.Rem {
+	if (e.Op == loop.Div || e.Op == loop.Rem) && origKind(r.orig, e.X).IsFloat() {
 		return r.nonlinearOp(e.Op.String(), []loop.Expr{e.X, e.Y}, func(a []loop.Expr) loop.Expr {
 			return &loop.Bin{Op: e.Op, X: a[0], Y: a[1]}
 		})
