@@ -11,7 +11,12 @@
 // holds the tensor's largest magnitude (a constant's values, an
 // activation's calibrated MaxAbs), as Vitis AI and hls4ml quantise; their
 // accumulator is a 32-bit integer of raw products, fixed<32, 32 − F> with
-// F the most fraction bits of a product in the kernel.
+// F the most fraction bits of a product in the kernel (int16: 48 bits, a
+// DSP48's accumulator, since F reaches 32). A kernel's own temporaries
+// have no graph tensor and so no range: they take the type of the largest
+// range among the kernel's arguments, and a table its own scale. Data
+// beyond int8's (int16's) reach with a scale of at most 1 — |x| ≥ 128 —
+// is an error, not silently saturated.
 //
 // Buffers. Only f32 buffers change. Constants take the weights kind,
 // temporaries that accumulate (a store whose value loads the same buffer)
@@ -30,7 +35,9 @@
 // Select convert both sides to a type holding both. A literal is the
 // smallest exact fixed type when it has at most 16 fraction bits and 32
 // bits (0, 1, 0.5, −0.125), else the weights type widened to hold it;
-// x / literal is x · (1/literal).
+// x / literal is x · (1/literal). A conversion of a fixed value to an
+// integer goes through f32 (f64 above 24 bits) so that it truncates toward
+// zero as the float did. Integer arithmetic is left alone.
 //
 // Non-linear operations (division, remainder, sqrt, exp, log, tanh, …,
 // calls) have no fixed-point form. The largest float subtree around one

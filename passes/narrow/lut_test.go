@@ -63,3 +63,23 @@ func TestTableBits(t *testing.T) {
 		}
 	}
 }
+
+// TestCastToInt: a float converted to an integer truncates toward zero;
+// narrowed to fixed point it still does (a fixed value alone would floor).
+func TestCastToInt(t *testing.T) {
+	p := parseProgram(t, `kernel toint(in x: f32[6], out y: i32[6]) {
+  for i in 0..6 {
+    y[i] = cast<i32>(x[i] * 2.0)
+  }
+}`, "toint")
+	for _, spec := range []string{"fixed<16,6>", "fixed<40,20>", "fp16"} {
+		s, err := passes.ParsePrecisionSpec(spec)
+		require.NoError(t, err)
+		np, _, err := narrow.Apply(p, narrow.Options{Spec: s})
+		require.NoError(t, err)
+		x := dtype.FromF32([]int{6}, []float32{-1.75, -1.25, -0.25, 0.25, 1.25, 1.75})
+		y := dtype.New(dtype.I32, []int{6})
+		require.NoError(t, exec.RunProgram(np, []*dtype.Array{x, y}))
+		assert.Equal(t, []int64{-3, -2, 0, 0, 2, 3}, y.I64, spec)
+	}
+}

@@ -83,7 +83,8 @@ func orInvalid(k, def dtype.Kind) dtype.Kind {
 }
 
 // cast retypes a conversion. A conversion to f32 (the model's float) now
-// converts to the activation kind; one to an integer or bool kind stays.
+// converts to the activation kind; one to an integer or bool kind stays
+// (from fixed point through a float, to truncate toward zero as before).
 func (r *rewriter) cast(e *loop.Cast) (loop.Expr, dtype.Kind) {
 	var x loop.Expr
 	var k dtype.Kind
@@ -95,6 +96,16 @@ func (r *rewriter) cast(e *loop.Cast) (loop.Expr, dtype.Kind) {
 		x, k = r.constAs(e.X.(*loop.Const), to)
 	} else {
 		x, k = r.expr(e.X)
+	}
+	if to.IsInt() && k.IsFixed() {
+		// A float converts to an integer toward zero, a fixed value floors:
+		// go through a float that holds it exactly to keep the model's
+		// meaning.
+		via := dtype.F64
+		if fixedOf(k).W <= 24 {
+			via = dtype.F32
+		}
+		x, k = castTo(x, k, via), via
 	}
 	return castTo(x, k, to), to
 }
