@@ -13,8 +13,10 @@ import (
 const module = "github.com/kiln-hls/kiln"
 
 // allowed states which of kiln's packages each package may import
-// (DESIGN.md's layout table, plus conform and backend; conform does not
-// import backend: lowering's tests read cases through conform). A package
+// (DESIGN.md's layout table, plus conform, backend and accuracy; conform
+// does not import backend: lowering's tests read cases through conform;
+// accuracy ties lowering, narrowing, the back ends and sim's metrics
+// together for kiln eval --precision). A package
 // not listed may import nothing of kiln's. Standard-library and
 // third-party imports are not restricted here.
 var allowed = map[string][]string{
@@ -31,6 +33,9 @@ var allowed = map[string][]string{
 	"passes":               {"ir/...", "targets"},
 	"conform":              {"frontend/onnx", "ir/...", "passes"},
 	"backend":              {"ir/...", "passes", "passes/lower", "hls"},
+	"passes/narrow":        {"ir/...", "passes"},
+	"sim":                  {"ir/...", "targets"},
+	"accuracy":             {"ir/...", "frontend/onnx", "conform", "passes", "passes/...", "backend", "sim"},
 	"frontend/zoo":         {"ir/...", "frontend/onnx"},
 	"frontend/zoo/gridsim": {},
 	"cmd/kiln":             {"..."},

@@ -18,9 +18,10 @@ import (
 func newEval(gf *globalFlags) *cobra.Command {
 	var data, backend string
 	var raw bool
+	var pf precisionFlags
 	cmd := &cobra.Command{
-		Use:   "eval MODEL [--data DIR]",
-		Short: "run MODEL on DIR/test_data_set_*/input_*.pb and compare with output_*.pb (ONNX's tolerance); a built-in model uses its embedded validation data by default",
+		Use:   "eval MODEL [--data DIR] [--precision P [--budget B] [--json]]",
+		Short: "run MODEL on DIR/test_data_set_*/input_*.pb and compare with output_*.pb (ONNX's tolerance); a built-in model uses its embedded validation data by default. With --precision: narrow the model to P and report its accuracy against fp32 (RMSE, max abs error, relative RMSE, overflows, outputs_sha256)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			src, builtin, err := modelArg(args[0])
@@ -43,6 +44,15 @@ func newEval(gf *globalFlags) *cobra.Command {
 			default:
 				return fmt.Errorf("--data DIR is required for a model file")
 			}
+			if pf.studied(cmd) {
+				if raw {
+					return fmt.Errorf("--raw: a precision study runs the compile pipeline")
+				}
+				if !cmd.Flags().Changed("backend") {
+					backend = "loop"
+				}
+				return runPrecision(cmd, src, fsys, gf, backend, &pf)
+			}
 			results, err := conform.Eval(src, fsys, conform.Options{Load: lo, Backend: backend, Native: runNative, Raw: raw, Passes: gf.passContext()})
 			if err != nil {
 				return fmt.Errorf("--data %s: %w", data, err)
@@ -53,6 +63,7 @@ func newEval(gf *globalFlags) *cobra.Command {
 	cmd.Flags().StringVar(&data, "data", "", "folder with test_data_set_* folders")
 	cmd.Flags().StringVar(&backend, "backend", "ref", backendHelp)
 	cmd.Flags().BoolVar(&raw, "raw", false, "evaluate the graph as read, without the clean-up passes")
+	pf.add(cmd)
 	return cmd
 }
 
