@@ -48,7 +48,8 @@ type layer struct {
 // the integer bits their calibrated largest magnitudes need (so only the
 // fraction bits shrink as W does), and an accumulator wide enough to keep
 // the products' fraction bits with 8 guard bits above the larger of Iw
-// and Ia (at most 64 bits). First one W for every layer is found by
+// and Ia (at most 64 bits); a layer without weights (data movement,
+// element-wise) gets fixed<W,Ia,rne,sat> for all its tensors. First one W for every layer is found by
 // bisection; then, largest layer first, each layer's W is lowered by
 // bisection while the budget holds with the others fixed. Trials run on
 // every validation set, so the result meets the budget on them exactly as
@@ -199,9 +200,12 @@ func specFor(layers []layer, width map[string]int) passes.PrecisionSpec {
 		accI := max(l.weightI, l.actI) + 8
 		accF := (w - min(l.weightI, w)) + (w - min(l.actI, w))
 		accW := min(accI+accF, 64)
-		s.Layers = append(s.Layers, passes.LayerPrecision{Name: l.name, PrecisionSet: passes.PrecisionSet{
-			Weights: fx(w, l.weightI), Act: fx(w, l.actI), Acc: fx(accW, accI),
-		}})
+		set := passes.PrecisionSet{Weights: fx(w, l.weightI), Act: fx(w, l.actI), Acc: fx(accW, accI)}
+		if l.weights == 0 {
+			// Data movement and element-wise layers: one type for all.
+			set = passes.PrecisionSet{All: fx(w, l.actI)}
+		}
+		s.Layers = append(s.Layers, passes.LayerPrecision{Name: l.name, PrecisionSet: set})
 	}
 	slices.SortStableFunc(s.Layers, func(x, y passes.LayerPrecision) int { return strings.Compare(x.Name, y.Name) })
 	return s

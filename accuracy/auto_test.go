@@ -27,7 +27,10 @@ func TestAutoMeetsBudget(t *testing.T) {
 	require.NotEmpty(t, s.Layers)
 	narrower := false
 	for _, l := range s.Layers {
-		for _, p := range []passes.Precision{l.Weights, l.Act} {
+		for _, p := range []passes.Precision{l.Weights, l.Act, l.All} {
+			if p.IsZero() {
+				continue
+			}
 			require.Equal(t, passes.FixedPoint, p.Kind, "%s", l.Name)
 			assert.LessOrEqual(t, p.Fixed.W, 32, "%s", l.Name)
 			narrower = narrower || p.Fixed.W < 16

@@ -1,0 +1,59 @@
+package hls
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kiln-hls/kiln/ir/loop"
+	"github.com/kiln-hls/kiln/ir/loop/looptest"
+	"github.com/kiln-hls/kiln/passes"
+	"github.com/kiln-hls/kiln/passes/narrow"
+)
+
+// The Gemm that passes/lower makes (its golden gemm.kir), narrowed by
+// passes/narrow to fixed<12,4> with an 18-bit accumulator: the golden .ll
+// shows what Bambu receives, exact-width integers (i12 weights and
+// activations, i24 products, i18 sums) and the casts between them.
+func TestNarrowedGolden(t *testing.T) {
+	b, err := os.ReadFile("../passes/lower/testdata/gemm.kir")
+	require.NoError(t, err)
+	k, err := loop.Parse(string(b), looptest.Data(string(b)))
+	require.NoError(t, err)
+	spec, err := passes.ParsePrecisionSpec("default=fixed<12,4,rne,sat>,acc=fixed<18,6,rne,sat>")
+	require.NoError(t, err)
+	np, _, err := narrow.Apply(programOf(k), narrow.Options{Spec: spec})
+	require.NoError(t, err)
+	got, err := EmitLLVMProgram(np)
+	require.NoError(t, err)
+	require.NoError(t, CheckBambu(got))
+	for _, ty := range []string{"i12", "i18", "i24"} {
+		assert.Contains(t, got, ty+" ", "the narrowed module uses %s", ty)
+	}
+	file := filepath.Join("testdata", "llvm", "narrowed_gemm_fixed12.ll")
+	if *update {
+		require.NoError(t, os.WriteFile(file, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(file)
+	require.NoError(t, err, "run go test ./hls -update")
+	assert.Equal(t, string(want), got)
+}
+
+// programOf wraps one kernel in a program whose top passes its parameters
+// through.
+func programOf(k *loop.Kernel) *loop.Program {
+	p := &loop.Program{Name: loop.TopName, Kernels: []*loop.Kernel{k}}
+	call := loop.KernelCall{}
+	for i, id := range k.Params {
+		b := *k.Buffers[id]
+		p.Buffers = append(p.Buffers, &b)
+		p.Params = append(p.Params, loop.BufID(i))
+		call.Args = append(call.Args, loop.BufID(i))
+	}
+	p.Calls = []loop.KernelCall{call}
+	return p
+}
