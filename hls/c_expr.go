@@ -3,6 +3,7 @@ package hls
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -176,6 +177,8 @@ func (e *cEmitter) bin(x *loop.Bin) cVal {
 		return v
 	}
 	switch {
+	case x.Op.IsCompare() && !k.IsFloat() && reflect.DeepEqual(x.X, x.Y):
+		return cSelfCompare(x.Op)
 	case x.Op.IsCompare() || x.Op.IsLogic():
 		v := e.infix(x.Op, x.X, x.Y)
 		v.kind = dtype.Bool

@@ -196,3 +196,14 @@ func cFixedComment(k dtype.Kind) string {
 	}
 	return " /* " + k.String() + " */"
 }
+
+// cSelfCompare is the value of x op x for a value x that is not a float
+// (no NaN): narrowing keeps a float kernel's NaN test x != x on the fixed
+// value, and gcc warns that such a self-comparison is constant.
+func cSelfCompare(op loop.BinOp) cVal {
+	s := "false"
+	if op == loop.Eq || op == loop.Le || op == loop.Ge {
+		s = "true"
+	}
+	return cVal{s, cPrecPrimary, dtype.Bool}
+}

@@ -1,6 +1,9 @@
 package hls
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -56,6 +59,7 @@ func TestCFixedEmit(t *testing.T) {
 		{"to bool", "m[i] = cast<bool>(b[i])", []string{"m[i] = b[i] != 0;"}},
 		{"neg, abs", "y[i] = cast<fixed<16,6>>(-a[i] + abs(b[i]))", []string{"-(int64_t)a[i]", "kiln_fx_abs(b[i])"}},
 		{"min, compare", "m[i] = min(a[i], 0.5:fixed<8,3>) < a[i]", []string{"m[i] = kiln_fx_min(a[i], 16) < a[i];"}},
+		{"self comparison", "m[i] = a[i] != a[i] || a[i] >= a[i]", []string{"m[i] = false || true;"}},
 		{"big constant", "y[i] = cast<fixed<16,6>>(cast<fixed<40,1>>(a[i]) + -0.75:fixed<40,1>)", []string{
 			"INT64_C(-412316860416)"}},
 	}
@@ -134,5 +138,44 @@ func TestCFixedProgram(t *testing.T) {
 	for _, how := range []string{"c", "unit"} {
 		got := progBuildRun(t, gcc, how, k, cp, "", args)
 		cCompare(t, how+": y", want[1], got[1], 0)
+	}
+}
+
+// TestCNarrowed: the fixed-point kernels passes/narrow makes (its golden
+// outputs, summarised constants given ramp values by llRampData) emit as
+// C and run natively as ir/loop/exec runs them, bit for bit where only
+// exactly rounded libm functions are called.
+func TestCNarrowed(t *testing.T) {
+	gcc := cNeedGCC(t)
+	files, err := filepath.Glob("../passes/narrow/testdata/*.golden")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, file := range files {
+		name := strings.ReplaceAll(strings.TrimSuffix(filepath.Base(file), ".golden"), ".", "_")
+		t.Run(name, func(t *testing.T) {
+			b, err := os.ReadFile(file)
+			require.NoError(t, err)
+			src, _, _ := strings.Cut(string(b), "\ntop ") // the kernel, not the program and report
+			if !strings.Contains(src, "fixed<") {
+				t.Skip("no fixed point: the float and integer kinds are run by TestCRun")
+			}
+			src, data := llRampData(src)
+			k, err := loop.Parse(src, data)
+			require.NoError(t, err)
+			f, err := EmitC(k)
+			require.NoError(t, err)
+			args := cArgs(k)
+			want := make([]*dtype.Array, len(args))
+			for i, a := range args {
+				want[i] = a.Clone()
+			}
+			require.NoError(t, exec.Run(k, want))
+			got := cBuildRun(t, gcc, k, f, args)
+			for i, id := range k.Params {
+				if b := k.Buffers[id]; b.Role == loop.Output {
+					cCompare(t, b.Name, want[i], got[i], cLibmTolerance(k))
+				}
+			}
+		})
 	}
 }
