@@ -25,6 +25,8 @@ type lowerFlags struct {
 	sparseDensity float64
 	noFuse        bool
 	force         bool
+	precision     string
+	data          string
 }
 
 var emitFormats = []string{"kir", "ll", "c"}
@@ -40,7 +42,13 @@ unless --no-fuse) and calls them in order from a top function named forward_kern
 prints the loop IR. With -o it writes DIR/forward_kernel.kir (the loop IR), DIR/forward_kernel.ll
 (every kernel and the top in one module, checked against the Bambu subset) and the C: one .c and
 .h per kernel, forward_kernel.c/.h, and forward_kernel_all.c (everything in one file to build).
-Every node without a lowering is named in one error, and then nothing is written.`,
+Every node without a lowering is named in one error, and then nothing is written.
+
+With --precision P the lowered program is narrowed to the spec P (see kiln eval --precision) before
+it is printed or emitted; int8 and int16 take their scales from the ranges the model's validation
+data gives (a built-in model's own, or --data DIR's). With -o, DIR/narrow_report.txt says what
+each kernel became, and DIR/bambu_fp_format.txt holds the --fp-format option for the kernels
+that compute in a narrow float format (Bambu's front end reads only float and double).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			files, text, err := lf.build(gf, args[0])
@@ -64,6 +72,8 @@ Every node without a lowering is named in one error, and then nothing is written
 	f.Float64Var(&lf.sparseDensity, "sparse-density", 0, "largest density of a constant MatMul operand lowered as a loop over its non-zeros (0: the default, 0.5; negative: never)")
 	f.BoolVar(&lf.noFuse, "no-fuse", false, "one kernel per node: no fuse-ops (BatchNormalization kept), no element-wise chains fused into their producer")
 	f.BoolVar(&lf.force, "force", false, "write into a folder that is not empty")
+	f.StringVar(&lf.precision, "precision", "", "narrow the program to this precision spec (as kiln eval --precision; not auto)")
+	f.StringVar(&lf.data, "data", "", "with --precision: calibrate on DIR/test_data_set_*/input_*.pb (default: a built-in model's validation data)")
 	return cmd
 }
 
@@ -93,10 +103,17 @@ func (lf *lowerFlags) build(gf *globalFlags, arg string) (map[string]string, str
 	if err != nil {
 		return nil, "", err
 	}
-	text := p.String()
 	files := map[string]string{}
+	if lf.precision != "" {
+		if p, err = lf.narrow(gf, arg, m.Graph, p, files); err != nil {
+			return nil, "", err
+		}
+	} else if lf.data != "" {
+		return nil, "", fmt.Errorf("--data applies with --precision only")
+	}
+	text := p.String()
 	if lf.out == "" {
-		return files, text, nil // printing the loop IR only
+		return nil, text, nil // printing the loop IR only
 	}
 	var errs []error
 	for _, e := range lf.emit {

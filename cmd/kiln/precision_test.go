@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -67,6 +69,40 @@ func TestEvalPrecisionErrors(t *testing.T) {
 	} {
 		out, err := run(append([]string{"eval", "lstm", "--windows", "1"}, c.args...)...)
 		require.Error(t, err, "%v: %s", c.args, out)
+		assert.Contains(t, err.Error(), c.want, "%v", c.args)
+	}
+}
+
+func TestLowerPrecision(t *testing.T) {
+	dir := t.TempDir()
+	out, err := run("lower", "cnn", "--precision", "fp16", "-o", dir, "--emit", "kir")
+	require.NoError(t, err, out)
+	fp, err := os.ReadFile(filepath.Join(dir, "bambu_fp_format.txt"))
+	require.NoError(t, err)
+	assert.Regexp(t, `^--fp-format=_Slice\*e5m10b-15nih,.*_dense_layer_Gemm\*e5m10b-15nih,_Reshape_1\*e5m10b-15nih\n$`, string(fp))
+	rep, err := os.ReadFile(filepath.Join(dir, "narrow_report.txt"))
+	require.NoError(t, err)
+	assert.Contains(t, string(rep), "narrow-precision fp16: 6 kernels")
+	kir, err := os.ReadFile(filepath.Join(dir, "forward_kernel.kir"))
+	require.NoError(t, err)
+	assert.Contains(t, string(kir), ": f16[")
+
+	// int8 calibrates on the built-in model's data; printed, not written.
+	out, err = run("lower", "lstm", "--precision", "int8")
+	require.NoError(t, err)
+	assert.Contains(t, out, "fixed<8,")
+
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"lower", torch + "/lstm_opset13/model.onnx", "--precision", "int8"}, "give --data DIR"},
+		{[]string{"lower", "lstm", "--precision", "auto"}, "search with kiln eval --precision auto"},
+		{[]string{"lower", "lstm", "--precision", "fixed<4,9>"}, "fixed<4,9>"},
+		{[]string{"lower", "lstm", "--data", dir}, "--data applies with --precision only"},
+	} {
+		_, err := run(c.args...)
+		require.Error(t, err, "%v", c.args)
 		assert.Contains(t, err.Error(), c.want, "%v", c.args)
 	}
 }

@@ -106,6 +106,15 @@ func checkPassName(name string) error {
 	return fmt.Errorf("--dump-after %q: no such pass (want all or one of %s)", name, strings.Join(names, ", "))
 }
 
+// laterStages are the steps after the graph passes: name, what they work
+// on, what they do.
+var laterStages = [][3]string{
+	{"calibrate", "data", "run the validation inputs through the reference evaluator and record each tensor's min, max, max-abs and 99.9th percentile (passes.Calibrate; int8/int16 scales come from it)"},
+	{"lower", "lower", "graph → loop IR: one kernel per node or fused element-wise chain, called in order by the top forward_kernel (passes/lower)"},
+	{"narrow-precision", "loop", "retype the lowered program to a precision spec: fp16, bf16, fp8, amp, int8/int16 (power-of-two scales from calibration) or fixed<W,I>, per layer and per role; lookup tables for non-linear functions (passes/narrow)"},
+	{"auto-precision", "loop", "search per-layer fixed-point widths whose relative RMSE against fp32 stays within a budget (kiln eval --precision auto --budget B)"},
+}
+
 func newPasses() *cobra.Command {
 	return &cobra.Command{
 		Use:   "passes",
@@ -115,6 +124,9 @@ func newPasses() *cobra.Command {
 			w := cmd.OutOrStdout()
 			for _, p := range passes.GraphPasses() {
 				fmt.Fprintf(w, "%-18s graph  %s\n", p.Name, p.Doc)
+			}
+			for _, s := range laterStages {
+				fmt.Fprintf(w, "%-18s %-6s %s\n", s[0], s[1], s[2])
 			}
 			return nil
 		},
