@@ -43,13 +43,43 @@
 // calls) have no fixed-point form. The largest float subtree around one
 // that is a function of a single input L (equal occurrences count once;
 // L has no non-linear operation, e.g. hg[j] + xg[j] in a sigmoid, c[j] in
-// a tanh) becomes a read of a lookup table of Options.LUTSize entries
-// over [LUTLo, LUTHi), filled from the original f32 subtree in float64 at
-// each entry's midpoint and indexed in fixed point; equal tables are
-// shared. Any other non-linear operation on fixed values (x / sum in
-// Softmax) falls back to f32: its operands are converted to f32, it
-// computes there, and its result converts back where it is used; the
-// report counts these.
+// a tanh) becomes a read of a lookup table over [LUTLo, LUTHi) with
+// Options.LUTSize buckets of width step (a power of two), filled from the
+// original f32 subtree in float64, entries rounded to nearest (saturating)
+// in the table's kind (the activation kind; for int8 and int16 its own
+// scale); equal tables are shared. By default a table holds the N + 1
+// values at the edges lo + i·step and the read interpolates linearly, all
+// in exact fixed-point operations: u = (L − lo)/step (L cast, truncating
+// and saturating, to a signed type holding [lo, hi) with the fraction
+// bits it has; 1/step is an exact literal); i = clamp(⌊u⌋, 0, N − 1);
+// t = u − i cast to ufixed<F+1, 1, trn, sat> (F: u's fraction bits, at
+// most 32) and clamped to 1; T[i] + (T[i+1] − T[i])·t exact, then one
+// cast to the table's kind. Below lo the read gives T[0], beyond hi
+// T[N]. When L has no fraction bits below the step (int8's 5 bits with a
+// step of 1/64), or the exact types would exceed 64 bits, or with
+// Options.LUTNearest, the table holds the N midpoints lo + (i + ½)·step
+// and the read is T[clamp(⌊(L − lo)/step⌋, 0, N − 1)].
+//
+// A table is made only when it can be right: every entry is finite (no
+// NaN from sqrt or log of a negative, no pole at an edge); entries beyond
+// the table's kind saturate only in a run at an end of the table (exp(x)
+// beyond fixed<16,6>'s 32: the table gives the saturated value a
+// saturating type would), never between entries within it (a peak); and
+// no two adjacent entries differ by more than 1/8 of the range of the
+// entries (a pole or singularity the step cannot follow, such as
+// LayerNorm's 1/sqrt(var + ε) at var = 0 when the variance is far below
+// one step). Otherwise the subtree falls back to f32 and the report says
+// why the table was refused.
+//
+// A float fallback: a non-linear operation on fixed values (x / sum in
+// Softmax, a refused table's sqrt) converts its operands to f32 and
+// computes there. Its result has no known range, so the operations that
+// take it in the same expression compute in f32 too (the fixed operand
+// converts to f32), and a temporary that stores it stays f32 (the kernel
+// is rewritten with it f32; LayerNorm's inv, 22 for a variance of 0.002,
+// would saturate int16's temporaries); a store to any other buffer rounds
+// it to the buffer's kind. The report counts every operation computed in
+// f32 this way.
 //
 // Apply returns a new program and leaves its input alone; its output
 // verifies, and the same input always gives the same text.

@@ -49,17 +49,35 @@ func (pl *plan) kernel(i int) (*loop.Kernel, KernelReport, error) {
 			}
 		}
 	}
-	k.Body = r.stmts(ok.Body)
+	r.rewrite(ok)
 	if r.err != nil {
 		return nil, kr, fmt.Errorf("narrow: %s: %w", pl.where(i), r.err)
 	}
-	kr.LUTs, kr.LUTUses, kr.Fallbacks = len(r.tables), r.lutUses, r.fallbacks
+	kr.LUTs, kr.LUTUses, kr.Fallbacks, kr.Refused = len(r.tables), r.lutUses, r.fallbacks, r.refused
 	for id, b := range k.Buffers {
 		if id >= len(ok.Buffers) || ok.Buffers[id].Kind != b.Kind {
 			kr.Buffers = append(kr.Buffers, BufferKind{Name: b.Name, Role: b.Role, Kind: b.Kind})
 		}
 	}
 	return k, kr, nil
+}
+
+// rewrite rewrites ok's body into r.k. Temporaries that store the result
+// of an f32 fallback (a value of no known range) become f32 and the body is
+// rewritten again, until none is left.
+func (r *rewriter) rewrite(ok *loop.Kernel) {
+	n := len(r.k.Buffers)
+	for range len(ok.Buffers) + 1 {
+		r.k.Buffers = r.k.Buffers[:n] // drop the last try's tables
+		r.tables, r.lutUses, r.fallbacks, r.refused, r.floatTemps, r.err = nil, 0, nil, nil, nil, nil
+		r.k.Body = r.stmts(ok.Body)
+		if len(r.floatTemps) == 0 || r.err != nil {
+			return
+		}
+		for _, id := range r.floatTemps {
+			r.k.Buffers[id].Kind = dtype.F32
+		}
+	}
 }
 
 // internalAct is the activation kind of kernel i's own temporaries. For

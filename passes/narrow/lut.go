@@ -16,43 +16,93 @@ type table struct {
 	vals []float64
 }
 
-// lookup replaces e, a float subtree with non-linear operations, by a read
-// of a table when e is a function of one input L (see input): entry i
-// holds e at L = lo + (i + ½)·step, computed in float64 from the original
-// subtree, and the read's index is clamp(⌊(L − lo)/step⌋, 0, N − 1)
-// computed in fixed point.
+// lookup replaces e, a float subtree with non-linear operations, by a
+// read of a table when e is a function of one input L (see input) that a
+// table follows (see checkTable). By default the table holds e at the
+// N + 1 edges L = lo + i·step and the read interpolates linearly between
+// the two edges around L (interp); with Options.LUTNearest it holds e at
+// the N midpoints lo + (i + ½)·step and the read takes the entry of L's
+// bucket clamp(⌊(L − lo)/step⌋, 0, N − 1). Entries are computed in
+// float64 from the original subtree. A table refused leaves e to the
+// float fallback (counted in the report).
 func (r *rewriter) lookup(e loop.Expr) (loop.Expr, dtype.Kind, bool) {
 	l, n := input(r.orig, e)
 	if n != oneInput || origKind(r.orig, l) != dtype.F32 || !hasLoad(l) {
 		return nil, dtype.Invalid, false
 	}
-	o := r.opt
-	vals := make([]float64, o.LUTSize)
-	for i := range vals {
-		v, err := eval64(e, l, o.LUTLo+(float64(i)+0.5)*r.step)
-		if err != nil {
+	nearest := r.opt.LUTNearest
+	vals, ok := r.entries(e, l, nearest)
+	if !ok {
+		return nil, dtype.Invalid, false
+	}
+	kind := r.tableKind(vals)
+	if err := checkTable(fixedOf(kind), vals); err != nil {
+		r.refused = append(r.refused, err.Error())
+		return nil, dtype.Invalid, false
+	}
+	lx := func() (loop.Expr, dtype.Kind) { // L afresh (it has no table or fallback)
+		x, k := r.expr(l)
+		if !k.IsFixed() {
+			return castTo(x, k, r.act), r.act
+		}
+		return x, k
+	}
+	var read loop.Expr
+	if !nearest {
+		var err error
+		if read, err = r.interp(lx, kind, vals); err != nil {
+			r.fail(err)
 			return nil, dtype.Invalid, false
+		}
+	}
+	if read == nil { // nearest, or no room to interpolate in 64 bits
+		if !nearest {
+			if vals, ok = r.entries(e, l, true); !ok {
+				return nil, dtype.Invalid, false
+			}
+		}
+		idx, err := r.tableIndex(lx())
+		if err != nil {
+			r.fail(err)
+			return nil, dtype.Invalid, false
+		}
+		read = &loop.Load{Buf: r.table(kind, vals).buf, Index: []loop.Index{{Dyn: idx}}}
+	}
+	r.lutUses++
+	return read, kind, true
+}
+
+// entries are e's values at the table's midpoints (nearest) or edges, in
+// float64; false when e cannot be evaluated as a function of l.
+func (r *rewriter) entries(e, l loop.Expr, nearest bool) ([]float64, bool) {
+	o := r.opt
+	n, off := o.LUTSize+1, 0.0
+	if nearest {
+		n, off = o.LUTSize, 0.5
+	}
+	vals := make([]float64, n)
+	for i := range vals {
+		v, err := eval64(e, l, o.LUTLo+(float64(i)+off)*r.step)
+		if err != nil {
+			return nil, false
 		}
 		vals[i] = v
 	}
-	kind := r.act
-	if r.quant > 0 {
-		// The table's own scale; entries beyond the widest type saturate
-		// (exp's table reaches e^8).
-		f, err := quantType(r.quant, maxAbsFloats(vals))
-		if err != nil {
-			f = dtype.Fixed{W: r.quant, I: r.quant, Round: dtype.RoundHalfEven, Overflow: dtype.Saturate}
-		}
-		kind = dtype.FixedKind(f)
+	return vals, true
+}
+
+// tableKind is the kind of a table's entries: the activation kind, or for
+// int8 and int16 the table's own scale (entries beyond the widest type
+// saturate: exp's table reaches e^8).
+func (r *rewriter) tableKind(vals []float64) dtype.Kind {
+	if r.quant == 0 {
+		return r.act
 	}
-	idx, err := r.tableIndex(l)
+	f, err := quantType(r.quant, maxAbsFloats(vals))
 	if err != nil {
-		r.fail(err)
-		return nil, dtype.Invalid, false
+		f = dtype.Fixed{W: r.quant, I: r.quant, Round: dtype.RoundHalfEven, Overflow: dtype.Saturate}
 	}
-	t := r.table(kind, vals)
-	r.lutUses++
-	return &loop.Load{Buf: t.buf, Index: []loop.Index{{Dyn: idx}}}, kind, true
+	return dtype.FixedKind(f)
 }
 
 func (r *rewriter) fail(err error) {
@@ -71,6 +121,14 @@ func maxAbsFloats(v []float64) float64 {
 	return m
 }
 
+// entryType is the type entries of a table of type f are rounded to: f,
+// rounding to nearest (even) and saturating (an entry beyond the kind is
+// its extreme, never wrapped).
+func entryType(f dtype.Fixed) dtype.Fixed {
+	f.Round, f.Overflow = dtype.RoundHalfEven, dtype.Saturate
+	return f
+}
+
 // table returns the kernel's table of kind with vals, made on first use
 // (equal tables are shared: the LSTM's three sigmoids read one).
 func (r *rewriter) table(kind dtype.Kind, vals []float64) *table {
@@ -80,8 +138,7 @@ func (r *rewriter) table(kind dtype.Kind, vals []float64) *table {
 		}
 	}
 	init := dtype.New(kind, []int{len(vals)})
-	sat := fixedOf(kind)
-	sat.Overflow = dtype.Saturate // an entry beyond the kind is its extreme, never wrapped
+	sat := entryType(fixedOf(kind))
 	for i, v := range vals {
 		init.I64[i], _ = dtype.FromFloat(sat, v)
 	}
@@ -98,17 +155,34 @@ func (r *rewriter) table(kind dtype.Kind, vals []float64) *table {
 	return t
 }
 
-// tableIndex is clamp(⌊(L − lo)/step⌋, 0, N − 1) as an i64 expression: L
-// cast to a fixed type with log2(1/step) fraction bits (truncating,
-// saturating), minus lo, times 1/step, cast to i64 (which floors).
-func (r *rewriter) tableIndex(l loop.Expr) (loop.Expr, error) {
-	o := r.opt
+// tableIndex is clamp(⌊(L − lo)/step⌋, 0, N − 1) as an i64 expression,
+// for x (L) of kind k: L cast to a fixed type with log2(1/step) fraction
+// bits (truncating, saturating), minus lo, times 1/step, cast to i64
+// (which floors).
+func (r *rewriter) tableIndex(x loop.Expr, k dtype.Kind) (loop.Expr, error) {
+	u, _, err := r.scaled(x, k, max(r.log2Inv(), 0))
+	if err != nil {
+		return nil, err
+	}
+	return r.clampIndex(u), nil
+}
+
+// log2Inv is log2(1/step) (negative for a step above 1).
+func (r *rewriter) log2Inv() int {
 	_, e := math.Frexp(r.step) // step = 2^(e−1)
-	frac := max(1-e, 0)
+	return 1 - e
+}
+
+// scaled is u = (L − lo)/step in fixed point and its type, exactly: x (L,
+// of kind k) cast (truncating, saturating) to the narrowest signed type
+// with frac fraction bits that holds lo and hi − step, minus lo, times
+// 1/step (a power of two, an exact literal).
+func (r *rewriter) scaled(x loop.Expr, k dtype.Kind, frac int) (loop.Expr, dtype.Fixed, error) {
+	o := r.opt
 	var ti dtype.Fixed
 	for i := 1; ; i++ {
 		if i+frac > maxFixedW {
-			return nil, fmt.Errorf("table range [%g, %g) with step %g needs more than 64 bits", o.LUTLo, o.LUTHi, r.step)
+			return nil, ti, fmt.Errorf("table range [%g, %g) with step %g needs more than 64 bits", o.LUTLo, o.LUTHi, r.step)
 		}
 		ti = dtype.Fixed{W: i + frac, I: i, Round: dtype.Truncate, Overflow: dtype.Saturate}
 		_, o1 := dtype.FromFloat(ti, o.LUTLo)
@@ -117,25 +191,27 @@ func (r *rewriter) tableIndex(l loop.Expr) (loop.Expr, error) {
 			break
 		}
 	}
-	x, k := r.expr(l)
 	x = castTo(x, k, dtype.FixedKind(ti))
 	lo, okLo := exactConst(o.LUTLo)
 	sc, okSc := exactConst(1 / r.step)
 	if !okLo || !okSc {
-		return nil, fmt.Errorf("table bounds %g and scale %g need exact fixed literals", o.LUTLo, 1/r.step)
+		return nil, ti, fmt.Errorf("table bounds %g and scale %g need exact fixed literals", o.LUTLo, 1/r.step)
 	}
 	rawLo, _ := dtype.FromFloat(lo, o.LUTLo)
 	rawSc, _ := dtype.FromFloat(sc, 1/r.step)
-	d := dtype.SubType(ti, lo)
-	m := dtype.MulType(d, sc)
+	m := dtype.MulType(dtype.SubType(ti, lo), sc)
 	if !fits(m) {
-		return nil, fmt.Errorf("table index type %s is wider than 64 bits", m)
+		return nil, m, fmt.Errorf("table index type %s is wider than 64 bits", m)
 	}
 	diff := &loop.Bin{Op: loop.Sub, X: x, Y: loop.Int(dtype.FixedKind(lo), rawLo)}
-	scaled := &loop.Bin{Op: loop.Mul, X: diff, Y: loop.Int(dtype.FixedKind(sc), rawSc)}
+	return &loop.Bin{Op: loop.Mul, X: diff, Y: loop.Int(dtype.FixedKind(sc), rawSc)}, m, nil
+}
+
+// clampIndex is clamp(⌊u⌋, 0, N − 1) in i64 (a cast to i64 floors).
+func (r *rewriter) clampIndex(u loop.Expr) loop.Expr {
 	i64 := func(v int) loop.Expr { return loop.Int(dtype.I64, int64(v)) }
-	idx := &loop.Bin{Op: loop.Max, X: &loop.Cast{To: dtype.I64, X: scaled}, Y: i64(0)}
-	return &loop.Bin{Op: loop.Min, X: idx, Y: i64(o.LUTSize - 1)}, nil
+	idx := &loop.Bin{Op: loop.Max, X: &loop.Cast{To: dtype.I64, X: u}, Y: i64(0)}
+	return &loop.Bin{Op: loop.Min, X: idx, Y: i64(r.opt.LUTSize - 1)}
 }
 
 // The answers of input.

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/loop"
 )
 
@@ -75,4 +76,49 @@ func TestEval64(t *testing.T) {
 	}
 	_, err = eval64(vals[y][4], vals[y][4].(*loop.Bin).X, 1)
 	assert.Error(t, err, "b[i] is a second input")
+}
+
+// TestCheckTable: which functions get a table over [−8, 8) at step 1/64
+// (1025 edges): smooth bounded ones, and exp, whose entries beyond
+// fixed<16,6> saturate in a run at the top end; not sqrt and log (NaN
+// below 0), 1/x (infinite at 0), 1/(x² + 0.01) (a peak of 100 beyond
+// fixed<16,6> between entries within it), 1/sqrt(x² + 1e−5) (within
+// fixed<24,10>, but 316 at 0 next to 7.8: steeper than the step), a step
+// function, or a function beyond the type everywhere.
+func TestCheckTable(t *testing.T) {
+	f16 := dtype.Fixed{W: 16, I: 6}
+	f24 := dtype.Fixed{W: 24, I: 10}
+	for _, tc := range []struct {
+		name string
+		f    dtype.Fixed
+		fn   func(float64) float64
+		ok   bool
+		why  string // in the error
+	}{
+		{"sigmoid", f16, func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }, true, ""},
+		{"tanh", f16, math.Tanh, true, ""},
+		{"exp", f16, math.Exp, true, ""},
+		{"exp(-x)", f16, func(x float64) float64 { return math.Exp(-x) }, true, ""},
+		{"sqrt(x²+1)", f16, func(x float64) float64 { return math.Sqrt(x*x + 1) }, true, ""},
+		{"sqrt", f24, math.Sqrt, false, "not a finite"},
+		{"log", f24, math.Log, false, "not a finite"},
+		{"1/x", f24, func(x float64) float64 { return 1 / x }, false, "not a finite"},
+		{"peak", f16, func(x float64) float64 { return 1 / (x*x + 0.01) }, false, "between entries within it"},
+		{"1/sqrt(x²+eps)", f24, func(x float64) float64 { return 1 / math.Sqrt(x*x+1e-5) }, false, "differ by"},
+		{"step", f24, func(x float64) float64 { return float64(min(max(math.Floor(x), 0), 1)) }, false, "differ by"},
+		{"beyond", f16, func(x float64) float64 { return 100 + x }, false, "every entry is beyond"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			vals := make([]float64, 1025)
+			for i := range vals {
+				vals[i] = tc.fn(-8 + float64(i)/64)
+			}
+			err := checkTable(tc.f, vals)
+			if tc.ok {
+				assert.NoError(t, err)
+			} else {
+				assert.ErrorContains(t, err, tc.why)
+			}
+		})
+	}
 }

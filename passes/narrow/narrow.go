@@ -21,6 +21,11 @@ type Options struct {
 	// table_range of 8). (LUTHi − LUTLo)/LUTSize must be a power of two.
 	LUTSize      int
 	LUTLo, LUTHi float64
+	// LUTNearest makes a table read return the entry of the input's
+	// bucket (N entries at the buckets' midpoints) instead of
+	// interpolating linearly between the N + 1 entries at the buckets'
+	// edges (the default: the zero value interpolates).
+	LUTNearest bool
 }
 
 // The table defaults: hls4ml's table_size 1024 and table_range 8

@@ -24,6 +24,7 @@ type KernelReport struct {
 	LUTs              int      // lookup tables made
 	LUTUses           int      // subexpressions replaced by a table read
 	Fallbacks         []string // operations computed in f32 instead (by name: "/", "sqrt", "pow" …)
+	Refused           []string // why tables were refused (their operations are among the fallbacks)
 }
 
 // BufferKind is a buffer whose kind changed, and its new kind.
@@ -65,6 +66,9 @@ func (r *Report) String() string {
 		fmt.Fprintf(&sb, "  %s [%s]: weights %s, act %s, acc %s", k.Kernel, layer, k.Weights, k.Act, k.Acc)
 		if k.LUTs > 0 {
 			fmt.Fprintf(&sb, "; %d tables for %d non-linear subexpressions", k.LUTs, k.LUTUses)
+		}
+		if len(k.Refused) > 0 {
+			fmt.Fprintf(&sb, "; %d tables refused (%s)", len(k.Refused), k.Refused[0])
 		}
 		if len(k.Fallbacks) > 0 {
 			fmt.Fprintf(&sb, "; f32 fallback for %s", strings.Join(k.Fallbacks, ", "))

@@ -2,6 +2,7 @@ package narrow
 
 import (
 	"math"
+	"slices"
 
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/loop"
@@ -24,7 +25,11 @@ type rewriter struct {
 	tables    []*table
 	lutUses   int
 	fallbacks []string
-	err       error
+	refused   []string // why tables were refused
+	// floatTemps are temporaries that store f32 fallback results (the
+	// kernel is rewritten again with them f32).
+	floatTemps []loop.BufID
+	err        error
 }
 
 // fixedAct reports whether the kernel computes its activations in fixed
@@ -63,6 +68,9 @@ func (r *rewriter) store(s *loop.Store) *loop.Store {
 		}
 	} else {
 		v, k = r.expr(s.Value)
+	}
+	if k.IsFloat() && r.fixedAct() && r.k.Buffers[s.Buf].Role == loop.Temp && bk.IsFixed() && r.fallbackValue(v) {
+		r.floatTemps = append(r.floatTemps, s.Buf) // an f32 fallback's result: keep it in f32
 	}
 	if via := r.storeCast[s.Buf]; via != dtype.Invalid {
 		v, k = castTo(v, k, via), via
@@ -212,27 +220,51 @@ func (r *rewriter) pair(x, y loop.Expr) (loop.Expr, dtype.Kind, loop.Expr, dtype
 	return ex, kx, ey, ky
 }
 
-// unify makes a float and a fixed operand alike: both the activation kind
-// in a fixed-point kernel, else both the float operand's kind.
-func (r *rewriter) unify(x loop.Expr, kx dtype.Kind, y loop.Expr, ky dtype.Kind) (loop.Expr, dtype.Kind, loop.Expr, dtype.Kind) {
+// unify makes a float and a fixed operand alike. In a fixed-point kernel
+// both take the activation kind, except when the float operand is the
+// result of a float fallback (a value of no known range, such as
+// LayerNorm's 1/sqrt(var + ε), see fallbackValue): then the operation
+// joins the fallback in f32 and is counted. Elsewhere both take the float
+// operand's kind.
+func (r *rewriter) unify(op string, x loop.Expr, kx dtype.Kind, y loop.Expr, ky dtype.Kind) (loop.Expr, dtype.Kind, loop.Expr, dtype.Kind) {
 	switch {
 	case kx.IsFixed() == ky.IsFixed() || !(kx.IsFloat() || kx.IsFixed()) || !(ky.IsFloat() || ky.IsFixed()):
-	case r.fixedAct() && kx.IsFloat():
+		return x, kx, y, ky
+	case r.fixedAct() && kx.IsFloat() && !r.fallbackValue(x):
 		x, kx = castTo(x, kx, r.act), r.act
-	case r.fixedAct():
+	case r.fixedAct() && ky.IsFloat() && !r.fallbackValue(y):
 		y, ky = castTo(y, ky, r.act), r.act
 	case kx.IsFixed():
 		x, kx = castTo(x, kx, ky), ky
+		r.joinFallback(op)
 	default:
 		y, ky = castTo(y, ky, kx), kx
+		r.joinFallback(op)
 	}
 	return x, kx, y, ky
 }
 
+func (r *rewriter) joinFallback(op string) {
+	if r.fixedAct() {
+		r.fallbacks = append(r.fallbacks, op)
+	}
+}
+
+// fallbackValue reports whether x, a rewritten float expression, is (or
+// reads) the result of a float fallback: it holds a non-linear operation
+// or loads a temporary kept in f32 for one.
+func (r *rewriter) fallbackValue(x loop.Expr) bool {
+	if l, ok := x.(*loop.Load); ok {
+		b := r.k.Buffers[l.Buf]
+		return b.Role == loop.Temp && b.Kind.IsFloat() && r.orig.Buffers[l.Buf].Kind == dtype.F32
+	}
+	return nonlinear(r.k, x) || slices.ContainsFunc(children(x), r.fallbackValue)
+}
+
 // same converts two operands to one kind: the float join, or a fixed type
 // holding both.
-func (r *rewriter) same(x loop.Expr, kx dtype.Kind, y loop.Expr, ky dtype.Kind) (loop.Expr, loop.Expr, dtype.Kind) {
-	x, kx, y, ky = r.unify(x, kx, y, ky)
+func (r *rewriter) same(op string, x loop.Expr, kx dtype.Kind, y loop.Expr, ky dtype.Kind) (loop.Expr, loop.Expr, dtype.Kind) {
+	x, kx, y, ky = r.unify(op, x, kx, y, ky)
 	k := kx
 	switch {
 	case kx == ky:
@@ -259,11 +291,11 @@ func (r *rewriter) bin(e *loop.Bin) (loop.Expr, dtype.Kind) {
 	if e.Op.IsLogic() || !(kx.IsFloat() || kx.IsFixed()) || !(ky.IsFloat() || ky.IsFixed()) {
 		return &loop.Bin{Op: e.Op, X: x, Y: y}, resultKind(e.Op, kx)
 	}
-	x, kx, y, ky = r.unify(x, kx, y, ky)
+	x, kx, y, ky = r.unify(e.Op.String(), x, kx, y, ky)
 	if kx.IsFixed() && (e.Op == loop.Add || e.Op == loop.Sub || e.Op == loop.Mul) {
 		return r.exact(e.Op, x, kx, y, ky)
 	}
-	x, y, k := r.same(x, kx, y, ky)
+	x, y, k := r.same(e.Op.String(), x, kx, y, ky)
 	return &loop.Bin{Op: e.Op, X: x, Y: y}, resultKind(e.Op, k)
 }
 

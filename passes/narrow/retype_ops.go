@@ -116,6 +116,6 @@ func (r *rewriter) sel(e *loop.Select) (loop.Expr, dtype.Kind) {
 	if !(kx.IsFloat() || kx.IsFixed()) || !(ky.IsFloat() || ky.IsFixed()) {
 		return &loop.Select{Cond: c, X: x, Y: y}, kx
 	}
-	x, y, k := r.same(x, kx, y, ky)
+	x, y, k := r.same("select", x, kx, y, ky)
 	return &loop.Select{Cond: c, X: x, Y: y}, k
 }
