@@ -67,10 +67,10 @@ func checkTable(f dtype.Fixed, vals []float64) error {
 // a fixed kind, on each call): u = (L − lo)/step in fixed point (exact),
 // i = clamp(⌊u⌋, 0, N − 1), t = u − i clamped to [0, 1] as a ufixed
 // fraction, and T[i] + (T[i+1] − T[i])·t computed exactly, then cast once
-// to kind. It is nil (no error) when L has no fraction bits below the step
+// to kind. It is nil when L has no fraction bits below the step
 // or the exact types would exceed 64 bits: the caller then reads the
 // nearest entry.
-func (r *rewriter) interp(lx func() (loop.Expr, dtype.Kind), kind dtype.Kind, vals []float64) (loop.Expr, error) {
+func (r *rewriter) interp(lx func() (loop.Expr, dtype.Kind), kind dtype.Kind, vals []float64) loop.Expr {
 	_, k := lx()
 	s := r.log2Inv()
 	idxT := dtype.Fixed{W: bits.Len(uint(r.opt.LUTSize-1)) + 1}
@@ -98,9 +98,9 @@ func (r *rewriter) interp(lx func() (loop.Expr, dtype.Kind), kind dtype.Kind, va
 		t := &loop.Bin{Op: loop.Min, X: &loop.Cast{To: tk, X: frac}, Y: loop.Int(tk, int64(1)<<fu)}
 		d := &loop.Bin{Op: loop.Sub, X: at(1), Y: at(0)}
 		v := &loop.Bin{Op: loop.Add, X: at(0), Y: &loop.Bin{Op: loop.Mul, X: d, Y: t}}
-		return &loop.Cast{To: kind, X: v}, nil
+		return &loop.Cast{To: kind, X: v}
 	}
-	return nil, nil
+	return nil
 }
 
 // interpTypes is the type of the weight t with fu fraction bits,

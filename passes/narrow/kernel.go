@@ -69,7 +69,7 @@ func (r *rewriter) rewrite(ok *loop.Kernel) {
 	n := len(r.k.Buffers)
 	for range len(ok.Buffers) + 1 {
 		r.k.Buffers = r.k.Buffers[:n] // drop the last try's tables
-		r.tables, r.lutUses, r.fallbacks, r.refused, r.floatTemps, r.err = nil, 0, nil, nil, nil, nil
+		r.tables, r.lutUses, r.fallbacks, r.refused, r.floatTemps, r.err, r.refusing = nil, 0, nil, nil, nil, nil, false
 		r.k.Body = r.stmts(ok.Body)
 		if len(r.floatTemps) == 0 || r.err != nil {
 			return

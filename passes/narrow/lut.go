@@ -37,7 +37,9 @@ func (r *rewriter) lookup(e loop.Expr) (loop.Expr, dtype.Kind, bool) {
 	}
 	kind := r.tableKind(vals)
 	if err := checkTable(fixedOf(kind), vals); err != nil {
-		r.refused = append(r.refused, err.Error())
+		if !r.refusing {
+			r.refused = append(r.refused, err.Error())
+		}
 		return nil, dtype.Invalid, false
 	}
 	lx := func() (loop.Expr, dtype.Kind) { // L afresh (it has no table or fallback)
@@ -49,11 +51,7 @@ func (r *rewriter) lookup(e loop.Expr) (loop.Expr, dtype.Kind, bool) {
 	}
 	var read loop.Expr
 	if !nearest {
-		var err error
-		if read, err = r.interp(lx, kind, vals); err != nil {
-			r.fail(err)
-			return nil, dtype.Invalid, false
-		}
+		read = r.interp(lx, kind, vals)
 	}
 	if read == nil { // nearest, or no room to interpolate in 64 bits
 		if !nearest {
@@ -61,15 +59,23 @@ func (r *rewriter) lookup(e loop.Expr) (loop.Expr, dtype.Kind, bool) {
 				return nil, dtype.Invalid, false
 			}
 		}
-		idx, err := r.tableIndex(lx())
-		if err != nil {
-			r.fail(err)
+		if read = r.nearest(lx, kind, vals); read == nil {
 			return nil, dtype.Invalid, false
 		}
-		read = &loop.Load{Buf: r.table(kind, vals).buf, Index: []loop.Index{{Dyn: idx}}}
 	}
 	r.lutUses++
 	return read, kind, true
+}
+
+// nearest is the read of the table of kind with vals at the midpoints
+// for the input lx(): the entry of L's bucket (nil after an error).
+func (r *rewriter) nearest(lx func() (loop.Expr, dtype.Kind), kind dtype.Kind, vals []float64) loop.Expr {
+	idx, err := r.tableIndex(lx())
+	if err != nil {
+		r.fail(err)
+		return nil
+	}
+	return &loop.Load{Buf: r.table(kind, vals).buf, Index: []loop.Index{{Dyn: idx}}}
 }
 
 // entries are e's values at the table's midpoints (nearest) or edges, in

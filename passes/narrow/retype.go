@@ -26,6 +26,7 @@ type rewriter struct {
 	lutUses   int
 	fallbacks []string
 	refused   []string // why tables were refused
+	refusing  bool     // rewriting the parts of a refused subtree
 	// floatTemps are temporaries that store f32 fallback results (the
 	// kernel is rewritten again with them f32).
 	floatTemps []loop.BufID
@@ -117,8 +118,13 @@ func castTo(x loop.Expr, from, to dtype.Kind) loop.Expr {
 // one input (lut.go).
 func (r *rewriter) expr(e loop.Expr) (loop.Expr, dtype.Kind) {
 	if r.fixedAct() && nonlinear(r.orig, e) && origKind(r.orig, e) == dtype.F32 {
+		n := len(r.refused)
 		if x, k, ok := r.lookup(e); ok {
 			return x, k
+		}
+		if len(r.refused) > n { // its parts' refusals are not counted again
+			r.refusing = true
+			defer func() { r.refusing = false }()
 		}
 	}
 	switch e := e.(type) {
@@ -308,8 +314,9 @@ func resultKind(op loop.BinOp, k dtype.Kind) dtype.Kind {
 
 // exact is a fixed-point Add, Sub or Mul in its exact result type. When
 // that type is wider than the loop IR holds, the wider operand is cast to
-// the accumulator type first, then both, then both are cut to half the
-// limit (keeping integer bits).
+// the accumulator type first, then both; then a product's operands are
+// cut to 31 bits each and a sum's to one 63-bit type (keeping integer
+// bits, dropping fraction bits).
 func (r *rewriter) exact(op loop.BinOp, x loop.Expr, kx dtype.Kind, y loop.Expr, ky dtype.Kind) (loop.Expr, dtype.Kind) {
 	for step := 0; ; step++ {
 		t := exactType(op, fixedOf(kx), fixedOf(ky))
@@ -329,11 +336,12 @@ func (r *rewriter) exact(op loop.BinOp, x loop.Expr, kx dtype.Kind, y loop.Expr,
 			x, kx = castTo(x, kx, r.acc), r.acc
 			y, ky = castTo(y, ky, r.acc), r.acc
 		default:
-			lim := maxFixedW/2 - 1
-			if op != loop.Mul {
-				lim = maxFixedW - 2
+			nx, ny := cut(fx, maxFixedW/2-1), cut(fy, maxFixedW/2-1)
+			if op != loop.Mul { // one type for both: the sum is a bit wider
+				i := min(max(intBits(fx, true), intBits(fy, true)), maxFixedW-1)
+				nx = dtype.Fixed{W: maxFixedW - 1, I: i}
+				ny = nx
 			}
-			nx, ny := cut(fx, lim), cut(fy, lim)
 			x, kx = castTo(x, kx, dtype.FixedKind(nx)), dtype.FixedKind(nx)
 			y, ky = castTo(y, ky, dtype.FixedKind(ny)), dtype.FixedKind(ny)
 			if step > 3 {
