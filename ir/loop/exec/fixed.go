@@ -153,16 +153,14 @@ func (c *compiler) castToFixed(x value, to dtype.Kind) func() int64 {
 			return nil
 		}
 		xi := x.i
+		if fast := fastFixedToFixed(ff, ft, xi, st); fast != nil {
+			return fast
+		}
 		return func() int64 { return count(dtype.Convert(ff, ft, xi())) }
 	case x.f != nil:
-		xf := x.f
-		return func() int64 { return count(dtype.FromFloat(ft, xf())) }
+		return fastFloatToFixed(ft, x.f, st)
 	case x.i != nil:
-		xi, from := x.i, intAsFixed
-		if x.kind.Class() == dtype.ClassUint {
-			from = uintAsFixed
-		}
-		return func() int64 { return count(dtype.Convert(from, ft, xi())) }
+		return fastIntToFixed(x.kind.Class() == dtype.ClassUint, ft, x.i, st)
 	}
 	xb := x.b
 	return func() int64 { return count(dtype.Convert(intAsFixed, ft, int64(b2f(xb())))) }
