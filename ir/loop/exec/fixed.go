@@ -202,8 +202,9 @@ func bindFixed(a *dtype.Array, k dtype.Kind, n int) error {
 		return fmt.Errorf("%d values for %d elements", len(a.I64), n)
 	}
 	f, _ := fixedOf(k)
+	lo, hi := f.MinRaw(), f.MaxRaw()
 	for i, r := range a.I64 {
-		if r < f.MinRaw() || r > f.MaxRaw() {
+		if r < lo || r > hi {
 			return fmt.Errorf("element %d (raw %d) is out of range for %v", i, r, k)
 		}
 	}
