@@ -51,7 +51,7 @@ func BambuFPFormat(k *loop.Kernel) string {
 			kinds[b.Kind] = true
 		}
 	}
-	walkStmts(k.Body, func(e loop.Expr) {
+	loop.WalkExprs(k.Body, func(e loop.Expr) {
 		if c, ok := e.(*loop.Cast); ok && c.To.IsFloat() && c.To != dtype.F32 {
 			kinds[c.To] = true
 		}
@@ -65,53 +65,4 @@ func BambuFPFormat(k *loop.Kernel) string {
 		}
 	}
 	return ""
-}
-
-// walkStmts calls f on every expression in body, operands before the
-// expressions that use them.
-func walkStmts(body []loop.Stmt, f func(loop.Expr)) {
-	for _, s := range body {
-		switch s := s.(type) {
-		case *loop.For:
-			walkStmts(s.Body, f)
-		case *loop.Store:
-			walkIndex(s.Index, f)
-			walkExpr(s.Value, f)
-		case *loop.If:
-			walkExpr(s.Cond, f)
-			walkStmts(s.Then, f)
-			walkStmts(s.Else, f)
-		}
-	}
-}
-
-func walkIndex(ix []loop.Index, f func(loop.Expr)) {
-	for _, i := range ix {
-		if i.Dyn != nil {
-			walkExpr(i.Dyn, f)
-		}
-	}
-}
-
-func walkExpr(e loop.Expr, f func(loop.Expr)) {
-	switch e := e.(type) {
-	case *loop.Load:
-		walkIndex(e.Index, f)
-	case *loop.Bin:
-		walkExpr(e.X, f)
-		walkExpr(e.Y, f)
-	case *loop.Un:
-		walkExpr(e.X, f)
-	case *loop.Cast:
-		walkExpr(e.X, f)
-	case *loop.Select:
-		walkExpr(e.Cond, f)
-		walkExpr(e.X, f)
-		walkExpr(e.Y, f)
-	case *loop.Call:
-		for _, a := range e.Args {
-			walkExpr(a, f)
-		}
-	}
-	f(e)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/loop"
@@ -34,7 +35,7 @@ func Compare(ref, got []*dtype.Array) (Accuracy, error) {
 	var sq, refSq float64
 	for i := range ref {
 		r, g := ref[i], got[i]
-		if !r.Kind.IsFloat() || !g.Kind.IsFloat() || !sameShape(r.Shape, g.Shape) {
+		if !r.Kind.IsFloat() || !g.Kind.IsFloat() || !slices.Equal(r.Shape, g.Shape) {
 			return Accuracy{}, fmt.Errorf("sim: output %d is %v%v, the reference %v%v", i, g.Kind, g.Shape, r.Kind, r.Shape)
 		}
 		for j := range r.Len() {
@@ -65,18 +66,6 @@ func Compare(ref, got []*dtype.Array) (Accuracy, error) {
 		a.RelRMSE = math.Inf(1)
 	}
 	return a, nil
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // OutputsSHA256 is a hex SHA-256 of outputs: for each, its kind's name,
