@@ -26,6 +26,13 @@
 //     truncates floats toward zero into integers and wraps them to the
 //     width (NaN, infinities and values beyond 64 bits give the most
 //     negative int64, wrapped), wraps integers, and gives != 0 for bool;
+//   - fixed point (dtype.FixedKind) holds int64 raws: + − × and Neg/Abs
+//     are exact in their wider result types (ir/loop's rules), min, max,
+//     comparisons and select compare raws, and only a Cast rounds or
+//     overflows, bit for bit as dtype.Convert and dtype.FromFloat do (fast
+//     paths precomputed per type pair, checked against them); Stats counts
+//     the casts into fixed kinds of the last run and those that
+//     overflowed;
 //   - Select evaluates both arms, as a multiplexer does; && and || skip
 //     their right operand as C's do, so a guard may protect a load.
 //
