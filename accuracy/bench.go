@@ -18,6 +18,7 @@ import (
 	"github.com/kiln-hls/kiln/ir/loop"
 	"github.com/kiln-hls/kiln/passes"
 	"github.com/kiln-hls/kiln/passes/lower"
+	"github.com/kiln-hls/kiln/passes/narrow"
 )
 
 // Bench is a model ready for precision studies: its compiled graph, its
@@ -31,6 +32,7 @@ type Bench struct {
 	Ref     [][]*dtype.Array // the reference evaluator's outputs, per set
 	Ranges  map[string]passes.Range
 	Program *loop.Program
+	tables  narrow.Options // the lookup-table options of every narrowing
 }
 
 // Options control Prepare.
@@ -39,6 +41,9 @@ type Options struct {
 	// Windows keeps only the first Windows entries along axis 0 of every
 	// input (the batch of validation windows); 0 keeps all.
 	Windows int
+	// Tables sets the lookup tables of non-linear functions in fixed
+	// point (narrow.Options' LUT fields; Spec and Ranges are ignored).
+	Tables narrow.Options
 }
 
 // Prepare loads model with the shapes of the validation data in data
@@ -83,7 +88,7 @@ func Prepare(model conform.Source, data fs.FS, opt Options) (*Bench, error) {
 	if err := passes.RunGraph(&passes.Context{VerifyEach: true}, g, passes.CompilePipeline); err != nil {
 		return nil, err
 	}
-	b := &Bench{Name: model.Name, Graph: g, Sets: sets}
+	b := &Bench{Name: model.Name, Graph: g, Sets: sets, tables: opt.Tables}
 	for i, in := range sets {
 		out, err := eval.Run(g, in, eval.Options{})
 		if err != nil {

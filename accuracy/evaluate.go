@@ -41,7 +41,9 @@ func (b *Bench) Narrow(spec passes.PrecisionSpec) (*loop.Program, *narrow.Report
 	if err := spec.Check(b.Graph); err != nil {
 		return nil, nil, err
 	}
-	return narrow.Apply(b.Program, narrow.Options{Spec: spec, Ranges: b.Ranges})
+	opt := b.tables
+	opt.Spec, opt.Ranges = spec, b.Ranges
+	return narrow.Apply(b.Program, opt)
 }
 
 // Evaluate narrows the Bench's program to spec, runs it on every

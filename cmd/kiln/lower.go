@@ -27,6 +27,7 @@ type lowerFlags struct {
 	force         bool
 	precision     string
 	data          string
+	tables        tableFlags
 }
 
 var emitFormats = []string{"kir", "ll", "c"}
@@ -51,6 +52,7 @@ each kernel became, and DIR/bambu_fp_format.txt holds the --fp-format option for
 that compute in a narrow float format (Bambu's front end reads only float and double).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			lf.tables.given = changed(cmd, "lut-size", "lut-range", "lut-nearest")
 			files, text, err := lf.build(gf, args[0])
 			if err != nil {
 				return err
@@ -73,6 +75,7 @@ that compute in a narrow float format (Bambu's front end reads only float and do
 	f.BoolVar(&lf.noFuse, "no-fuse", false, "one kernel per node: no fuse-ops (BatchNormalization kept), no element-wise chains fused into their producer")
 	f.BoolVar(&lf.force, "force", false, "write into a folder that is not empty")
 	f.StringVar(&lf.precision, "precision", "", "narrow the program to this precision spec (as kiln eval --precision; not auto)")
+	lf.tables.add(cmd)
 	f.StringVar(&lf.data, "data", "", "with --precision: calibrate on DIR/test_data_set_*/input_*.pb (default: a built-in model's validation data)")
 	return cmd
 }
@@ -108,8 +111,8 @@ func (lf *lowerFlags) build(gf *globalFlags, arg string) (map[string]string, str
 		if p, err = lf.narrow(gf, arg, m.Graph, p, files); err != nil {
 			return nil, "", err
 		}
-	} else if lf.data != "" {
-		return nil, "", fmt.Errorf("--data applies with --precision only")
+	} else if lf.data != "" || lf.tables.given {
+		return nil, "", fmt.Errorf("--data and --lut-* apply with --precision only")
 	}
 	text := p.String()
 	if lf.out == "" {

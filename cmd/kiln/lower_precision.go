@@ -31,7 +31,12 @@ func (lf *lowerFlags) narrow(gf *globalFlags, arg string, g *graph.Graph, p *loo
 	if err != nil {
 		return nil, err
 	}
-	np, rep, err := narrow.Apply(p, narrow.Options{Spec: spec, Ranges: ranges})
+	opt, err := lf.tables.options()
+	if err != nil {
+		return nil, err
+	}
+	opt.Spec, opt.Ranges = spec, ranges
+	np, rep, err := narrow.Apply(p, opt)
 	if err != nil && ranges == nil {
 		return nil, fmt.Errorf("--precision %s: %w (the model has no validation data to calibrate on: give --data DIR)", spec, err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/kiln-hls/kiln/accuracy"
 	"github.com/kiln-hls/kiln/conform"
 	"github.com/kiln-hls/kiln/passes"
+	"github.com/kiln-hls/kiln/passes/narrow"
 )
 
 // precisionFlags are kiln eval's accuracy-study flags.
@@ -24,6 +25,7 @@ type precisionFlags struct {
 	windows int
 	json    bool
 	report  bool
+	tables  tableFlags
 }
 
 func (pf *precisionFlags) add(cmd *cobra.Command) {
@@ -32,12 +34,23 @@ func (pf *precisionFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&pf.budget, "budget", "", "with --precision auto: the largest relative RMSE against fp32, e.g. 1% or 0.01")
 	cmd.Flags().IntVar(&pf.windows, "windows", 0, "with --precision: use only the first N validation windows (axis 0 of each input); 0: all")
 	cmd.Flags().BoolVar(&pf.json, "json", false, "with --precision: print JSON (one object, or an array for several precisions)")
+	pf.tables.add(cmd)
 	cmd.Flags().BoolVar(&pf.report, "report", false, "with --precision: print on stderr what narrowing chose for each kernel (types, lookup tables, float fallbacks)")
 }
 
 // studied reports whether the flags ask for an accuracy study.
 func (pf *precisionFlags) studied(cmd *cobra.Command) bool {
-	return len(pf.specs) > 0 || cmd.Flags().Changed("budget") || cmd.Flags().Changed("windows") || pf.json || pf.report
+	return len(pf.specs) > 0 || pf.json || pf.report || changed(cmd, "budget", "windows", "lut-size", "lut-range", "lut-nearest")
+}
+
+// changed reports whether any of the named flags was given.
+func changed(cmd *cobra.Command, names ...string) bool {
+	for _, n := range names {
+		if cmd.Flags().Changed(n) {
+			return true
+		}
+	}
+	return false
 }
 
 // precisionReport is one line of the study, as --json prints it.
@@ -62,7 +75,7 @@ type precisionReport struct {
 // validation data, then measure each spec (or search one with auto).
 func runPrecision(cmd *cobra.Command, src conform.Source, fsys fs.FS, gf *globalFlags, backend string, pf *precisionFlags) error {
 	if len(pf.specs) == 0 {
-		return fmt.Errorf("--budget, --windows, --json and --report need --precision")
+		return fmt.Errorf("--budget, --windows, --json, --report and --lut-* need --precision")
 	}
 	if backend == "ref" {
 		return fmt.Errorf("--backend ref: the reference evaluator computes fp32 only; narrowed models run on loop, llvm or c")
@@ -100,7 +113,11 @@ func runPrecision(cmd *cobra.Command, src conform.Source, fsys fs.FS, gf *global
 	if err != nil {
 		return err
 	}
-	bench, err := accuracy.Prepare(src, fsys, accuracy.Options{Load: lo, Windows: pf.windows})
+	tables, err := pf.tables.options()
+	if err != nil {
+		return err
+	}
+	bench, err := accuracy.Prepare(src, fsys, accuracy.Options{Load: lo, Windows: pf.windows, Tables: tables})
 	if err != nil {
 		return err
 	}
@@ -218,4 +235,33 @@ func printPrecision(w io.Writer, reports []precisionReport, asJSON, auto bool) e
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.3e\t%.3e\t%.3e\t%s\t%s\n", r.Model, prec, r.Backend, r.RelRMSE, r.RMSE, r.MaxAbsError, over, r.OutputsSHA256[:16])
 	}
 	return tw.Flush()
+}
+
+// tableFlags set the lookup tables of non-linear functions in fixed point.
+type tableFlags struct {
+	size    int
+	rng     []float64
+	nearest bool
+	given   bool // set by kiln lower: any of the flags was given
+}
+
+func (tf *tableFlags) add(cmd *cobra.Command) {
+	cmd.Flags().IntVar(&tf.size, "lut-size", 1024, "with --precision: entries of each lookup table of a non-linear function in fixed point (hls4ml's table_size)")
+	cmd.Flags().Float64SliceVar(&tf.rng, "lut-range", []float64{-8, 8}, "with --precision: the input range LO,HI a lookup table covers; (HI−LO)/size must be a power of two")
+	cmd.Flags().BoolVar(&tf.nearest, "lut-nearest", false, "with --precision: read the nearest table entry instead of interpolating between two")
+}
+
+// options are the flags as narrow.Options' table fields.
+func (tf *tableFlags) options() (narrow.Options, error) {
+	if tf.size < 1 {
+		return narrow.Options{}, fmt.Errorf("--lut-size %d: want at least one entry", tf.size)
+	}
+	if len(tf.rng) != 2 {
+		return narrow.Options{}, fmt.Errorf("--lut-range: want two numbers LO,HI, got %d", len(tf.rng))
+	}
+	o := narrow.Options{LUTSize: tf.size, LUTLo: tf.rng[0], LUTHi: tf.rng[1], LUTNearest: tf.nearest}
+	if err := narrow.CheckTables(o); err != nil {
+		return narrow.Options{}, fmt.Errorf("--lut-size %d --lut-range %g,%g: %w", tf.size, tf.rng[0], tf.rng[1], err)
+	}
+	return o, nil
 }

@@ -65,6 +65,9 @@ func TestEvalPrecisionErrors(t *testing.T) {
 		{[]string{"--precision", "fp16", "--backend", "ref"}, "--backend ref"},
 		{[]string{"--precision", "fp16", "--windows", "-1"}, "--windows -1"},
 		{[]string{"--json"}, "need --precision"},
+		{[]string{"--lut-nearest"}, "need --precision"},
+		{[]string{"--precision", "fixed<16,6>", "--lut-range", "-8,8,9"}, "--lut-range: want two numbers LO,HI, got 3"},
+		{[]string{"--precision", "fixed<16,6>", "--lut-size", "0"}, "--lut-size 0"},
 		{[]string{"--precision", "fp16", "--backend", "verilog"}, `backend "verilog"`},
 	} {
 		out, err := run(append([]string{"eval", "lstm", "--windows", "1"}, c.args...)...)
@@ -99,7 +102,9 @@ func TestLowerPrecision(t *testing.T) {
 		{[]string{"lower", torch + "/lstm_opset13/model.onnx", "--precision", "int8"}, "give --data DIR"},
 		{[]string{"lower", "lstm", "--precision", "auto"}, "search with kiln eval --precision auto"},
 		{[]string{"lower", "lstm", "--precision", "fixed<4,9>"}, "fixed<4,9>"},
-		{[]string{"lower", "lstm", "--data", dir}, "--data applies with --precision only"},
+		{[]string{"lower", "lstm", "--data", dir}, "--data and --lut-* apply with --precision only"},
+		{[]string{"lower", "lstm", "--lut-size", "64"}, "--data and --lut-* apply with --precision only"},
+		{[]string{"lower", "lstm", "--precision", "fixed<16,6>", "--lut-size", "100"}, "is not a power of two"},
 	} {
 		_, err := run(c.args...)
 		require.Error(t, err, "%v", c.args)

@@ -35,6 +35,13 @@ const (
 	defaultLUTHi   = 8
 )
 
+// CheckTables reports whether o's table fields (LUTSize, LUTLo, LUTHi)
+// are usable, as Apply would find them.
+func CheckTables(o Options) error {
+	_, err := o.lutStep()
+	return err
+}
+
 // lutStep checks the table options, filling in defaults, and returns the
 // width of one entry.
 func (o *Options) lutStep() (float64, error) {
