@@ -2,6 +2,7 @@ package accuracy
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"sync"
 	"testing"
@@ -16,23 +17,31 @@ import (
 	"github.com/kiln-hls/kiln/passes"
 )
 
-// benches caches one prepared Bench per model and window count.
-var benches sync.Map
+// benches prepares one Bench per model and window count, once, however
+// many parallel tests ask for it.
+var (
+	benchesMu sync.Mutex
+	benches   = map[string]func() (*Bench, error){}
+)
 
 func bench(t *testing.T, name string, windows int) *Bench {
 	t.Helper()
-	type key struct {
-		name    string
-		windows int
+	key := fmt.Sprintf("%s/%d", name, windows)
+	benchesMu.Lock()
+	get, ok := benches[key]
+	if !ok {
+		get = sync.OnceValues(func() (*Bench, error) {
+			m, err := zoo.Lookup(name)
+			if err != nil {
+				return nil, err
+			}
+			return Prepare(conform.Source{Name: m.Name, Load: m.Load}, m.Data(), Options{Windows: windows})
+		})
+		benches[key] = get
 	}
-	if b, ok := benches.Load(key{name, windows}); ok {
-		return b.(*Bench)
-	}
-	m, err := zoo.Lookup(name)
+	benchesMu.Unlock()
+	b, err := get()
 	require.NoError(t, err)
-	b, err := Prepare(conform.Source{Name: m.Name, Load: m.Load}, m.Data(), Options{Windows: windows})
-	require.NoError(t, err)
-	benches.Store(key{name, windows}, b)
 	return b
 }
 

@@ -61,6 +61,9 @@ func (b *Bench) Evaluate(spec passes.PrecisionSpec, backend string) (*Result, er
 	res := &Result{Precision: spec.String(), Backend: backend, Report: rep}
 	var all, ref []*dtype.Array
 	for i, in := range b.Sets {
+		if len(in) > len(p.Params) {
+			return nil, fmt.Errorf("set %d: %d inputs, the program takes %d parameters", i, len(in), len(p.Params))
+		}
 		args, outs := bindArgs(p, in)
 		if backend == "loop" {
 			st, err := sim.Functional(p, args)
