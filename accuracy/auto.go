@@ -55,20 +55,8 @@ type layer struct {
 // every validation set, so the result meets the budget on them exactly as
 // printed.
 func (b *Bench) Auto(opt AutoOptions) (passes.PrecisionSpec, []Trial, error) {
-	if opt.MinW == 0 {
-		opt.MinW = 4
-	}
-	if opt.MaxW == 0 {
-		opt.MaxW = 32
-	}
-	if opt.Backend == "" {
-		opt.Backend = "loop"
-	}
-	if !(opt.Budget > 0) || math.IsInf(opt.Budget, 0) {
-		return passes.PrecisionSpec{}, nil, fmt.Errorf("auto precision: budget %v: must be a positive number", opt.Budget)
-	}
-	if opt.MinW < 2 || opt.MaxW > 48 || opt.MinW > opt.MaxW {
-		return passes.PrecisionSpec{}, nil, fmt.Errorf("auto precision: widths %d..%d: want 2 ≤ min ≤ max ≤ 48", opt.MinW, opt.MaxW)
+	if err := opt.check(); err != nil {
+		return passes.PrecisionSpec{}, nil, err
 	}
 	layers := b.layers()
 	width := map[string]int{}
@@ -115,6 +103,26 @@ func (b *Bench) Auto(opt AutoOptions) (passes.PrecisionSpec, []Trial, error) {
 		}
 	}
 	return specFor(layers, width), trials, nil
+}
+
+// check fills in opt's defaults and checks it.
+func (opt *AutoOptions) check() error {
+	if opt.MinW == 0 {
+		opt.MinW = 4
+	}
+	if opt.MaxW == 0 {
+		opt.MaxW = 32
+	}
+	if opt.Backend == "" {
+		opt.Backend = "loop"
+	}
+	if !(opt.Budget > 0) || math.IsInf(opt.Budget, 0) {
+		return fmt.Errorf("auto precision: budget %v: must be a positive number", opt.Budget)
+	}
+	if opt.MinW < 2 || opt.MaxW > 48 || opt.MinW > opt.MaxW {
+		return fmt.Errorf("auto precision: widths %d..%d: want 2 ≤ min ≤ max ≤ 48", opt.MinW, opt.MaxW)
+	}
+	return nil
 }
 
 // bisect returns the smallest w in lo..hi for which ok holds, assuming ok

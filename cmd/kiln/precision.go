@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kiln-hls/kiln/accuracy"
+	kbackend "github.com/kiln-hls/kiln/backend"
 	"github.com/kiln-hls/kiln/conform"
 	"github.com/kiln-hls/kiln/passes"
 	"github.com/kiln-hls/kiln/passes/narrow"
@@ -80,31 +81,12 @@ func runPrecision(cmd *cobra.Command, src conform.Source, fsys fs.FS, gf *global
 	if backend == "ref" {
 		return fmt.Errorf("--backend ref: the reference evaluator computes fp32 only; narrowed models run on loop, llvm or c")
 	}
-	auto := false
-	var specs []passes.PrecisionSpec
-	for _, s := range pf.specs {
-		if strings.TrimSpace(strings.ToLower(s)) == "auto" {
-			auto = true
-			continue
-		}
-		spec, err := readSpec(s)
-		if err != nil {
-			return fmt.Errorf("--precision: %w", err)
-		}
-		specs = append(specs, spec)
+	if _, err := kbackend.Lookup(backend); err != nil {
+		return fmt.Errorf("--backend: %w", err)
 	}
-	var budget float64
-	switch {
-	case auto && (len(pf.specs) > 1):
-		return fmt.Errorf("--precision auto cannot be combined with other precisions")
-	case auto:
-		b, err := parseBudget(pf.budget)
-		if err != nil {
-			return err
-		}
-		budget = b
-	case pf.budget != "":
-		return fmt.Errorf("--budget applies to --precision auto only")
+	specs, auto, budget, err := pf.parseSpecs()
+	if err != nil {
+		return err
 	}
 	if pf.windows < 0 {
 		return fmt.Errorf("--windows %d: must be 0 (all) or more", pf.windows)
@@ -145,6 +127,31 @@ func runPrecision(cmd *cobra.Command, src conform.Source, fsys fs.FS, gf *global
 		reports = append(reports, reportOf(bench.Name, res))
 	}
 	return printPrecision(cmd.OutOrStdout(), reports, pf.json, auto)
+}
+
+// parseSpecs reads the --precision values: specs to measure, or auto with
+// its --budget.
+func (pf *precisionFlags) parseSpecs() (specs []passes.PrecisionSpec, auto bool, budget float64, err error) {
+	for _, s := range pf.specs {
+		if strings.TrimSpace(strings.ToLower(s)) == "auto" {
+			auto = true
+			continue
+		}
+		spec, err := readSpec(s)
+		if err != nil {
+			return nil, false, 0, fmt.Errorf("--precision: %w", err)
+		}
+		specs = append(specs, spec)
+	}
+	switch {
+	case auto && len(pf.specs) > 1:
+		return nil, false, 0, fmt.Errorf("--precision auto cannot be combined with other precisions")
+	case auto:
+		budget, err = parseBudget(pf.budget)
+	case pf.budget != "":
+		err = fmt.Errorf("--budget applies to --precision auto only")
+	}
+	return specs, auto, budget, err
 }
 
 // readSpec reads a spec given inline or, when it names a .yaml, .yml or
