@@ -232,7 +232,9 @@ func printPrecision(w io.Writer, reports []precisionReport, asJSON, auto bool) e
 	fmt.Fprintln(tw, "model\tprecision\tbackend\trel RMSE\tRMSE\tmax abs err\toverflow\toutputs_sha256")
 	for _, r := range reports {
 		over := "-"
-		if r.OverflowShare != nil {
+		if r.OverflowShare != nil && *r.NarrowCasts == 0 {
+			over = "no fixed casts"
+		} else if r.OverflowShare != nil {
 			over = fmt.Sprintf("%.3g%% of %d", 100**r.OverflowShare, *r.NarrowCasts)
 		}
 		prec := r.Precision
