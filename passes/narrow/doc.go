@@ -18,6 +18,32 @@
 // beyond int8's (int16's) reach with a scale of at most 1 — |x| ≥ 128 —
 // is an error, not silently saturated.
 //
+// int8:asym and int16:asym quantise as ONNX QuantizeLinear, TFLite and
+// PyTorch do, per tensor: a tensor with values in [min, max] (calibrated;
+// a constant's actual values), extended to hold 0, has the scale s =
+// (max − min)/(2^w − 1), represented as ŝ with 16 significant bits (1 when
+// min = max = 0), and the zero point z = clamp(round(qmin − min/ŝ), qmin,
+// qmax), rounding half to even (the clamp acts when ŝ rounded down). Its
+// buffer holds q in fixed<w,w,rne,sat>, an integer. A read dequantises
+// exactly: (q − z)·ŝ, q − z in fixed<w+1,w+1>, the product in its exact
+// type, then cast to the type with ŝ's fraction bits and the integer bits
+// that (qmin − z)·ŝ and (qmax − z)·ŝ need (lossless). A write quantises in
+// one fixed-point expression, cast<fixed<w,w,rne,sat>>(v·(1/ŝ) + z), 1/ŝ
+// with 24 significant bits: quantising a dequantised q gives q back even
+// for int16 (with 16 bits, q far from z moved by one). A float value
+// (a model input, an f32 fallback) converts first to the dequantised type
+// with one integer bit more; a value too wide for the product to fit 64
+// bits drops fraction bits.
+// Constants are quantised offline, q = sat(round(v/ŝ) + z) in float64. A
+// model input or output of such a tensor stays f32 and rounds through q
+// (quantise, dequantise). The layer accumulates in fixed<63, 63 − F>, F
+// the sum of its operands' fraction bits, at most 47 (at least 16 integer
+// bits; one bit of 64 left for the exact sum acc + product). A kernel's
+// own temporaries have no range and take the symmetric type as above (and
+// only when it cannot hold the arguments' range, q of their union); tables
+// keep int8's and int16's own symmetric scale. Per-channel scales are
+// refused.
+//
 // Buffers. Only f32 buffers change. Constants take the weights kind,
 // temporaries that accumulate (a store whose value loads the same buffer)
 // the accumulator kind, the other temporaries and the tensors passed

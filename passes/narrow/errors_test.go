@@ -28,7 +28,7 @@ func TestErrors(t *testing.T) {
 		noRanges   bool
 		want       []string
 	}{
-		{name: "asym", spec: "int8:asym", kir: "gemm", want: []string{`layer "gemm"`, "int8:asym", "not implemented yet"}},
+		{name: "asym channel", spec: "int8:asym:channel", kir: "gemm", want: []string{`layer "gemm"`, "int8:asym:channel", "not implemented yet", "use int8:asym"}},
 		{name: "channel", spec: "default=fp16,gemm.weights=int16:channel", kir: "gemm", want: []string{`layer "gemm"`, "int16:channel", "not implemented yet"}},
 		{name: "no range", spec: "int8", kir: "gemm", noRanges: true, want: []string{`tensor "x"`, "calibration data"}},
 		{name: "act only", spec: "default=fp32,act=int16", kir: "silu", noRanges: true, want: []string{`tensor "x"`, "no calibrated range"}},

@@ -105,6 +105,7 @@ func TestGolden(t *testing.T) {
 		// interpolates a third table of 1025 edges.
 		{"lstm_step", "int8", "int8", 3, 5, nil, 0.2},
 		{"gemm", "int8", "int8", 0, 0, nil, 2e-2},
+		{"gemm", "int8asym", "int8:asym", 0, 0, nil, 2e-2},
 		{"gemm", "mixed", "default=fp16,gemm.weights=fixed<8,1,rne>,gemm.acc=fp32", 0, 0, nil, 2e-3},
 	} {
 		t.Run(tc.kir+"."+tc.label, func(t *testing.T) {

@@ -33,10 +33,8 @@ func quantWidth(p passes.Precision) int {
 // cannot hold.
 func checkPrecision(p passes.Precision) error {
 	switch {
-	case quantWidth(p) > 0 && p.Asymmetric:
-		return fmt.Errorf("%s (asymmetric, with a zero point) is not implemented yet; use %s (symmetric)", p, p.Kind)
 	case quantWidth(p) > 0 && p.PerChannel:
-		return fmt.Errorf("%s (a scale per channel) is not implemented yet; use %s (one scale per tensor)", p, p.Kind)
+		return fmt.Errorf("%s (a scale per channel) is not implemented yet; use %s (one scale per tensor)", p, perTensor(p))
 	case p.Kind == passes.FixedPoint:
 		if err := p.Fixed.Validate(); err != nil {
 			return err
@@ -46,6 +44,12 @@ func checkPrecision(p passes.Precision) error {
 		}
 	}
 	return nil
+}
+
+// perTensor is p with one scale per tensor.
+func perTensor(p passes.Precision) passes.Precision {
+	p.PerChannel = false
+	return p
 }
 
 // kindOf is the loop kind of p for a tensor whose values reach maxAbs in

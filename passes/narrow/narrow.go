@@ -146,6 +146,7 @@ type plan struct {
 	res     []passes.Resolved
 	args    [][]loop.BufID // per kernel, its call's arguments (nil: never called)
 	topKind []dtype.Kind
+	topAsym []*asym // the asymmetric quantisation of a top temporary (nil: none)
 }
 
 func newPlan(p *loop.Program, opt Options, step float64) (*plan, error) {
@@ -166,6 +167,7 @@ func newPlan(p *loop.Program, opt Options, step float64) (*plan, error) {
 		pl.args[c.Kernel] = c.Args
 	}
 	pl.topKind = make([]dtype.Kind, len(p.Buffers))
+	pl.topAsym = make([]*asym, len(p.Buffers))
 	for id, b := range p.Buffers {
 		pl.topKind[id] = b.Kind
 		if b.Kind != dtype.F32 || b.Role != loop.Temp {
@@ -177,6 +179,12 @@ func newPlan(p *loop.Program, opt Options, step float64) (*plan, error) {
 				return nil, err
 			}
 			pl.topKind[id] = k
+			if pl.topAsym[id], err = pl.actAsym(i, pl.tensor(loop.BufID(id))); err != nil {
+				return nil, err
+			}
+			if a := pl.topAsym[id]; a != nil {
+				pl.topKind[id] = a.kind()
+			}
 		}
 	}
 	return pl, nil
@@ -233,9 +241,32 @@ func (pl *plan) actKind(i int, tensor string) (dtype.Kind, error) {
 		}
 		maxAbs = r.MaxAbs
 	}
+	if act.Asymmetric && quantWidth(act) > 0 {
+		a, err := pl.actAsym(i, tensor)
+		if err != nil {
+			return dtype.Invalid, err
+		}
+		return a.kind(), nil
+	}
 	k, err := kindOf(act, maxAbs)
 	if err != nil {
 		return dtype.Invalid, fmt.Errorf("narrow: %s: tensor %q: %w", pl.where(i), tensor, err)
 	}
 	return k, nil
+}
+
+// actAsym is the asymmetric quantisation kernel i gives tensor (from its
+// calibrated range), nil when its activations are not int8:asym or
+// int16:asym. actKind has checked the range is there.
+func (pl *plan) actAsym(i int, tensor string) (*asym, error) {
+	act := pl.res[i].Act
+	if quantWidth(act) == 0 || !act.Asymmetric {
+		return nil, nil
+	}
+	r := pl.opt.Ranges[tensor]
+	a, err := asymParams(quantWidth(act), r.Min, r.Max)
+	if err != nil {
+		return nil, fmt.Errorf("narrow: %s: tensor %q: %w", pl.where(i), tensor, err)
+	}
+	return a, nil
 }

@@ -32,6 +32,9 @@ type BufferKind struct {
 	Name string
 	Role loop.Role
 	Kind dtype.Kind
+	// Quant is an int8:asym or int16:asym buffer's quantisation, "scale S
+	// zero Z" (its value is (q − Z)·S); "" for the others.
+	Quant string
 }
 
 // LUTs is the number of lookup tables made over all kernels.
@@ -75,7 +78,11 @@ func (r *Report) String() string {
 		}
 		sb.WriteByte('\n')
 		for _, b := range k.Buffers {
-			fmt.Fprintf(&sb, "    %s %s: %v\n", b.Role, b.Name, b.Kind)
+			fmt.Fprintf(&sb, "    %s %s: %v", b.Role, b.Name, b.Kind)
+			if b.Quant != "" {
+				fmt.Fprintf(&sb, " (%s)", b.Quant)
+			}
+			sb.WriteByte('\n')
 		}
 	}
 	return sb.String()

@@ -21,6 +21,10 @@ type rewriter struct {
 	// loadCast[b] (storeCast[b]) is the kind a load from (a store to) the
 	// model's f32 input (output) b converts through; Invalid elsewhere.
 	loadCast, storeCast []dtype.Kind
+	// asym[b] is the asymmetric quantisation buffer b holds (nil: none);
+	// loadAsym[b] (storeAsym[b]) the one a load from (a store to) the
+	// model's f32 input (output) b rounds through.
+	asym, loadAsym, storeAsym []*asym
 
 	tables    []*table
 	lutUses   int
@@ -62,7 +66,10 @@ func (r *rewriter) store(s *loop.Store) *loop.Store {
 	bk := r.k.Buffers[s.Buf].Kind
 	var v loop.Expr
 	var k dtype.Kind
-	if c, ok := s.Value.(*loop.Const); ok && c.Kind == dtype.F32 {
+	a := r.asymOf(s.Buf)
+	if c, ok := s.Value.(*loop.Const); ok && c.Kind == dtype.F32 && a != nil {
+		v, k = r.constAs(c, r.act)
+	} else if ok && c.Kind == dtype.F32 {
 		v, k = r.constAs(c, bk)
 		if x, ok := exactIn(c.Float, bk); ok {
 			v, k = x, bk
@@ -73,8 +80,13 @@ func (r *rewriter) store(s *loop.Store) *loop.Store {
 	if k.IsFloat() && r.fixedAct() && r.k.Buffers[s.Buf].Role == loop.Temp && bk.IsFixed() && r.fallbackValue(v) {
 		r.floatTemps = append(r.floatTemps, s.Buf) // an f32 fallback's result: keep it in f32
 	}
-	if via := r.storeCast[s.Buf]; via != dtype.Invalid {
+	if sa := boundaryAsym(r.storeAsym, s.Buf); sa != nil {
+		v, k = sa.roundTrip(v, k)
+	} else if via := r.storeCast[s.Buf]; via != dtype.Invalid {
 		v, k = castTo(v, k, via), via
+	}
+	if a != nil {
+		v, k = a.quantise(v, k), a.kind()
 	}
 	return &loop.Store{Buf: s.Buf, Index: r.indices(s.Index), Value: castTo(v, k, bk)}
 }
@@ -131,6 +143,12 @@ func (r *rewriter) expr(e loop.Expr) (loop.Expr, dtype.Kind) {
 	case *loop.Load:
 		k := r.k.Buffers[e.Buf].Kind
 		var x loop.Expr = &loop.Load{Buf: e.Buf, Index: r.indices(e.Index)}
+		if a := r.asymOf(e.Buf); a != nil {
+			return a.dequantise(x)
+		}
+		if a := boundaryAsym(r.loadAsym, e.Buf); a != nil {
+			return a.roundTrip(x, k)
+		}
 		if via := r.loadCast[e.Buf]; via != dtype.Invalid {
 			return castTo(x, k, via), via
 		}
@@ -315,7 +333,8 @@ func resultKind(op loop.BinOp, k dtype.Kind) dtype.Kind {
 // exact is a fixed-point Add, Sub or Mul in its exact result type. When
 // that type is wider than the loop IR holds, the wider operand is cast to
 // the accumulator type first, then both; then a product's operands are
-// cut to 31 bits each and a sum's to one 63-bit type (keeping integer
+// cut to 31 bits each (or the wider to 64 bits less the narrower, when
+// that is under 31 bits: a literal factor) and a sum's to one 63-bit type (keeping integer
 // bits, dropping fraction bits).
 func (r *rewriter) exact(op loop.BinOp, x loop.Expr, kx dtype.Kind, y loop.Expr, ky dtype.Kind) (loop.Expr, dtype.Kind) {
 	for step := 0; ; step++ {
@@ -337,6 +356,13 @@ func (r *rewriter) exact(op loop.BinOp, x loop.Expr, kx dtype.Kind, y loop.Expr,
 			y, ky = castTo(y, ky, r.acc), r.acc
 		default:
 			nx, ny := cut(fx, maxFixedW/2-1), cut(fy, maxFixedW/2-1)
+			if op == loop.Mul && min(fx.W, fy.W) < maxFixedW/2-1 { // keep the narrow factor, cut the wide one to the rest
+				if fx.W <= fy.W {
+					ny = cut(fy, maxFixedW-fx.W)
+				} else {
+					nx = cut(fx, maxFixedW-fy.W)
+				}
+			}
 			if op != loop.Mul { // one type for both: the sum is a bit wider
 				i := min(max(intBits(fx, true), intBits(fy, true)), maxFixedW-1)
 				nx = dtype.Fixed{W: maxFixedW - 1, I: i}
