@@ -73,7 +73,7 @@ func evaluate(t *testing.T, b *Bench, s, backend string) *Result {
 // CI's time sane: the STGCN interprets in seconds per window).
 func TestBackendsAgree(t *testing.T) {
 	models := []string{"lstm", "cnn", "stgcn"}
-	precisions := []string{"fp32", "fp16", "bf16", "amp", "int16", "int8", "fixed<16,6>", "fixed<8,3>"}
+	precisions := []string{"fp32", "fp16", "bf16", "amp", "int16", "int8", "fixed<16,6>", "fixed<8,3>", "int16:asym", "int8:asym"}
 	if testing.Short() {
 		models, precisions = []string{"lstm"}, []string{"fp16", "fixed<16,6>"}
 	}
