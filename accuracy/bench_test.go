@@ -24,7 +24,7 @@ var (
 	benches   = map[string]func() (*Bench, error){}
 )
 
-func bench(t *testing.T, name string, windows int) *Bench {
+func bench(t testing.TB, name string, windows int) *Bench {
 	t.Helper()
 	key := fmt.Sprintf("%s/%d", name, windows)
 	benchesMu.Lock()
@@ -45,7 +45,7 @@ func bench(t *testing.T, name string, windows int) *Bench {
 	return b
 }
 
-func spec(t *testing.T, s string) passes.PrecisionSpec {
+func spec(t testing.TB, s string) passes.PrecisionSpec {
 	t.Helper()
 	p, err := passes.ParsePrecisionSpec(s)
 	require.NoError(t, err)
@@ -117,4 +117,22 @@ func TestPrepareErrors(t *testing.T) {
 	require.ErrorContains(t, err, "no test_data_set_*")
 	_, err = Prepare(conform.Source{Name: "x", Load: func(onnx.Options) (*onnx.Model, error) { return nil, errors.New("broken model") }}, m.Data(), Options{})
 	require.ErrorContains(t, err, "broken model")
+}
+
+// BenchmarkNarrow measures the narrow-precision pass on the built-in
+// models' lowered programs (the work every trial of Auto repeats).
+func BenchmarkNarrow(b *testing.B) {
+	for _, m := range []string{"lstm", "cnn", "stgcn"} {
+		for _, p := range []string{"fp16", "fixed<16,6>", "int8"} {
+			b.Run(m+"/"+p, func(b *testing.B) {
+				bn, s := bench(b, m, 1), spec(b, p)
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, _, err := bn.Narrow(s); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
 }
