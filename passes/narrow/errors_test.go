@@ -28,14 +28,13 @@ func TestErrors(t *testing.T) {
 		noRanges   bool
 		want       []string
 	}{
-		{name: "asym channel", spec: "int8:asym:channel", kir: "gemm", want: []string{`layer "gemm"`, "int8:asym:channel", "not implemented yet", "use int8:asym"}},
-		{name: "channel", spec: "default=fp16,gemm.weights=int16:channel", kir: "gemm", want: []string{`layer "gemm"`, "int16:channel", "not implemented yet"}},
 		{name: "no range", spec: "int8", kir: "gemm", noRanges: true, want: []string{`tensor "x"`, "calibration data"}},
 		{name: "act only", spec: "default=fp32,act=int16", kir: "silu", noRanges: true, want: []string{`tensor "x"`, "no calibrated range"}},
 		{name: "lut step", spec: "fixed<16,6>", kir: "silu", opt: narrow.Options{LUTSize: 1000}, want: []string{"not a power of two"}},
 		{name: "lut range", spec: "fixed<16,6>", kir: "silu", opt: narrow.Options{LUTLo: 2, LUTHi: -2}, want: []string{"low below high"}},
 		{name: "lut size", spec: "fixed<16,6>", kir: "silu", opt: narrow.Options{LUTSize: -4}, want: []string{"LUTSize -4"}},
 		{name: "int8 weights too big", spec: "int8", src: bigWeights, want: []string{"constant w", "max-abs 1000", "int8"}},
+		{name: "int8 channel too big", spec: "int8:channel", src: bigWeights, want: []string{"constant w", "max-abs 1000", "per channel: channel 0: max-abs 1000"}},
 		{name: "ufixed64", spec: "ufixed<64,8>", kir: "gemm", want: []string{"ufixed<64,8>", "63 bits"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -106,6 +106,9 @@ func TestGolden(t *testing.T) {
 		{"lstm_step", "int8", "int8", 3, 5, nil, 0.2},
 		{"gemm", "int8", "int8", 0, 0, nil, 2e-2},
 		{"gemm", "int8asym", "int8:asym", 0, 0, nil, 2e-2},
+		{"gemm", "int8channel", "int8:channel", 0, 0, nil, 2e-2},
+		{"gemm", "int8asymchannel", "int8:asym:channel", 0, 0, nil, 2e-2},
+		{"lstm_step", "int8channel", "int8:channel", 3, 5, nil, 0.2},
 		{"gemm", "mixed", "default=fp16,gemm.weights=fixed<8,1,rne>,gemm.acc=fp32", 0, 0, nil, 2e-3},
 	} {
 		t.Run(tc.kir+"."+tc.label, func(t *testing.T) {

@@ -3,6 +3,7 @@ package narrow
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/loop"
@@ -18,7 +19,8 @@ func (pl *plan) kernel(i int) (*loop.Kernel, KernelReport, error) {
 	}
 	r := &rewriter{orig: ok, k: k, step: pl.step, opt: &pl.opt,
 		loadCast: make([]dtype.Kind, len(ok.Buffers)), storeCast: make([]dtype.Kind, len(ok.Buffers)),
-		asym: make([]*asym, len(ok.Buffers)), loadAsym: make([]*asym, len(ok.Buffers)), storeAsym: make([]*asym, len(ok.Buffers))}
+		asym: make([]*asym, len(ok.Buffers)), loadAsym: make([]*asym, len(ok.Buffers)), storeAsym: make([]*asym, len(ok.Buffers)),
+		chans: make([]*chanQuant, len(ok.Buffers)), chanNote: make([]string, len(ok.Buffers))}
 	res := pl.res[i]
 	kr := KernelReport{Kernel: ok.Name, Weights: res.Weights.String(), Act: res.Act.String(), Acc: res.Acc.String()}
 	if i < len(pl.p.KernelNodes) {
@@ -62,8 +64,16 @@ func (pl *plan) kernel(i int) (*loop.Kernel, KernelReport, error) {
 	for id, b := range k.Buffers {
 		if id >= len(ok.Buffers) || ok.Buffers[id].Kind != b.Kind {
 			bk := BufferKind{Name: b.Name, Role: b.Role, Kind: b.Kind}
-			if a := r.asymOf(loop.BufID(id)); a != nil {
-				bk.Quant = a.String()
+			switch c := r.chanOf(loop.BufID(id)); {
+			case c != nil:
+				bk.Quant = c.desc
+			case id < len(r.chanNote) && r.chanNote[id] != "":
+				bk.Quant = r.chanNote[id]
+				if a := r.asymOf(loop.BufID(id)); a != nil {
+					bk.Quant = a.String() + "; " + bk.Quant
+				}
+			case r.asymOf(loop.BufID(id)) != nil:
+				bk.Quant = r.asymOf(loop.BufID(id)).String()
 			}
 			kr.Buffers = append(kr.Buffers, bk)
 		}
@@ -189,6 +199,15 @@ func (pl *plan) constants(i int, r *rewriter) error {
 		if b.Role != loop.Constant || b.Kind != dtype.F32 || b.Init == nil {
 			continue
 		}
+		if quantWidth(w) > 0 && w.PerChannel {
+			c, err := perChannel(r, loop.BufID(id), w)
+			if err == nil {
+				r.chans[id] = c
+				r.weights, r.weightsLo = append(r.weights, c.deqKind()), append(r.weightsLo, c.fracLo)
+				continue
+			}
+			r.chanNote[id] = chanNotePrefix + err.Error()
+		}
 		if quantWidth(w) > 0 && w.Asymmetric {
 			lo, hi := rangeOf(b.Init)
 			a, err := asymParams(quantWidth(w), lo, hi)
@@ -196,15 +215,21 @@ func (pl *plan) constants(i int, r *rewriter) error {
 				return fmt.Errorf("narrow: %s: constant %s: %w", pl.where(i), b.Name, err)
 			}
 			b.Kind, b.Init, r.asym[id] = a.kind(), a.quantiseArray(b.Init), a
-			r.weights = append(r.weights, a.deqKind())
+			r.weights, r.weightsLo = append(r.weights, a.deqKind()), append(r.weightsLo, a.deq.FracBits())
 			continue
 		}
 		k, err := kindOf(w, maxAbsOf(b.Init))
+		if err != nil && r.chanNote[id] != "" {
+			return fmt.Errorf("narrow: %s: constant %s: %w (per channel: %s)", pl.where(i), b.Name, err, strings.TrimPrefix(r.chanNote[id], chanNotePrefix))
+		}
 		if err != nil {
 			return fmt.Errorf("narrow: %s: constant %s: %w", pl.where(i), b.Name, err)
 		}
 		b.Kind, b.Init = k, convert(b.Init, k)
 		r.weights = append(r.weights, k)
+		if f, ok := k.Fixed(); ok {
+			r.weightsLo = append(r.weightsLo, f.FracBits())
+		}
 	}
 	return nil
 }
@@ -275,7 +300,12 @@ func (pl *plan) accKind(i int, r *rewriter) (dtype.Kind, error) {
 	if quantWidth(res.Weights) == 16 || quantWidth(res.Act) == 16 {
 		w = dsp48Acc
 	}
-	return dtype.FixedKind(dtype.Fixed{W: w, I: max(w-fw-fa, 0)}), nil
+	lo := fw // per channel: each channel's own w-bit accumulator, aligned
+	if len(r.weightsLo) > 0 {
+		lo = slices.Max(r.weightsLo)
+	}
+	ib := max(w-lo-fa, 0)
+	return dtype.FixedKind(dtype.Fixed{W: min(max(w+fw-lo, ib), maxFixedW), I: ib}), nil
 }
 
 // litType gives the fixed type of a literal that no small exact type

@@ -33,8 +33,8 @@ func quantWidth(p passes.Precision) int {
 // cannot hold.
 func checkPrecision(p passes.Precision) error {
 	switch {
-	case quantWidth(p) > 0 && p.PerChannel:
-		return fmt.Errorf("%s (a scale per channel) is not implemented yet; use %s (one scale per tensor)", p, perTensor(p))
+	case p.PerChannel && quantWidth(p) == 0:
+		return fmt.Errorf("%s: a scale per channel is for int8 and int16 only; use %s", p, perTensor(p))
 	case p.Kind == passes.FixedPoint:
 		if err := p.Fixed.Validate(); err != nil {
 			return err

@@ -25,6 +25,13 @@ type rewriter struct {
 	// loadAsym[b] (storeAsym[b]) the one a load from (a store to) the
 	// model's f32 input (output) b rounds through.
 	asym, loadAsym, storeAsym []*asym
+	// chans[b] is constant b's per-channel quantisation (nil: none);
+	// chanNote[b] why a :channel constant is quantised per tensor.
+	chans    []*chanQuant
+	chanNote []string
+	// weightsLo[i] is the fewest fraction bits of weights[i]'s scales (its
+	// own fraction bits when it has one scale).
+	weightsLo []int
 
 	tables    []*table
 	lutUses   int
@@ -142,7 +149,10 @@ func (r *rewriter) expr(e loop.Expr) (loop.Expr, dtype.Kind) {
 	switch e := e.(type) {
 	case *loop.Load:
 		k := r.k.Buffers[e.Buf].Kind
-		var x loop.Expr = &loop.Load{Buf: e.Buf, Index: r.indices(e.Index)}
+		x := &loop.Load{Buf: e.Buf, Index: r.indices(e.Index)}
+		if c := r.chanOf(e.Buf); c != nil {
+			return c.dequantise(x)
+		}
 		if a := r.asymOf(e.Buf); a != nil {
 			return a.dequantise(x)
 		}
