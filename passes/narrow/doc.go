@@ -41,8 +41,44 @@
 // bits; one bit of 64 left for the exact sum acc + product). A kernel's
 // own temporaries have no range and take the symmetric type as above (and
 // only when it cannot hold the arguments' range, q of their union); tables
-// keep int8's and int16's own symmetric scale. Per-channel scales are
-// refused.
+// keep int8's and int16's own symmetric scale.
+//
+// int8:channel, int16:channel and int8:asym:channel (int16:asym:channel)
+// give each output channel of a weight (a constant) its own scale;
+// activations keep one per tensor. A constant's channel axis is found in
+// its kernel: the axis whose index, at every load, is one loop variable
+// (c·v + d: an LSTM's bias[0, g + 16]) bound outside the reduction loops
+// of the store the load feeds — Gemm's w[j, k] and Conv's w[m, c, k]
+// axis 0, MatMul's b[k, j] axis 1, an LSTM's w[0, g, i] axis 1, a bias
+// b[j] axis 0. The reduction loops of an accumulating store are those
+// around it but not around the store that initialises its buffer (acc =
+// 0, acc = b[m]); with none, those its index does not use. With several
+// such axes the first is taken. A constant with none (read as w[i, k] and
+// w[k, i], through a data-dependent index, only by reduction variables),
+// with one channel, or whose channels cannot be quantised, is quantised
+// per tensor and the report says why. Its buffer holds q in
+// fixed<w,w,rne,sat>, and a load of q at channel c (the load's index at
+// the axis) reads, exactly, q·scale[c] (symmetric) or (q −
+// zero[c])·scale[c] (asymmetric), scale and zero small constant tables
+// named <constant>_scale and <constant>_zero, indexed by that same index
+// expression; the product, in its exact type, is cast to a type holding
+// every channel's values exactly (lossless) and the rest is as per
+// tensor. Symmetric: channel c's scale is 2^−F_c with the most fraction
+// bits F_c at which its max-abs rounds within ±(2^(w−1) − 1) — quantType's
+// for F_c ≤ w, but F_c may exceed w (a channel of values below ½ keeps
+// all w bits, which one fixed<w,I> per tensor, I ≥ 0, cannot), up to 2w;
+// a channel of zeros takes the largest scale of the others. The table's
+// type is ufixed<Fmax + I, I> (I = 1 when some F_c is 0, else 0), the
+// dequantised type fixed<I_d + Fmax, I_d>, I_d = max(w − Fmin, 0). The
+// int32 (int16: 48-bit) accumulator then has the integer bits of the
+// channel with the coarsest scale (w − Fmin − F_act) and the fraction
+// bits of the finest (Fmax + F_act): what an accumulator per channel would
+// hold, aligned (at most 64 bits, fraction bits dropped beyond). Asymmetric:
+// each channel has asymParams' ŝ_c and z_c over its own range; the scale
+// table's type has the most integer and fraction bits of the ŝ_c, the
+// zero table is fixed<w,w,rne,sat>, and the accumulator is as per tensor.
+// The report prints each constant as "int8 per channel over axis 0, 256
+// scales 2^-8…2^-11" (asymmetric: the scales' and zero points' ranges).
 //
 // Buffers. Only f32 buffers change. Constants take the weights kind,
 // temporaries that accumulate (a store whose value loads the same buffer)

@@ -148,7 +148,7 @@ func TestNoMutation(t *testing.T) {
 			}
 		}
 	}
-	for _, spec := range []string{"fp16", "fixed<16,6>", "int8", "int16:asym"} {
+	for _, spec := range []string{"fp16", "fixed<16,6>", "int8", "int16:asym", "int8:channel", "int8:asym:channel"} {
 		s, err := passes.ParsePrecisionSpec(spec)
 		require.NoError(t, err)
 		np, _, err := narrow.Apply(m.p, narrow.Options{Spec: s, Ranges: m.ranges})
@@ -172,7 +172,7 @@ func TestNoMutation(t *testing.T) {
 // TestDeterministic: the same input gives the same program text and report.
 func TestDeterministic(t *testing.T) {
 	m := zooModel(t, "lstm")
-	for _, spec := range []string{"amp", "fixed<18,8>", "int8", "default=int16,/lstm_layer/LSTM=bf16", "int8:asym"} {
+	for _, spec := range []string{"amp", "fixed<18,8>", "int8", "default=int16,/lstm_layer/LSTM=bf16", "int8:asym", "int16:channel", "int8:asym:channel"} {
 		s, err := passes.ParsePrecisionSpec(spec)
 		require.NoError(t, err)
 		var texts []string

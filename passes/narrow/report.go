@@ -33,7 +33,10 @@ type BufferKind struct {
 	Role loop.Role
 	Kind dtype.Kind
 	// Quant is an int8:asym or int16:asym buffer's quantisation, "scale S
-	// zero Z" (its value is (q − Z)·S); "" for the others.
+	// zero Z" (its value is (q − Z)·S); a :channel constant's, "int8 per
+	// channel over axis A, N scales 2^-F1…2^-F2" (asymmetric: "int8:asym
+	// per channel over axis A, N scales S1…S2, zeros Z1…Z2"), or why it
+	// has one scale for the tensor; "" for the others.
 	Quant string
 }
 
