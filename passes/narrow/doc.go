@@ -73,7 +73,9 @@
 // int32 (int16: 48-bit) accumulator then has the integer bits of the
 // channel with the coarsest scale (w − Fmin − F_act) and the fraction
 // bits of the finest (Fmax + F_act): what an accumulator per channel would
-// hold, aligned (at most 64 bits, fraction bits dropped beyond). Asymmetric:
+// hold, aligned; but at most 64 − w bits, fraction bits dropped beyond,
+// so that a product of it and an activation (an LSTM's f·c) stays exact
+// in 64 bits: int16 layers keep the DSP48's 48 bits. Asymmetric:
 // each channel has asymParams' ŝ_c and z_c over its own range; the scale
 // table's type has the most integer and fraction bits of the ŝ_c, the
 // zero table is fixed<w,w,rne,sat>, and the accumulator is as per tensor.

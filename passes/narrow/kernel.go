@@ -300,12 +300,16 @@ func (pl *plan) accKind(i int, r *rewriter) (dtype.Kind, error) {
 	if quantWidth(res.Weights) == 16 || quantWidth(res.Act) == 16 {
 		w = dsp48Acc
 	}
-	lo := fw // per channel: each channel's own w-bit accumulator, aligned
+	// Per channel (weightsLo below fw): the integer bits of the coarsest
+	// channel's w-bit accumulator and the fraction bits of the finest, as
+	// far as a product of the accumulator and an activation fits 64 bits.
+	lo := fw
 	if len(r.weightsLo) > 0 {
 		lo = slices.Max(r.weightsLo)
 	}
 	ib := max(w-lo-fa, 0)
-	return dtype.FixedKind(dtype.Fixed{W: min(max(w+fw-lo, ib), maxFixedW), I: ib}), nil
+	top := max(maxFixedW-max(quantWidth(res.Weights), quantWidth(res.Act)), w)
+	return dtype.FixedKind(dtype.Fixed{W: max(min(w+fw-lo, top), ib), I: ib}), nil
 }
 
 // litType gives the fixed type of a literal that no small exact type
