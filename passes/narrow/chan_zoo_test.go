@@ -56,9 +56,12 @@ func TestZooChannel(t *testing.T) {
 
 // TestChannelScales: gemm's weights under int8:channel and int16:channel
 // hold q with |q·scale[c] − v| ≤ scale[c]/2, and each channel's largest
-// |q| uses the top bit (its scale is the finest that holds it).
+// |q| uses the top bit (its scale is the finest that holds it); under
+// int8:asym:channel and int16:asym:channel |(q − zero[c])·scale[c] − v| ≤
+// scale[c]/2 and each channel's q reach both ends of the range but one
+// step (its range fills the 2^w steps).
 func TestChannelScales(t *testing.T) {
-	for _, spec := range []string{"int8:channel", "int16:channel"} {
+	for _, spec := range []string{"int8:channel", "int16:channel", "int8:asym:channel", "int16:asym:channel"} {
 		t.Run(spec, func(t *testing.T) {
 			p := kernelProgram(t, "gemm")
 			s, err := passes.ParsePrecisionSpec(spec)
@@ -68,15 +71,24 @@ func TestChannelScales(t *testing.T) {
 			ok, k := p.Kernels[0], np.Kernels[0]
 			w := bufNamed(t, ok, "w").Init
 			q, sc := bufNamed(t, k, "w").Init, bufNamed(t, k, "w_scale").Init
-			half := math.Ldexp(1, q.Kind.Bits()-2)
+			bits := q.Kind.Bits()
+			zero := func(int) float64 { return 0 }
+			if id, ok := k.Buffer("w_zero"); ok {
+				zero = func(c int) float64 { return float64(k.Buffers[id].Init.I64[c]) }
+			}
 			for c := range 4 {
-				top := 0.0
+				lo, hi := math.Inf(1), math.Inf(-1)
 				for j := range 3 {
 					i := c*3 + j
-					assert.LessOrEqual(t, math.Abs(float64(q.I64[i])*sc.At(c)-w.At(i)), sc.At(c)/2, "w[%d, %d]", c, j)
-					top = max(top, math.Abs(float64(q.I64[i])))
+					v := (float64(q.I64[i]) - zero(c)) * sc.At(c)
+					assert.LessOrEqual(t, math.Abs(v-w.At(i)), sc.At(c)/2, "w[%d, %d]", c, j)
+					lo, hi = min(lo, float64(q.I64[i])), max(hi, float64(q.I64[i]))
 				}
-				assert.GreaterOrEqual(t, top, half, "channel %d uses the top bit", c)
+				if strings.Contains(spec, "asym") {
+					assert.GreaterOrEqual(t, hi-lo, math.Ldexp(1, bits)-3, "channel %d fills the range", c)
+				} else {
+					assert.GreaterOrEqual(t, max(hi, -lo), math.Ldexp(1, bits-2), "channel %d uses the top bit", c)
+				}
 			}
 		})
 	}
