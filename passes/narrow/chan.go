@@ -35,22 +35,26 @@ type chanQuant struct {
 func (c *chanQuant) kind() dtype.Kind    { return dtype.FixedKind(c.q) }
 func (c *chanQuant) deqKind() dtype.Kind { return dtype.FixedKind(c.deq) }
 
-// dequantise is the value of the load l (of c's q kind), exact: q times
-// (q − zero[c] times) the channel's scale, cast to deq.
+// dequantise is the value of the load l (of c's q kind), exact:
+// q·scale[c], or (q − zero[c])·scale[c], c being l's index at the axis,
+// the product cast to deq.
 func (c *chanQuant) dequantise(l *loop.Load) (loop.Expr, dtype.Kind) {
-	ix := []loop.Index{cloneIndex(l.Index[c.axis])}
+	table := func(id loop.BufID) loop.Expr {
+		return &loop.Load{Buf: id, Index: []loop.Index{affineIndex(l.Index[c.axis])}}
+	}
 	var q loop.Expr = l
 	qt := c.q
 	if c.zero >= 0 {
-		q = &loop.Bin{Op: loop.Sub, X: q, Y: &loop.Load{Buf: c.zero, Index: []loop.Index{cloneIndex(l.Index[c.axis])}}}
-		qt = dtype.SubType(c.q, c.q)
+		q, qt = &loop.Bin{Op: loop.Sub, X: q, Y: table(c.zero)}, dtype.SubType(c.q, c.q)
 	}
-	p := &loop.Bin{Op: loop.Mul, X: q, Y: &loop.Load{Buf: c.scale, Index: ix}}
+	p := &loop.Bin{Op: loop.Mul, X: q, Y: table(c.scale)}
 	return castTo(p, dtype.FixedKind(dtype.MulType(qt, c.scaleT)), c.deqKind()), c.deqKind()
 }
 
-func cloneIndex(x loop.Index) loop.Index {
-	return loop.Index{Aff: loop.Affine{Const: x.Aff.Const, Terms: slices.Clone(x.Aff.Terms)}, Dyn: x.Dyn}
+// affineIndex copies x, an affine index (a channel axis's never has a
+// data-dependent part).
+func affineIndex(x loop.Index) loop.Index {
+	return loop.Index{Aff: loop.Affine{Const: x.Aff.Const, Terms: slices.Clone(x.Aff.Terms)}}
 }
 
 // chanOf is the per-channel quantisation of buffer id, nil when none.
