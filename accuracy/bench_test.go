@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 
@@ -70,15 +71,22 @@ func evaluate(t *testing.T, b *Bench, s, backend string) *Result {
 // The acceptance test: for every built-in model and each of the
 // listed precisions, the interpreter, the emitted LLVM IR and the emitted
 // C compute bit-identical outputs (one validation window each, to keep
-// CI's time sane: the STGCN interprets in seconds per window).
+// CI's time sane: the STGCN interprets in seconds per window). The
+// quantisation variants (zero points, per-channel scales) run on the LSTM
+// and the CNN, and the STGCN takes the one that combines both.
 func TestBackendsAgree(t *testing.T) {
-	models := []string{"lstm", "cnn", "stgcn"}
-	precisions := []string{"fp32", "fp16", "bf16", "amp", "int16", "int8", "fixed<16,6>", "fixed<8,3>", "int16:asym", "int8:asym"}
-	if testing.Short() {
-		models, precisions = []string{"lstm"}, []string{"fp16", "fixed<16,6>"}
+	all := []string{"fp32", "fp16", "bf16", "amp", "int16", "int8", "fixed<16,6>", "fixed<8,3>"}
+	variants := []string{"int16:asym", "int8:asym", "int16:channel", "int8:channel", "int8:asym:channel"}
+	cases := map[string][]string{
+		"lstm":  append(slices.Clone(all), variants...),
+		"cnn":   append(slices.Clone(all), variants...),
+		"stgcn": append(slices.Clone(all), "int8:asym:channel"),
 	}
-	for _, m := range models {
-		for _, p := range precisions {
+	if testing.Short() {
+		cases = map[string][]string{"lstm": {"fp16", "fixed<16,6>", "int8:asym:channel"}}
+	}
+	for _, m := range []string{"lstm", "cnn", "stgcn"} {
+		for _, p := range cases[m] {
 			t.Run(m+"/"+p, func(t *testing.T) {
 				t.Parallel()
 				b := bench(t, m, 1)
