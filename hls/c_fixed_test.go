@@ -1,9 +1,6 @@
 package hls
 
 import (
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -147,21 +144,9 @@ func TestCFixedProgram(t *testing.T) {
 // exactly rounded libm functions are called.
 func TestCNarrowed(t *testing.T) {
 	gcc := cNeedGCC(t)
-	files, err := filepath.Glob("../passes/narrow/testdata/*.golden")
-	require.NoError(t, err)
-	require.NotEmpty(t, files)
-	for _, file := range files {
-		name := strings.ReplaceAll(strings.TrimSuffix(filepath.Base(file), ".golden"), ".", "_")
-		t.Run(name, func(t *testing.T) {
-			b, err := os.ReadFile(file)
-			require.NoError(t, err)
-			src, _, _ := strings.Cut(string(b), "\ntop ") // the kernel, not the program and report
-			if !strings.Contains(src, "fixed<") {
-				t.Skip("no fixed point: the float and integer kinds are run by TestCRun")
-			}
-			src, data := llRampData(src)
-			k, err := loop.Parse(src, data)
-			require.NoError(t, err)
+	for _, c := range narrowedCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			k := c.kernel
 			f, err := EmitC(k)
 			require.NoError(t, err)
 			args := cArgs(k)

@@ -119,23 +119,10 @@ func TestLLVMFixedProgram(t *testing.T) {
 // ir/loop/exec runs them: bit for bit where only exactly rounded libm
 // functions are called.
 func TestLLVMNarrowed(t *testing.T) {
-	files, err := filepath.Glob("../passes/narrow/testdata/*.golden")
-	require.NoError(t, err)
-	require.NotEmpty(t, files)
 	opt := llFind("opt-16")
-	for _, file := range files {
-		name := strings.ReplaceAll(strings.TrimSuffix(filepath.Base(file), ".golden"), ".", "_")
-		t.Run(name, func(t *testing.T) {
-			b, err := os.ReadFile(file)
-			require.NoError(t, err)
-			src, _, _ := strings.Cut(string(b), "\ntop ") // the kernel, not the program and report
-			if !strings.Contains(src, "fixed<") {
-				t.Skip("no fixed point: the float and integer kinds are run by TestLLVMRun")
-			}
-			src, data := llRampData(src)
-			k, err := loop.Parse(src, data)
-			require.NoError(t, err)
-			require.NoError(t, loop.Verify(k))
+	for _, c := range narrowedCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			name, k := c.name, c.kernel
 			ll, err := EmitLLVM(name, []*loop.Kernel{k})
 			require.NoError(t, err)
 			require.NoError(t, CheckBambu(ll))

@@ -3,6 +3,7 @@ package hls
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -56,4 +57,38 @@ func programOf(k *loop.Kernel) *loop.Program {
 	}
 	p.Calls = []loop.KernelCall{call}
 	return p
+}
+
+// narrowedCase is one of passes/narrow's golden kernels that computes in
+// fixed point, parsed with ramp values for its summarised constants.
+type narrowedCase struct {
+	name   string
+	kernel *loop.Kernel
+}
+
+// narrowedCases are passes/narrow's fixed-point golden kernels (the
+// kernel of each file, not its program and report); the float and integer
+// ones are run by TestLLVMRun and TestCRun.
+func narrowedCases(t *testing.T) []narrowedCase {
+	t.Helper()
+	files, err := filepath.Glob("../passes/narrow/testdata/*.golden")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	var cases []narrowedCase
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		require.NoError(t, err)
+		src, _, _ := strings.Cut(string(b), "\ntop ")
+		if !strings.Contains(src, "fixed<") {
+			continue
+		}
+		src, data := llRampData(src)
+		k, err := loop.Parse(src, data)
+		require.NoError(t, err, file)
+		require.NoError(t, loop.Verify(k), file)
+		name := strings.ReplaceAll(strings.TrimSuffix(filepath.Base(file), ".golden"), ".", "_")
+		cases = append(cases, narrowedCase{name, k})
+	}
+	require.NotEmpty(t, cases)
+	return cases
 }
