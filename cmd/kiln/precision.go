@@ -59,9 +59,9 @@ type precisionReport struct {
 	Model         string   `json:"model"`
 	Precision     string   `json:"precision"`
 	Backend       string   `json:"backend"`
-	RMSE          float64  `json:"rmse"`
-	MaxAbsError   float64  `json:"max_abs_error"`
-	RelRMSE       float64  `json:"rel_rmse"`
+	RMSE          number   `json:"rmse"`
+	MaxAbsError   number   `json:"max_abs_error"`
+	RelRMSE       number   `json:"rel_rmse"`
 	NonFinite     int      `json:"non_finite"`
 	Compared      int      `json:"compared"`
 	NarrowCasts   *int64   `json:"narrow_casts,omitempty"`
@@ -70,6 +70,19 @@ type precisionReport struct {
 	OutputsSHA256 string   `json:"outputs_sha256"`
 	Budget        *float64 `json:"budget,omitempty"`
 	Trials        int      `json:"trials,omitempty"`
+}
+
+// number is a float64 that JSON can always carry: a non-finite value (an
+// output that overflowed to infinity makes RMSE +Inf) is written as the
+// string "+Inf", "-Inf" or "NaN", which encoding/json otherwise refuses.
+type number float64
+
+func (n number) MarshalJSON() ([]byte, error) {
+	f := float64(n)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return json.Marshal(strconv.FormatFloat(f, 'g', -1, 64))
+	}
+	return json.Marshal(f)
 }
 
 // runPrecision is kiln eval --precision: prepare the model with its
@@ -204,7 +217,7 @@ func runAuto(cmd *cobra.Command, bench *accuracy.Bench, backend string, budget f
 func reportOf(model string, res *accuracy.Result) precisionReport {
 	r := precisionReport{
 		Model: model, Precision: res.Precision, Backend: res.Backend,
-		RMSE: res.Accuracy.RMSE, MaxAbsError: res.Accuracy.MaxAbs, RelRMSE: res.Accuracy.RelRMSE,
+		RMSE: number(res.Accuracy.RMSE), MaxAbsError: number(res.Accuracy.MaxAbs), RelRMSE: number(res.Accuracy.RelRMSE),
 		NonFinite: res.Accuracy.NonFinite, Compared: res.Accuracy.N, OutputsSHA256: res.OutputsSHA256,
 	}
 	if st := res.Overflow; st != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,4 +111,12 @@ func TestLowerPrecision(t *testing.T) {
 		require.Error(t, err, "%v", c.args)
 		assert.Contains(t, err.Error(), c.want, "%v", c.args)
 	}
+}
+
+// An output that overflowed to infinity makes RMSE +Inf: --json still
+// prints (encoding/json refuses non-finite floats).
+func TestNumberJSON(t *testing.T) {
+	b, err := json.Marshal([]number{1.5, number(math.Inf(1)), number(math.NaN()), number(math.Inf(-1))})
+	require.NoError(t, err)
+	assert.Equal(t, `[1.5,"+Inf","NaN","-Inf"]`, string(b))
 }
