@@ -34,6 +34,7 @@ var allowed = map[string][]string{
 	"conform":              {"frontend/onnx", "ir/...", "passes"},
 	"backend":              {"ir/...", "passes", "passes/lower", "hls"},
 	"passes/narrow":        {"ir/...", "passes"},
+	"passes/loops":         {"ir/..."},
 	"sim":                  {"ir/...", "targets"},
 	"accuracy":             {"ir/...", "frontend/onnx", "conform", "passes", "passes/...", "backend", "sim"},
 	"frontend/zoo":         {"ir/...", "frontend/onnx"},

@@ -1,0 +1,164 @@
+package loops_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kiln-hls/kiln/ir/loop"
+	"github.com/kiln-hls/kiln/passes/loops"
+)
+
+// triangular has bounds that use an enclosing variable, a step of 2 and an
+// output written at one index per (i, j), so every pass takes its guarded
+// path and the (i, j) nest is not perfect.
+const triangular = `kernel tri(in x: f32[9,9], out y: f32[9,9], out s: f32[9]) {
+  temp acc: f32 reg
+  for i in 0..9 {
+    acc = 0.0
+    for j in i..9 step 2 {
+      acc = acc + x[i, j]
+      y[i, j] = x[j, i] * 2.0
+    }
+    s[i] = acc
+  }
+}
+`
+
+func TestErrors(t *testing.T) {
+	rows := []struct {
+		name string
+		pass func(*loop.Kernel) (*loop.Kernel, error)
+		want string
+	}{
+		{"tile zero", func(k *loop.Kernel) (*loop.Kernel, error) { return loops.Tile(k, "j", 0) }, "tile size 0 (want ≥ 1)"},
+		{"tile too big", func(k *loop.Kernel) (*loop.Kernel, error) { return loops.Tile(k, "j", 5) }, "tile size 5 is larger than the trip count 4"},
+		{"tile unknown", func(k *loop.Kernel) (*loop.Kernel, error) { return loops.Tile(k, "q", 2) }, "loop q: no such loop"},
+		{"unroll factor 1", func(k *loop.Kernel) (*loop.Kernel, error) { return loops.Unroll(k, "k", 1, true) }, "unroll factor 1"},
+		{"unroll factor -3", func(k *loop.Kernel) (*loop.Kernel, error) { return loops.Unroll(k, "k", -3, false) }, "unroll factor -3"},
+		{"unroll unknown", func(k *loop.Kernel) (*loop.Kernel, error) { return loops.Unroll(k, "z", 2, false) }, "loop z: no such loop"},
+		{"interchange unknown", func(k *loop.Kernel) (*loop.Kernel, error) { return loops.Interchange(k, "z", "j") }, "no such loop"},
+		{"interchange not nested", func(k *loop.Kernel) (*loop.Kernel, error) { return loops.Interchange(k, "j", "k") }, "not exactly the loop over k"},
+		{"interchange wrong inner", func(k *loop.Kernel) (*loop.Kernel, error) { return loops.Interchange(k, "i", "k") }, "not exactly the loop over k"},
+	}
+	for _, r := range rows {
+		t.Run(r.name, func(t *testing.T) {
+			k := parseFile(t, "testdata/gemm.kir")
+			got, err := r.pass(k)
+			require.Error(t, err)
+			assert.Nil(t, got)
+			assert.Contains(t, err.Error(), r.want)
+			assert.Contains(t, err.Error(), "loops: ")
+			assert.Contains(t, err.Error(), "kernel gemm")
+		})
+	}
+}
+
+// TestRefusesCarried: swapping loops that carry an accumulation, or whose
+// bounds depend on each other, is refused.
+func TestRefusesCarried(t *testing.T) {
+	rows := []struct{ src, outer, inner, want string }{
+		{`kernel r(in x: f32[4,5], out s: f32) {
+  s = 0.0
+  for i in 0..4 {
+    for j in 0..5 {
+      s = s + x[i, j]
+    }
+  }
+}
+`, "i", "j", "buffer s is written at an index that does not tell the iterations apart"},
+		{`kernel r(in x: f32[4,5], out s: f32[5]) {
+  for i in 0..4 {
+    for j in 0..5 {
+      s[j] = s[j] + x[i, j]
+    }
+  }
+}
+`, "i", "j", "buffer s is written at an index"},
+		{`kernel r(in x: f32[4,5], out y: f32[5,5]) {
+  for i in 0..4 {
+    for j in 0..4 {
+      y[i + 1, j] = y[i, j] + x[i, j]
+    }
+  }
+}
+`, "i", "j", "buffer y is accessed at different indices"},
+		{`kernel r(in x: f32[4,5], out y: f32[4,5]) {
+  for i in 0..4 {
+    for j in i..5 {
+      y[i, j] = x[i, j]
+    }
+  }
+}
+`, "i", "j", "the bounds of j use i"},
+	}
+	for _, r := range rows {
+		t.Run(r.want, func(t *testing.T) {
+			k, err := loop.Parse(r.src, nil)
+			require.NoError(t, err)
+			_, err = loops.Interchange(k, r.outer, r.inner)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), r.want)
+		})
+	}
+	k := parseFile(t, "testdata/gemm.kir")
+	_, err := loops.Interchange(k, "j", "k")
+	require.Error(t, err, "j's body is not just k")
+}
+
+// TestGuarded runs every pass on a triangular loop with a step (bounds
+// using an enclosing variable): tiles of every size, unrolls of every
+// factor, each computing the same bits.
+func TestGuarded(t *testing.T) {
+	k, err := loop.Parse(triangular, nil)
+	require.NoError(t, err)
+	want := hashKernel(t, k, 3)
+	for size := 1; size <= 6; size++ {
+		got, err := loops.Tile(k, "j", size)
+		require.NoError(t, err, "tile %d", size)
+		assert.Equal(t, want, hashKernel(t, got, 3), "tile j by %d", size)
+		got, err = loops.Tile(k, "i", size)
+		require.NoError(t, err, "tile i %d", size)
+		assert.Equal(t, want, hashKernel(t, got, 3), "tile i by %d", size)
+	}
+	for f := 2; f <= 6; f++ {
+		for _, name := range []string{"i", "j"} {
+			got, err := loops.Unroll(k, name, f, true)
+			require.NoError(t, err, "unroll %s by %d", name, f)
+			assert.Equal(t, want, hashKernel(t, got, 3), "unroll %s by %d", name, f)
+		}
+	}
+	got, err := loops.Unroll(k, "i", loop.UnrollFull, true)
+	require.NoError(t, err)
+	assert.Equal(t, want, hashKernel(t, got, 3))
+	_, err = loops.Unroll(k, "j", loop.UnrollFull, true)
+	assert.ErrorContains(t, err, "a full unroll needs constant bounds")
+	_, err = loops.Tile(k, "i", 10)
+	assert.ErrorContains(t, err, "tile size 10 is larger than the trip count 9")
+}
+
+// TestCompose tiles, unrolls and interchanges gemm in sequence, every
+// combination of sizes, each the same bits.
+func TestCompose(t *testing.T) {
+	k := parseFile(t, "testdata/gemm.kir")
+	want := hashKernel(t, k, 5)
+	n := 0
+	for tj := 1; tj <= 4; tj++ {
+		for uk := 2; uk <= 4; uk++ {
+			a, err := loops.Interchange(k, "i", "j")
+			require.NoError(t, err)
+			a, err = loops.Tile(a, "j", tj)
+			require.NoError(t, err)
+			a, err = loops.Unroll(a, "k", uk, true)
+			require.NoError(t, err)
+			a, err = loops.Tile(a, "k", 1)
+			require.NoError(t, err)
+			a, err = loops.Unroll(a, "j.inner", 2, false)
+			require.NoError(t, err)
+			assert.Equal(t, want, hashKernel(t, a, 5), "tile %d unroll %d", tj, uk)
+			n++
+		}
+	}
+	assert.Equal(t, 12, n)
+}

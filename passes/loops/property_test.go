@@ -1,0 +1,270 @@
+package loops_test
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kiln-hls/kiln/backend"
+	"github.com/kiln-hls/kiln/frontend/onnx"
+	"github.com/kiln-hls/kiln/frontend/zoo"
+	"github.com/kiln-hls/kiln/ir/dtype"
+	"github.com/kiln-hls/kiln/ir/loop"
+	lexec "github.com/kiln-hls/kiln/ir/loop/exec"
+	"github.com/kiln-hls/kiln/passes"
+	"github.com/kiln-hls/kiln/passes/loops"
+	"github.com/kiln-hls/kiln/passes/lower"
+	"github.com/kiln-hls/kiln/sim"
+)
+
+// zooProgram is a built-in model lowered as kiln lower does (the compile
+// pipeline, fused), its first validation window and the untransformed
+// program's outputs_sha256 on it.
+type zooProgram struct {
+	p      *loop.Program
+	window *dtype.Array
+	want   string
+}
+
+var zooPrograms sync.Map // name → func() (*zooProgram, error)
+
+func loadZoo(t *testing.T, name string) *zooProgram {
+	t.Helper()
+	f, _ := zooPrograms.LoadOrStore(name, sync.OnceValues(func() (*zooProgram, error) { return lowerZoo(name) }))
+	m, err := f.(func() (*zooProgram, error))()
+	require.NoError(t, err)
+	return m
+}
+
+func lowerZoo(name string) (*zooProgram, error) {
+	z, err := zoo.Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	om, err := z.Load(onnx.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if err := passes.RunGraph(&passes.Context{}, om.Graph, passes.CompilePipeline); err != nil {
+		return nil, err
+	}
+	p, err := lower.Program(om.Graph, lower.Options{Fuse: true})
+	if err != nil {
+		return nil, err
+	}
+	x, err := onnx.ReadTensorFS(z.Data(), "test_data_set_0/input_0.pb", 0)
+	if err != nil {
+		return nil, err
+	}
+	n := dtype.Size(x.Shape[1:])
+	m := &zooProgram{p: p, window: dtype.FromF32(append([]int{1}, x.Shape[1:]...), x.F32[:n])}
+	m.want, err = runProgram(p, m.window, nil)
+	return m, err
+}
+
+// runProgram runs p on one window, with the interpreter when b is nil, and
+// hashes the outputs.
+func runProgram(p *loop.Program, in *dtype.Array, b *backend.Backend) (string, error) {
+	args := []*dtype.Array{in}
+	var outs []*dtype.Array
+	for _, id := range p.Params[1:] {
+		buf := p.Buffers[id]
+		o := dtype.New(buf.Kind, buf.Shape)
+		outs, args = append(outs, o), append(args, o)
+	}
+	var err error
+	if b == nil {
+		err = lexec.RunProgram(p, args)
+	} else {
+		err = b.RunProgram(p, args, backend.Options{})
+	}
+	return sim.OutputsSHA256(outs), err
+}
+
+// loopInfo is what the random choices need of a kernel's loops: the first
+// loop of each name, in program order, and the perfect nests among them.
+type loopInfo struct {
+	names   []string
+	trip    map[string]int // constant trip counts
+	stmts   map[string]int // statements in the body
+	perfect [][2]string
+}
+
+func loopsOf(k *loop.Kernel) loopInfo {
+	li := loopInfo{trip: map[string]int{}, stmts: map[string]int{}}
+	var walk func(body []loop.Stmt)
+	walk = func(body []loop.Stmt) {
+		for _, s := range body {
+			switch s := s.(type) {
+			case *loop.For:
+				name := k.Vars[s.Var].Name
+				if !slices.Contains(li.names, name) {
+					li.names = append(li.names, name)
+					li.stmts[name] = countStmts(s.Body)
+					if s.Lo.Dyn == nil && s.Hi.Dyn == nil && s.Lo.Aff.IsConst() && s.Hi.Aff.IsConst() {
+						li.trip[name] = (s.Hi.Aff.Const - s.Lo.Aff.Const + s.Step - 1) / s.Step
+					}
+					if g, ok := onlyLoop(s.Body); ok {
+						li.perfect = append(li.perfect, [2]string{name, k.Vars[g.Var].Name})
+					}
+				}
+				walk(s.Body)
+			case *loop.If:
+				walk(s.Then)
+				walk(s.Else)
+			}
+		}
+	}
+	walk(k.Body)
+	return li
+}
+
+func onlyLoop(body []loop.Stmt) (*loop.For, bool) {
+	if len(body) != 1 {
+		return nil, false
+	}
+	g, ok := body[0].(*loop.For)
+	return g, ok
+}
+
+func countStmts(body []loop.Stmt) int {
+	n := 0
+	for _, s := range body {
+		n++
+		switch s := s.(type) {
+		case *loop.For:
+			n += countStmts(s.Body)
+		case *loop.If:
+			n += countStmts(s.Then) + countStmts(s.Else)
+		}
+	}
+	return n
+}
+
+// step is one random legal transform of k: its description, the pass
+// name, and the result (nil when an interchange was refused).
+func step(t *testing.T, r *rand.Rand, k *loop.Kernel) (string, string, *loop.Kernel) {
+	t.Helper()
+	li := loopsOf(k)
+	if len(li.names) == 0 {
+		return "", "", k
+	}
+	name := li.names[r.IntN(len(li.names))]
+	trip, constant := li.trip[name]
+	switch op := r.IntN(8); {
+	case op < 3 && (!constant || trip >= 1):
+		size := 1 + r.IntN(8)
+		if constant {
+			size = 1 + r.IntN(trip)
+		}
+		got, err := loops.Tile(k, name, size)
+		require.NoError(t, err, "tile %s.%s by %d", k.Name, name, size)
+		return fmt.Sprintf("tile %s.%s=%d", k.Name, name, size), "tile", got
+	case op < 6:
+		factor, expand := 2+r.IntN(7), op < 5
+		if constant && r.IntN(3) == 0 && trip*li.stmts[name] <= 4096 {
+			factor = loop.UnrollFull
+		}
+		got, err := loops.Unroll(k, name, factor, expand)
+		require.NoError(t, err, "unroll %s.%s by %d (expand %v)", k.Name, name, factor, expand)
+		return fmt.Sprintf("unroll %s.%s=%d expand=%v", k.Name, name, factor, expand), map[bool]string{true: "unroll-expand", false: "unroll-directive"}[expand], got
+	case len(li.perfect) > 0:
+		pair := li.perfect[r.IntN(len(li.perfect))]
+		got, err := loops.Interchange(k, pair[0], pair[1])
+		desc := fmt.Sprintf("interchange %s.%s,%s", k.Name, pair[0], pair[1])
+		if errors.Is(err, loops.ErrCarried) {
+			return desc, "interchange-refused", nil
+		}
+		require.NoError(t, err, desc)
+		return desc, "interchange", got
+	}
+	return "", "", k
+}
+
+// TestProperty is issue 6's done-when for the loop passes: on the built-in
+// LSTM and CNN, random chains of one to three random legal transforms of a
+// random kernel (tile sizes 1..trip, unroll factors 2..8 or full, expanded
+// or as a directive, interchanges of perfect nests where legal) leave the
+// interpreter's outputs_sha256 on a validation window unchanged; a few of
+// the transformed programs also go through the llvm and c back ends.
+// (The STGCN is left out: the interpreter takes about 7 s per window.)
+func TestProperty(t *testing.T) {
+	for _, model := range []string{"lstm", "cnn"} {
+		t.Run(model, func(t *testing.T) {
+			m := loadZoo(t, model)
+			r := rand.New(rand.NewPCG(6, uint64(len(model))))
+			counts := map[string]int{}
+			var native []*loop.Program
+			var natDesc []string
+			start := time.Now()
+			for trial := 0; trial < 24; trial++ {
+				ki := r.IntN(len(m.p.Kernels))
+				k := m.p.Kernels[ki]
+				var descs []string
+				for range 1 + r.IntN(3) {
+					desc, pass, got := step(t, r, k)
+					counts[pass]++
+					if got != nil && desc != "" {
+						k, descs = got, append(descs, desc)
+					}
+				}
+				if len(descs) == 0 {
+					continue
+				}
+				p := *m.p
+				p.Kernels = slices.Clone(m.p.Kernels)
+				p.Kernels[ki] = k
+				require.NoError(t, loop.VerifyProgram(&p))
+				got, err := runProgram(&p, m.window, nil)
+				require.NoError(t, err, strings.Join(descs, "; "))
+				assert.Equal(t, m.want, got, "outputs_sha256 after %s", strings.Join(descs, "; "))
+				counts["checked"]++
+				if len(native) < 2 && counts["unroll-expand"]+counts["tile"] > 0 {
+					native, natDesc = append(native, &p), append(natDesc, strings.Join(descs, "; "))
+				}
+			}
+			t.Logf("%s: %v in %v", model, counts, time.Since(start).Round(time.Millisecond))
+			for _, pass := range []string{"tile", "unroll-expand", "unroll-directive", "interchange"} {
+				assert.Positive(t, counts[pass], "no %s was tried", pass)
+			}
+			for _, name := range []string{"llvm", "c"} {
+				if !haveTools(t, name) {
+					continue
+				}
+				b, err := backend.Lookup(name)
+				require.NoError(t, err)
+				for i, p := range native {
+					got, err := runProgram(p, m.window, &b)
+					require.NoError(t, err, "%s: %s", name, natDesc[i])
+					assert.Equal(t, m.want, got, "%s back end: outputs_sha256 after %s", name, natDesc[i])
+				}
+			}
+		})
+	}
+}
+
+// haveTools reports whether back end name's compiler is installed; when it
+// is not, the test fails if CI is set and logs why it skips otherwise.
+func haveTools(t *testing.T, name string) bool {
+	t.Helper()
+	for _, c := range map[string][]string{"llvm": {"clang-16", "clang-14"}, "c": {"gcc"}}[name] {
+		if _, err := exec.LookPath(c); err == nil {
+			return true
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("backend %s needs its compiler (CI installs it)", name)
+	}
+	t.Logf("backend %s: compiler not installed, not run", name)
+	return false
+}
