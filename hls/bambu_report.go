@@ -13,12 +13,13 @@ import (
 
 // BambuReport is what a PandA-Bambu run left in a directory, read back by
 // ReadBambuReport: the newest bambu_results_N.xml (--evaluation), the -v3
-// console log, results.txt (co-simulation) and the synthesis report XML of
-// the Vivado or OpenROAD flow. Every figure is a pointer: a figure that no
-// file holds is absent, never zero. Sources names, for each figure by its
-// JSON name, the file and line it came from; when two files disagree the
-// first in the order results.txt, synthesis report, bambu_results, log is
-// kept and Notes says so.
+// console log, results.txt (co-simulation), the synthesis report XML of
+// the Vivado flow and OpenROAD's text reports (design area, power). Every
+// figure is a pointer: a figure that no file holds is absent, never zero.
+// Sources names, for each figure by its JSON name, the file and line it
+// came from; when two files disagree, the first in the order results.txt,
+// synthesis report XML, OpenROAD report, bambu_results, log is kept and
+// Notes says so.
 type BambuReport struct {
 	Top          string `json:"top_function,omitempty"`
 	BambuVersion string `json:"bambu_version,omitempty"`
@@ -120,7 +121,7 @@ func ReadBambuReport(dir string) (*BambuReport, error) {
 		return nil, err
 	}
 	if found.empty() {
-		return nil, fmt.Errorf("%w in %s: looked for bambu_results_*.xml, a Bambu -v3 log (bambu-log or any file holding one), results.txt and synthesis report XML (<item stringID=… value=…/>)", errNoBambu, dir)
+		return nil, fmt.Errorf("%w in %s: looked for bambu_results_*.xml, a Bambu -v3 log (bambu-log or any file holding one), results.txt, synthesis report XML (<item stringID=… value=…/>) and OpenROAD reports (Design area, Power (Watts))", errNoBambu, dir)
 	}
 	r := &BambuReport{Sources: map[string]string{}, Files: found.all(), Notes: found.notes}
 	srcs, err := found.parse(dir)
@@ -149,7 +150,8 @@ func ReadBambuReport(dir string) (*BambuReport, error) {
 }
 
 // parse reads every file found: results.txt first (an empty bambuSources
-// when there is none), then the synthesis reports, bambu_results, the log.
+// when there is none), then the synthesis report XML, OpenROAD's reports,
+// bambu_results, the log.
 func (f *bambuFiles) parse(dir string) ([]bambuSources, error) {
 	srcs := []bambuSources{{}}
 	if f.results != "" {
@@ -166,6 +168,9 @@ func (f *bambuFiles) parse(dir string) ([]bambuSources, error) {
 	var jobs []job
 	for _, s := range f.synth {
 		jobs = append(jobs, job{s, parseSynthXML})
+	}
+	for _, s := range f.openroad {
+		jobs = append(jobs, job{s, parseOpenROAD})
 	}
 	if f.xml != "" {
 		jobs = append(jobs, job{f.xml, parseResultsXML})
@@ -271,12 +276,12 @@ func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 // relative to it.
 type bambuFiles struct {
 	xml, log, results string
-	synth             []string
+	synth, openroad   []string
 	notes             []string
 }
 
 func (f *bambuFiles) empty() bool {
-	return f.xml == "" && f.log == "" && f.results == "" && len(f.synth) == 0
+	return f.xml == "" && f.log == "" && f.results == "" && len(f.synth) == 0 && len(f.openroad) == 0
 }
 
 func (f *bambuFiles) all() []string {
@@ -287,6 +292,7 @@ func (f *bambuFiles) all() []string {
 		}
 	}
 	all = append(all, f.synth...)
+	all = append(all, f.openroad...)
 	sort.Strings(all)
 	return all
 }

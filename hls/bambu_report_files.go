@@ -17,7 +17,7 @@ const headBytes = 64 << 10
 
 // synthDepth is how deep below the directory synthesis report XML is
 // looked for (Bambu writes it under HLS_output/Synthesis/…).
-const synthDepth = 5
+const synthDepth = 8
 
 // findBambuFiles lists the files of dir that ReadBambuReport reads.
 func findBambuFiles(dir string) (*bambuFiles, error) {
@@ -59,7 +59,10 @@ func findBambuFiles(dir string) (*bambuFiles, error) {
 			f.notes = append(f.notes, fmt.Sprintf("%s: another Bambu log, ignored (read %s)", l, f.log))
 		}
 	}
-	f.synth, err = findSynthXML(dir)
+	if f.synth, err = findSynthXML(dir); err != nil {
+		return nil, err
+	}
+	f.openroad, err = findOpenROAD(dir)
 	return f, err
 }
 

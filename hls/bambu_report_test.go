@@ -275,11 +275,13 @@ func FuzzBambuLog(f *testing.F) {
 	}
 	f.Add([]byte("1 100\nX\n0 7 ns\n"))
 	f.Add([]byte(`<document><item stringID="XILINX_DSPS" value="2"/></document>`))
+	f.Add([]byte(openroadAreaText + openroadPowerText))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _ = parseBambuLogReader("bambu-log", bytes.NewReader(data))
 		_, _ = parseResultsReader("results.txt", bytes.NewReader(data))
 		_, _ = parseResultsXMLReader("bambu_results_1.xml", bytes.NewReader(data))
 		_, _ = parseSynthXMLReader("report.xml", bytes.NewReader(data))
+		_, _ = parseOpenROADReader("6_report.log", bytes.NewReader(data))
 		r := &BambuReport{Sources: map[string]string{}}
 		if s, err := parseBambuLogReader("bambu-log", bytes.NewReader(data)); err == nil {
 			r.apply(s.figs)
@@ -294,4 +296,55 @@ func FuzzBambuLog(f *testing.F) {
 		_, err := json.Marshal(r)
 		require.NoError(t, err, "every figure read is finite")
 	})
+}
+
+// openroadAreaText and openroadPowerText are hand-written in the form of
+// OpenROAD's report_design_area and report_power (OpenROAD-flow-scripts'
+// 6_report.log and 6_finish.rpt), with the 2025 tutorial's figures from
+// soda_tutorial_batch_matmul.csv (31013 µm², 0.0986 W); no Bambu run's
+// reports are in ../shared to copy.
+const (
+	openroadAreaText = `==========================================================================
+finish report_design_area
+--------------------------------------------------------------------------
+Design area 31013 u^2 27% utilization.
+`
+	openroadPowerText = `==========================================================================
+finish report_power
+--------------------------------------------------------------------------
+Group                  Internal  Switching    Leakage      Total
+                          Power      Power      Power      Power (Watts)
+----------------------------------------------------------------
+Sequential             2.15e-02   1.01e-03   1.12e-04   2.26e-02  22.9%
+Combinational          4.10e-02   3.46e-02   3.51e-04   7.60e-02  77.1%
+Macro                  0.00e+00   0.00e+00   0.00e+00   0.00e+00   0.0%
+Pad                    0.00e+00   0.00e+00   0.00e+00   0.00e+00   0.0%
+----------------------------------------------------------------
+Total                  6.25e-02   3.56e-02   4.63e-04   9.86e-02 100.0%
+                          63.4%      36.1%       0.5%
+`
+)
+
+func TestBambuReportOpenROAD(t *testing.T) {
+	log := readExample(t, "tensorflow-tutorial-2024.10/baseline", "bambu-log")
+	base := "HLS_output/Synthesis/bash_flow/openroad/"
+	dir := writeDir(t, map[string]string{
+		"bambu-log": log,
+		base + "logs/nangate45/main_kernel/base/3_place.log":     "Design area 29000 u^2 25% utilization.\n",
+		base + "reports/nangate45/main_kernel/base/6_report.log": openroadAreaText,
+		base + "reports/nangate45/main_kernel/base/6_finish.rpt": openroadPowerText,
+	})
+	r, err := ReadBambuReport(dir)
+	require.NoError(t, err)
+	assert.Equal(t, f64(31013), r.AreaUM2)
+	assert.Equal(t, base+"reports/nangate45/main_kernel/base/6_report.log:4", r.Sources["area_um2"])
+	assert.Equal(t, f64(0.0986), r.PowerW)
+	assert.Equal(t, base+"reports/nangate45/main_kernel/base/6_finish.rpt:12", r.Sources["power_w"])
+	assert.Equal(t, f64(1286), r.Cycles.Avg)
+	assert.Equal(t, []string{"area_um2: " + base + "logs/nangate45/main_kernel/base/3_place.log:1 says 29000, kept 31013 from " + base + "reports/nangate45/main_kernel/base/6_report.log:4"}, r.Notes)
+
+	dir = writeDir(t, map[string]string{"6_report.log": "Design area lots u^2 27% utilization.\n"})
+	_, err = ReadBambuReport(dir)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `6_report.log:1: design area "lots" is not a number`)
 }
