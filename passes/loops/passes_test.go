@@ -138,6 +138,33 @@ func TestGuarded(t *testing.T) {
 	assert.ErrorContains(t, err, "tile size 10 is larger than the trip count 9")
 }
 
+// TestStepped tiles and unrolls a loop with constant bounds and a step of
+// 3 (7 iterations: 1, 4, …, 19), every size and factor.
+func TestStepped(t *testing.T) {
+	k, err := loop.Parse(`kernel st(in x: f32[21], out y: f32[21], out s: f32) {
+  s = 0.0
+  for j in 1..21 step 3 {
+    s = s + x[j]
+    y[j] = x[j - 1] * s
+  }
+}
+`, nil)
+	require.NoError(t, err)
+	want := hashKernel(t, k, 9)
+	for size := 1; size <= 7; size++ {
+		got, err := loops.Tile(k, "j", size)
+		require.NoError(t, err)
+		assert.Equal(t, want, hashKernel(t, got, 9), "tile by %d", size)
+	}
+	for _, f := range []int{2, 3, 4, 7, 8, loop.UnrollFull} {
+		got, err := loops.Unroll(k, "j", f, true)
+		require.NoError(t, err)
+		assert.Equal(t, want, hashKernel(t, got, 9), "unroll by %d", f)
+	}
+	_, err = loops.Tile(k, "j", 8)
+	assert.ErrorContains(t, err, "larger than the trip count 7")
+}
+
 // TestCompose tiles, unrolls and interchanges gemm in sequence, every
 // combination of sizes, each the same bits.
 func TestCompose(t *testing.T) {
