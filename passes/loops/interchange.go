@@ -3,6 +3,8 @@ package loops
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/kiln-hls/kiln/ir/loop"
 )
@@ -77,7 +79,8 @@ func checkSwap(k *loop.Kernel, f, g *loop.For) error {
 	acc := map[loop.BufID][]access{}
 	nest := map[loop.VarID]bool{}
 	collect(g.Body, acc, nest)
-	for b, list := range acc {
+	for _, b := range slices.Sorted(maps.Keys(acc)) { // the first buffer by ID is named
+		list := acc[b]
 		if !written(list) || private(k, b, g.Body) {
 			continue
 		}
@@ -136,23 +139,31 @@ func written(list []access) bool {
 	return false
 }
 
-// private reports whether scalar temporary b is written by a top-level
-// store of body before anything else in body reads it, so each iteration
-// of the nest starts it afresh.
+// private reports whether scalar temporary b is written by a store of
+// body before anything else in body reads it, so each iteration of the
+// nest starts it afresh. The store may sit at the start of the body of
+// a loop that is the first statement to touch b (an accumulator reset
+// per output element, deeper in the nest).
 func private(k *loop.Kernel, b loop.BufID, body []loop.Stmt) bool {
 	buf := k.Buffers[b]
-	if buf.Role != loop.Temp || buf.Rank() != 0 {
-		return false
-	}
+	return buf.Role == loop.Temp && buf.Rank() == 0 && writtenFirst(b, body)
+}
+
+func writtenFirst(b loop.BufID, body []loop.Stmt) bool {
 	for _, s := range body {
 		acc := map[loop.BufID][]access{}
 		collect([]loop.Stmt{s}, acc, map[loop.VarID]bool{})
-		list := acc[b]
-		if len(list) == 0 {
+		if len(acc[b]) == 0 {
 			continue
 		}
-		st, ok := s.(*loop.Store)
-		return ok && st.Buf == b && len(list) == 1
+		switch s := s.(type) {
+		case *loop.Store:
+			return s.Buf == b && len(acc[b]) == 1
+		case *loop.For:
+			_, trip, ok := constTrip(s) // a loop that may not run leaves b stale
+			return ok && trip > 0 && writtenFirst(b, s.Body)
+		}
+		return false
 	}
 	return true
 }

@@ -85,6 +85,19 @@ func TestRefusesCarried(t *testing.T) {
 }
 `, "i", "j", "buffer y is accessed at different indices"},
 		{`kernel r(in x: f32[4,5], out y: f32[4,5]) {
+  temp acc: f32 reg
+  acc = 1.0
+  for i in 0..4 {
+    for j in 0..5 {
+      for o in 0..j {
+        acc = x[i, o]
+      }
+      y[i, j] = acc
+    }
+  }
+}
+`, "i", "j", "buffer acc is written at an index"}, // j = 0 reads the last iteration's acc
+		{`kernel r(in x: f32[4,5], out y: f32[4,5]) {
   for i in 0..4 {
     for j in i..5 {
       y[i, j] = x[i, j]
@@ -105,6 +118,35 @@ func TestRefusesCarried(t *testing.T) {
 	k := parseFile(t, "testdata/gemm.kir")
 	_, err := loops.Interchange(k, "j", "k")
 	require.Error(t, err, "j's body is not just k")
+}
+
+// TestPrivateDeep: an accumulator reset at the start of a loop deeper in
+// the nest is private to each iteration, so the swap is allowed.
+func TestPrivateDeep(t *testing.T) {
+	k, err := loop.Parse(`kernel d(in x: f32[2,3,4,5], out y: f32[2,3,4]) {
+  temp acc: f32 reg
+  for i in 0..2 {
+    for j in 0..3 {
+      for o in 0..4 {
+        acc = 0.5
+        for c in 0..5 {
+          acc = acc * x[i, j, o, c] + 0.25
+        }
+        y[i, j, o] = acc
+      }
+    }
+  }
+}
+`, nil)
+	require.NoError(t, err)
+	got, err := loops.Interchange(k, "i", "j")
+	require.NoError(t, err)
+	assert.Equal(t, hashKernel(t, k, 4), hashKernel(t, got, 4))
+	_, err = loops.Interchange(k, "o", "c")
+	assert.ErrorContains(t, err, "its body is not exactly the loop over c")
+	got, err = loops.Interchange(k, "j", "o")
+	require.NoError(t, err)
+	assert.Equal(t, hashKernel(t, k, 4), hashKernel(t, got, 4))
 }
 
 // TestGuarded runs every pass on a triangular loop with a step (bounds
