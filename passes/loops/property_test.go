@@ -2,7 +2,9 @@ package loops_test
 
 import (
 	"errors"
+	"flag"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -95,13 +97,14 @@ func runProgram(p *loop.Program, in *dtype.Array, b *backend.Backend) (string, e
 // loop of each name, in program order, and the perfect nests among them.
 type loopInfo struct {
 	names   []string
-	trip    map[string]int // constant trip counts
-	stmts   map[string]int // statements in the body
+	trip    map[string]int  // constant trip counts
+	stmts   map[string]int  // statements in the body
+	dyn     map[string]bool // data-dependent bounds (CSR loops): directives only
 	perfect [][2]string
 }
 
 func loopsOf(k *loop.Kernel) loopInfo {
-	li := loopInfo{trip: map[string]int{}, stmts: map[string]int{}}
+	li := loopInfo{trip: map[string]int{}, stmts: map[string]int{}, dyn: map[string]bool{}}
 	var walk func(body []loop.Stmt)
 	walk = func(body []loop.Stmt) {
 		for _, s := range body {
@@ -111,6 +114,7 @@ func loopsOf(k *loop.Kernel) loopInfo {
 				if !slices.Contains(li.names, name) {
 					li.names = append(li.names, name)
 					li.stmts[name] = countStmts(s.Body)
+					li.dyn[name] = s.Lo.Dyn != nil || s.Hi.Dyn != nil
 					if s.Lo.Dyn == nil && s.Hi.Dyn == nil && s.Lo.Aff.IsConst() && s.Hi.Aff.IsConst() {
 						li.trip[name] = (s.Hi.Aff.Const - s.Lo.Aff.Const + s.Step - 1) / s.Step
 					}
@@ -162,6 +166,10 @@ func step(t *testing.T, r *rand.Rand, k *loop.Kernel) (string, string, *loop.Ker
 	name := li.names[r.IntN(len(li.names))]
 	trip, constant := li.trip[name]
 	switch op := r.IntN(8); {
+	case li.dyn[name]:
+		got, err := loops.Unroll(k, name, 2+r.IntN(7), false)
+		require.NoError(t, err, "unroll %s.%s", k.Name, name)
+		return fmt.Sprintf("unroll %s.%s expand=false", k.Name, name), "unroll-directive", got
 	case op < 3 && (!constant || trip >= 1):
 		size := 1 + r.IntN(8)
 		if constant {
@@ -200,70 +208,82 @@ func step(t *testing.T, r *rand.Rand, k *loop.Kernel) (string, string, *loop.Ker
 // left it) also goes through the llvm and c back ends.
 // (The STGCN is left out: the interpreter takes about 7 s per window.)
 func TestProperty(t *testing.T) {
-	for _, model := range []string{"lstm", "cnn"} {
+	models := map[string]int{"lstm": trials, "cnn": trials}
+	if *stgcn {
+		models["stgcn"] = 6
+	}
+	for _, model := range slices.Sorted(maps.Keys(models)) {
 		t.Run(model, func(t *testing.T) {
-			t0 := time.Now()
 			m := loadZoo(t, model)
-			t.Logf("%s: lowered and run once in %v", model, time.Since(t0).Round(time.Millisecond))
 			r := rand.New(rand.NewPCG(6, uint64(len(model))))
-			counts := map[string]int{}
-			combined := *m.p // every kernel as its last checked chain left it
-			combined.Kernels = slices.Clone(m.p.Kernels)
-			var all []string
-			start := time.Now()
-			for range trials {
-				ki := pickKernel(r, m.p.Kernels)
-				k := m.p.Kernels[ki]
-				var descs []string
-				for range 1 + r.IntN(3) {
-					desc, pass, got := step(t, r, k)
-					if desc == "" {
-						continue
-					}
-					counts[pass]++
-					if got != nil {
-						k, descs = got, append(descs, desc)
-					}
-				}
-				if len(descs) == 0 {
-					continue
-				}
-				p := *m.p
-				p.Kernels = slices.Clone(m.p.Kernels)
-				p.Kernels[ki] = k
-				require.NoError(t, loop.VerifyProgram(&p))
-				got, err := runProgram(&p, m.window, nil)
-				require.NoError(t, err, strings.Join(descs, "; "))
-				assert.Equal(t, m.want, got, "outputs_sha256 after %s", strings.Join(descs, "; "))
-				counts["checked"]++
-				combined.Kernels[ki] = k
-				all = append(all, strings.Join(descs, "; "))
-			}
-			t.Logf("%s: %v in %v; chains: %s", model, counts, time.Since(start).Round(time.Millisecond), strings.Join(all, " | "))
+			combined, counts := randomChains(t, m, r, models[model])
 			for _, pass := range []string{"tile", "unroll-expand", "unroll-directive", "interchange"} {
-				assert.Positive(t, counts[pass], "no %s was tried", pass)
+				if models[model] >= trials {
+					assert.Positive(t, counts[pass], "no %s was tried", pass)
+				}
 			}
-			require.NoError(t, loop.VerifyProgram(&combined))
-			got, err := runProgram(&combined, m.window, nil)
+			require.NoError(t, loop.VerifyProgram(combined))
+			got, err := runProgram(combined, m.window, nil)
 			require.NoError(t, err)
 			assert.Equal(t, m.want, got, "outputs_sha256 with every chain applied at once")
-			native, natDesc := []*loop.Program{&combined}, []string{"every chain at once"}
 			for _, name := range []string{"llvm", "c"} {
 				if !haveTools(t, name) {
 					continue
 				}
 				b, err := backend.Lookup(name)
 				require.NoError(t, err)
-				for i, p := range native {
-					t0 := time.Now()
-					got, err := runProgram(p, m.window, &b)
-					t.Logf("%s back end: %s in %v", name, natDesc[i], time.Since(t0).Round(time.Millisecond))
-					require.NoError(t, err, "%s: %s", name, natDesc[i])
-					assert.Equal(t, m.want, got, "%s back end: outputs_sha256 after %s", name, natDesc[i])
-				}
+				start := time.Now()
+				got, err := runProgram(combined, m.window, &b)
+				require.NoError(t, err, name)
+				assert.Equal(t, m.want, got, "%s back end: outputs_sha256 with every chain applied", name)
+				t.Logf("%s back end: %v", name, time.Since(start).Round(time.Millisecond))
 			}
 		})
 	}
+}
+
+// stgcn adds the STGCN to TestProperty (six chains; the interpreter takes
+// about 7 s per window, so a minute or two).
+var stgcn = flag.Bool("stgcn", false, "also check random chains on the STGCN (minutes)")
+
+// randomChains checks trials random chains on m with the interpreter and
+// returns the program with every kernel as its last chain left it, and
+// how often each pass ran (and was refused).
+func randomChains(t *testing.T, m *zooProgram, r *rand.Rand, trials int) (*loop.Program, map[string]int) {
+	counts := map[string]int{}
+	combined := *m.p
+	combined.Kernels = slices.Clone(m.p.Kernels)
+	var all []string
+	start := time.Now()
+	for range trials {
+		ki := pickKernel(r, m.p.Kernels)
+		k, descs := m.p.Kernels[ki], []string(nil)
+		for range 1 + r.IntN(3) {
+			desc, pass, got := step(t, r, k)
+			if desc == "" {
+				continue
+			}
+			counts[pass]++
+			if got != nil {
+				k, descs = got, append(descs, desc)
+			}
+		}
+		if len(descs) == 0 {
+			continue
+		}
+		p := *m.p
+		p.Kernels = slices.Clone(m.p.Kernels)
+		p.Kernels[ki] = k
+		require.NoError(t, loop.VerifyProgram(&p))
+		got, err := runProgram(&p, m.window, nil)
+		require.NoError(t, err, strings.Join(descs, "; "))
+		assert.Equal(t, m.want, got, "outputs_sha256 after %s", strings.Join(descs, "; "))
+		counts["checked"]++
+		combined.Kernels[ki] = k
+		all = append(all, strings.Join(descs, "; "))
+	}
+	t.Logf("%v in %v; chains: %s", counts, time.Since(start).Round(time.Millisecond), strings.Join(all, " | "))
+	return &combined, counts
 }
 
 // trials is how many random chains each model gets (the interpreter takes
