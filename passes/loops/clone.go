@@ -17,6 +17,21 @@ func errorf(pass string, k *loop.Kernel, name, format string, args ...any) error
 	return fmt.Errorf("loops: %s: kernel %s: loop %s: "+format, append([]any{pass, k.Name, name}, args...)...)
 }
 
+// maxStep is the verifier's bound on steps (and indices): a tile or an
+// unroll factor times the loop's step must stay below it.
+const maxStep = 1 << 31
+
+// start checks the input of a pass and returns its copy.
+func start(pass string, k *loop.Kernel, name string) (*loop.Kernel, error) {
+	if k == nil {
+		return nil, fmt.Errorf("loops: %s: nil kernel", pass)
+	}
+	if err := loop.Verify(k); err != nil {
+		return nil, errorf(pass, k, name, "the input does not verify: %w", err)
+	}
+	return cloneKernel(k), nil
+}
+
 // cloneKernel deep-copies k's statements and buffers' headers; constant
 // data (Init) is shared, as nothing here writes it.
 func cloneKernel(k *loop.Kernel) *loop.Kernel {

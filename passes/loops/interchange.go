@@ -22,7 +22,10 @@ import (
 // iterations touch one element. An accumulation carried across the
 // iterations of either loop is refused.
 func Interchange(k *loop.Kernel, outer, inner string) (*loop.Kernel, error) {
-	n := cloneKernel(k)
+	n, err := start("interchange", k, outer)
+	if err != nil {
+		return nil, err
+	}
 	f := findLoop(n, n.Body, outer)
 	if f == nil {
 		return nil, errorf("interchange", k, outer, "no such loop")

@@ -231,3 +231,30 @@ func TestCompose(t *testing.T) {
 	}
 	assert.Equal(t, 12, n)
 }
+
+// TestBadInput: a nil or broken kernel and sizes that would overflow a
+// step are errors, never panics.
+func TestBadInput(t *testing.T) {
+	broken := &loop.Kernel{Name: "bad", Body: []loop.Stmt{&loop.For{Var: 7, Step: 1}}}
+	for _, pass := range []struct {
+		name string
+		run  func(*loop.Kernel) (*loop.Kernel, error)
+	}{
+		{"tile", func(k *loop.Kernel) (*loop.Kernel, error) { return loops.Tile(k, "i", 2) }},
+		{"unroll", func(k *loop.Kernel) (*loop.Kernel, error) { return loops.Unroll(k, "i", 2, true) }},
+		{"interchange", func(k *loop.Kernel) (*loop.Kernel, error) { return loops.Interchange(k, "i", "j") }},
+	} {
+		t.Run(pass.name, func(t *testing.T) {
+			_, err := pass.run(nil)
+			assert.EqualError(t, err, "loops: "+pass.name+": nil kernel")
+			_, err = pass.run(broken)
+			assert.ErrorContains(t, err, "kernel bad: loop i: the input does not verify")
+		})
+	}
+	k, err := loop.Parse(triangular, nil)
+	require.NoError(t, err)
+	_, err = loops.Tile(k, "j", 1<<62)
+	assert.ErrorContains(t, err, "times the step 2 is not below 2^31")
+	_, err = loops.Unroll(k, "j", 1<<30, false)
+	assert.ErrorContains(t, err, "unroll factor 1073741824 times the step 2 is not below 2^31")
+}

@@ -17,13 +17,19 @@ func Tile(k *loop.Kernel, name string, size int) (*loop.Kernel, error) {
 	if size < 1 {
 		return nil, errorf("tile", k, name, "tile size %d (want ≥ 1)", size)
 	}
-	n := cloneKernel(k)
+	n, err := start("tile", k, name)
+	if err != nil {
+		return nil, err
+	}
 	f := findLoop(n, n.Body, name)
 	if f == nil {
 		return nil, errorf("tile", k, name, "no such loop")
 	}
 	if f.Lo.Dyn != nil || f.Hi.Dyn != nil {
 		return nil, errorf("tile", k, name, "the bounds are data-dependent")
+	}
+	if size >= maxStep/f.Step {
+		return nil, errorf("tile", k, name, "tile size %d times the step %d is not below 2^31", size, f.Step)
 	}
 	lo, trip, ok := constTrip(f)
 	if ok && size > trip {

@@ -18,7 +18,10 @@ func Unroll(k *loop.Kernel, name string, factor int, expand bool) (*loop.Kernel,
 	if factor != loop.UnrollFull && factor < 2 {
 		return nil, errorf("unroll", k, name, "unroll factor %d (want ≥ 2, or full)", factor)
 	}
-	n := cloneKernel(k)
+	n, err := start("unroll", k, name)
+	if err != nil {
+		return nil, err
+	}
 	f := findLoop(n, n.Body, name)
 	if f == nil {
 		return nil, errorf("unroll", k, name, "no such loop")
@@ -26,6 +29,9 @@ func Unroll(k *loop.Kernel, name string, factor int, expand bool) (*loop.Kernel,
 	lo, trip, constant := constTrip(f)
 	if factor == loop.UnrollFull && !constant {
 		return nil, errorf("unroll", k, name, "a full unroll needs constant bounds")
+	}
+	if factor >= maxStep/f.Step {
+		return nil, errorf("unroll", k, name, "unroll factor %d times the step %d is not below 2^31", factor, f.Step)
 	}
 	if !expand {
 		f.Dir.Unroll = factor
