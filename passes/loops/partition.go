@@ -69,6 +69,11 @@ func Partition(k *loop.Kernel, buffer string, mode Mode, factor int, dim int) (*
 	if err != nil {
 		return nil, perrorf(k, buffer, "%w", err)
 	}
+	for bank := range p.factor {
+		if _, taken := k.Buffer(p.bankName(bank)); taken {
+			return nil, perrorf(k, buffer, "bank name %s is taken by another buffer", p.bankName(bank))
+		}
+	}
 	n := cloneKernel(k)
 	p.ids = p.addBanks(n, id)
 	rw := &rewriter{p: p, id: id}
@@ -149,7 +154,7 @@ func (p *plan) bankSize(bank int) int {
 func (p *plan) addBanks(n *loop.Kernel, id loop.BufID) []loop.BufID {
 	ids := make([]loop.BufID, p.factor)
 	for bank := range p.factor {
-		nb := &loop.Buffer{Name: fmt.Sprintf("%s_p%d", p.b.Name, bank), Kind: p.b.Kind, Space: p.b.Space,
+		nb := &loop.Buffer{Name: p.bankName(bank), Kind: p.b.Kind, Space: p.b.Space,
 			Role: p.b.Role, Shape: p.bankShape(bank), Partition: p.directives()}
 		if p.b.Init != nil {
 			nb.Init = p.splitInit(bank, nb.Shape)
@@ -162,6 +167,8 @@ func (p *plan) addBanks(n *loop.Kernel, id loop.BufID) []loop.BufID {
 	}
 	return ids
 }
+
+func (p *plan) bankName(bank int) string { return fmt.Sprintf("%s_p%d", p.b.Name, bank) }
 
 func (p *plan) bankShape(bank int) []int {
 	s := slices.Clone(p.b.Shape)

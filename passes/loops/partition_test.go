@@ -131,6 +131,10 @@ func TestPartitionErrors(t *testing.T) {
 	}
 	_, err := loops.Partition(nil, "w", loops.Cyclic, 2, 0)
 	assert.ErrorContains(t, err, "nil kernel")
+	taken := parseFile(t, "testdata/gemm.kir")
+	taken.Buffers[len(taken.Buffers)-1].Name = "b_p3"
+	_, err = loops.Partition(taken, "b", loops.Complete, 0, 0)
+	assert.ErrorContains(t, err, "kernel gemm: buffer b: bank name b_p3 is taken")
 }
 
 // TestPartitionStride: an index 4·i + c with cyclic 4 goes to bank c
