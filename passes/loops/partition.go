@@ -32,6 +32,16 @@ func (m Mode) String() string {
 	return "mode?"
 }
 
+// ParseMode reads "cyclic", "block" or "complete".
+func ParseMode(s string) (Mode, error) {
+	for m := Cyclic; m <= Complete; m++ {
+		if m.String() == s {
+			return m, nil
+		}
+	}
+	return 0, fmt.Errorf("loops: partition mode %q (want cyclic, block or complete)", s)
+}
+
 // Partition banks a temp or constant buffer into several buffers along
 // dimension dim (0-based), so that unrolled bodies reach several memories
 // at once. It rewrites the IR rather than setting the Buffer.Partition

@@ -335,3 +335,14 @@ func bankable(k *loop.Kernel) []string {
 	}
 	return out
 }
+
+func TestParseMode(t *testing.T) {
+	for _, m := range []loops.Mode{loops.Cyclic, loops.Block, loops.Complete} {
+		got, err := loops.ParseMode(m.String())
+		require.NoError(t, err)
+		assert.Equal(t, m, got)
+	}
+	_, err := loops.ParseMode("diagonal")
+	assert.ErrorContains(t, err, `partition mode "diagonal" (want cyclic, block or complete)`)
+	assert.Equal(t, "mode?", loops.Mode(7).String())
+}
