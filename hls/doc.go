@@ -43,5 +43,8 @@
 // division by zero traps instead of being an error, and a float cast
 // to u64 that lies in [2^63, 2^64) gives x86's integer indefinite. A loop's
 // unroll directive becomes llvm.loop metadata (llvm.loop.unroll.count or
-// .full) on its latch; partition directives are not emitted yet.
+// .full) on its latch. A buffer's Partition field is a note the C emitter
+// prints as a comment and LLVM ignores (Bambu takes no partition pragma):
+// banking is done in the IR by passes/loops.Partition, whose banks are
+// separate buffers and so separate arrays here.
 package hls
