@@ -1,22 +1,19 @@
 package narrow_test
 
 import (
-	"math"
 	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/kiln-hls/kiln/frontend/onnx"
-	"github.com/kiln-hls/kiln/frontend/zoo"
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
-	"github.com/kiln-hls/kiln/ir/graph/eval"
 	"github.com/kiln-hls/kiln/ir/loop"
 	"github.com/kiln-hls/kiln/ir/loop/exec"
 	"github.com/kiln-hls/kiln/passes"
-	"github.com/kiln-hls/kiln/passes/lower"
+	"github.com/kiln-hls/kiln/passes/lower/lowertest"
 	"github.com/kiln-hls/kiln/passes/narrow"
+	"github.com/kiln-hls/kiln/sim"
 )
 
 // model is a built-in model lowered as kiln lower does (the compile
@@ -46,78 +43,26 @@ func zooModel(t *testing.T, name string) *model {
 }
 
 func loadModel(name string) (*model, error) {
-	z, err := zoo.Lookup(name)
+	lm, err := lowertest.Zoo(name, windows)
 	if err != nil {
 		return nil, err
 	}
-	om, err := z.Load(onnx.Options{})
-	if err != nil {
-		return nil, err
-	}
-	if err := passes.RunGraph(&passes.Context{}, om.Graph, passes.CompilePipeline); err != nil {
-		return nil, err
-	}
-	p, err := lower.Program(om.Graph, lower.Options{Fuse: true})
-	if err != nil {
-		return nil, err
-	}
-	x, err := onnx.ReadTensorFS(z.Data(), "test_data_set_0/input_0.pb", 0)
-	if err != nil {
-		return nil, err
-	}
-	m := &model{g: om.Graph, p: p}
-	n := dtype.Size(x.Shape[1:])
-	for w := range windows {
-		shape := append([]int{1}, x.Shape[1:]...)
-		m.windows = append(m.windows, dtype.FromF32(shape, x.F32[w*n:(w+1)*n]))
-	}
+	m := &model{g: lm.Graph, p: lm.Program, windows: lm.Windows}
 	var runs [][]*dtype.Array
 	for _, w := range m.windows {
 		runs = append(runs, []*dtype.Array{w})
 	}
-	if m.ranges, err = calibrate(om.Graph, runs); err != nil {
+	if m.ranges, err = passes.Calibrate(lm.Graph, runs); err != nil {
 		return nil, err
 	}
 	for _, in := range m.windows {
-		out, err := run(p, in)
+		out, err := run(m.p, in)
 		if err != nil {
 			return nil, err
 		}
 		m.want = append(m.want, out)
 	}
 	return m, nil
-}
-
-// calibrate runs g on each set of inputs with ir/graph/eval and records
-// every float tensor's range (max-abs and extremes; P999 is set to MaxAbs).
-func calibrate(g *graph.Graph, runs [][]*dtype.Array) (map[string]passes.Range, error) {
-	ranges := map[string]passes.Range{}
-	observe := func(id graph.TensorID, v *dtype.Array) {
-		if !v.Kind.IsFloat() {
-			return
-		}
-		name := g.Tensor(id).Name
-		r, seen := ranges[name]
-		if !seen {
-			r = passes.Range{Min: math.Inf(1), Max: math.Inf(-1)}
-		}
-		for i := range v.Len() {
-			x := v.At(i)
-			if math.IsNaN(x) {
-				continue // as the calibrate pass does
-			}
-			r.Min, r.Max, r.MaxAbs = min(r.Min, x), max(r.Max, x), max(r.MaxAbs, math.Abs(x))
-			r.N++
-		}
-		r.P999 = r.MaxAbs
-		ranges[name] = r
-	}
-	for _, in := range runs {
-		if _, err := eval.Run(g, in, eval.Options{Observe: observe}); err != nil {
-			return nil, err
-		}
-	}
-	return ranges, nil
 }
 
 // run runs a one-input, one-output program with the interpreter.
@@ -129,15 +74,11 @@ func run(p *loop.Program, in *dtype.Array) (*dtype.Array, error) {
 
 // relRMSE is ‖got − want‖₂ / ‖want‖₂ over all the windows.
 func relRMSE(got, want []*dtype.Array) float64 {
-	var num, den float64
-	for w := range want {
-		for i := range want[w].Len() {
-			d := got[w].At(i) - want[w].At(i)
-			num += d * d
-			den += want[w].At(i) * want[w].At(i)
-		}
+	a, err := sim.Compare(want, got)
+	if err != nil {
+		panic(err) // the tests' own outputs: same shapes and kinds
 	}
-	return math.Sqrt(num / den)
+	return a.RelRMSE
 }
 
 // narrowed applies spec to m's program and runs it on m's windows.

@@ -84,7 +84,7 @@ func nodeProgram(t *testing.T, dir string) (p *loop.Program, inputs []*dtype.Arr
 	if err != nil {
 		return nil, nil, nil, false
 	}
-	ranges, err = calibrate(m.Graph, [][]*dtype.Array{in})
+	ranges, err = passes.Calibrate(m.Graph, [][]*dtype.Array{in})
 	if err != nil {
 		return nil, nil, nil, false
 	}
