@@ -47,25 +47,34 @@ func parseFile(t *testing.T, path string) *loop.Kernel {
 // bits as the original on random inputs.
 func TestGolden(t *testing.T) {
 	for _, c := range goldens {
-		t.Run(c.name, func(t *testing.T) {
-			k := parseFile(t, "testdata/gemm.kir")
-			before := k.String()
-			got, err := c.pass(k)
-			require.NoError(t, err)
-			assert.Equal(t, before, k.String(), "the input kernel changed")
-			text := got.String()
-			path := filepath.Join("testdata", "gemm_"+c.name+".golden")
-			if *update {
-				require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
-			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err)
-			assert.Equal(t, string(want), text, "%s (go test -update rewrites it)", path)
-			back, err := loop.Parse(text, nil)
-			require.NoError(t, err)
-			assert.Equal(t, text, back.String())
-			assert.Equal(t, hashKernel(t, k, 1), hashKernel(t, got, 1))
-		})
+		t.Run(c.name, func(t *testing.T) { checkGolden(t, c.name, c.pass, 1) })
+	}
+}
+
+// checkGolden runs pass on gemm.kir and checks the input is unchanged,
+// the text is testdata/gemm_<name>.golden (-update rewrites it) and parses
+// back to itself, and the result computes the original's bits on random
+// inputs of each of seeds seeds.
+func checkGolden(t *testing.T, name string, pass func(*loop.Kernel) (*loop.Kernel, error), seeds uint64) {
+	t.Helper()
+	k := parseFile(t, "testdata/gemm.kir")
+	before := k.String()
+	got, err := pass(k)
+	require.NoError(t, err)
+	assert.Equal(t, before, k.String(), "the input kernel changed")
+	text := got.String()
+	path := filepath.Join("testdata", "gemm_"+name+".golden")
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), text, "%s (go test -update rewrites it)", path)
+	back, err := loop.Parse(text, nil)
+	require.NoError(t, err)
+	assert.Equal(t, text, back.String())
+	for seed := range seeds {
+		assert.Equal(t, hashKernel(t, k, seed+1), hashKernel(t, got, seed+1))
 	}
 }
 

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -50,27 +48,7 @@ var partitionGoldens = []struct {
 // it parses back, and that it computes the same bits as the original.
 func TestPartitionGolden(t *testing.T) {
 	for _, c := range partitionGoldens {
-		t.Run(c.name, func(t *testing.T) {
-			k := parseFile(t, "testdata/gemm.kir")
-			before := k.String()
-			got, err := c.pass(k)
-			require.NoError(t, err)
-			assert.Equal(t, before, k.String(), "the input kernel changed")
-			text := got.String()
-			path := filepath.Join("testdata", "gemm_"+c.name+".golden")
-			if *update {
-				require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
-			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err)
-			assert.Equal(t, string(want), text, "%s (go test -update rewrites it)", path)
-			back, err := loop.Parse(text, nil)
-			require.NoError(t, err)
-			assert.Equal(t, text, back.String())
-			for seed := range uint64(3) {
-				assert.Equal(t, hashKernel(t, k, seed), hashKernel(t, got, seed))
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { checkGolden(t, c.name, c.pass, 3) })
 	}
 }
 

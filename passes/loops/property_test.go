@@ -18,14 +18,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kiln-hls/kiln/backend"
-	"github.com/kiln-hls/kiln/frontend/onnx"
-	"github.com/kiln-hls/kiln/frontend/zoo"
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/loop"
 	lexec "github.com/kiln-hls/kiln/ir/loop/exec"
-	"github.com/kiln-hls/kiln/passes"
 	"github.com/kiln-hls/kiln/passes/loops"
-	"github.com/kiln-hls/kiln/passes/lower"
+	"github.com/kiln-hls/kiln/passes/lower/lowertest"
 	"github.com/kiln-hls/kiln/sim"
 )
 
@@ -49,28 +46,12 @@ func loadZoo(t *testing.T, name string) *zooProgram {
 }
 
 func lowerZoo(name string) (*zooProgram, error) {
-	z, err := zoo.Lookup(name)
+	lm, err := lowertest.Zoo(name, 1)
 	if err != nil {
 		return nil, err
 	}
-	om, err := z.Load(onnx.Options{})
-	if err != nil {
-		return nil, err
-	}
-	if err := passes.RunGraph(&passes.Context{}, om.Graph, passes.CompilePipeline); err != nil {
-		return nil, err
-	}
-	p, err := lower.Program(om.Graph, lower.Options{Fuse: true})
-	if err != nil {
-		return nil, err
-	}
-	x, err := onnx.ReadTensorFS(z.Data(), "test_data_set_0/input_0.pb", 0)
-	if err != nil {
-		return nil, err
-	}
-	n := dtype.Size(x.Shape[1:])
-	m := &zooProgram{p: p, window: dtype.FromF32(append([]int{1}, x.Shape[1:]...), x.F32[:n])}
-	m.want, err = runProgram(p, m.window, nil)
+	m := &zooProgram{p: lm.Program, window: lm.Windows[0]}
+	m.want, err = runProgram(lm.Program, m.window, nil)
 	return m, err
 }
 
@@ -113,7 +94,7 @@ func loopsOf(k *loop.Kernel) loopInfo {
 				name := k.Vars[s.Var].Name
 				if !slices.Contains(li.names, name) {
 					li.names = append(li.names, name)
-					li.stmts[name] = countStmts(s.Body)
+					li.stmts[name] = loops.CountStmts(s.Body)
 					li.dyn[name] = s.Lo.Dyn != nil || s.Hi.Dyn != nil
 					if s.Lo.Dyn == nil && s.Hi.Dyn == nil && s.Lo.Aff.IsConst() && s.Hi.Aff.IsConst() {
 						li.trip[name] = (s.Hi.Aff.Const - s.Lo.Aff.Const + s.Step - 1) / s.Step
@@ -139,20 +120,6 @@ func onlyLoop(body []loop.Stmt) (*loop.For, bool) {
 	}
 	g, ok := body[0].(*loop.For)
 	return g, ok
-}
-
-func countStmts(body []loop.Stmt) int {
-	n := 0
-	for _, s := range body {
-		n++
-		switch s := s.(type) {
-		case *loop.For:
-			n += countStmts(s.Body)
-		case *loop.If:
-			n += countStmts(s.Then) + countStmts(s.Else)
-		}
-	}
-	return n
 }
 
 // step is one random legal transform of k: its description, the pass
