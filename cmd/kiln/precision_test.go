@@ -83,7 +83,7 @@ func TestLowerPrecision(t *testing.T) {
 	require.NoError(t, err, out)
 	fp, err := os.ReadFile(filepath.Join(dir, "bambu_fp_format.txt"))
 	require.NoError(t, err)
-	assert.Regexp(t, `^--fp-format=_Slice\*e5m10b-15nih,.*_dense_layer_Gemm\*e5m10b-15nih,_Reshape_1\*e5m10b-15nih\n$`, string(fp))
+	assert.Regexp(t, `^--fp-format=Slice\*e5m10b-15nih,.*dense_layer_Gemm\*e5m10b-15nih,Reshape_1\*e5m10b-15nih\n$`, string(fp))
 	rep, err := os.ReadFile(filepath.Join(dir, "narrow_report.txt"))
 	require.NoError(t, err)
 	assert.Contains(t, string(rep), "narrow-precision fp16: 6 kernels")

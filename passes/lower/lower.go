@@ -137,8 +137,9 @@ func newBuilder(g *graph.Graph, n *graph.Node, opt Options) *builder {
 	return b
 }
 
-// identifier turns s into an identifier: other characters become _, and a
-// leading digit (or nothing) gets a t before it.
+// identifier turns s into an identifier: other characters become _, leading
+// underscores are dropped, and a leading digit (or nothing) gets a t
+// before it.
 func identifier(s string) string {
 	var sb strings.Builder
 	for _, r := range s {
@@ -147,7 +148,9 @@ func identifier(s string) string {
 		}
 		sb.WriteRune(r)
 	}
-	id := sb.String()
+	// ONNX exporters name nodes and tensors /layer/Op: drop the leading
+	// underscores that makes, as C reserves such names at file scope.
+	id := strings.TrimLeft(sb.String(), "_")
 	if id == "" || id[0] >= '0' && id[0] <= '9' {
 		id = "t" + id
 	}

@@ -38,8 +38,8 @@ func TestZooFloat(t *testing.T) {
 				assert.Less(t, e, tc.hi)
 				assert.Zero(t, rep.LUTs(), "float formats need no tables")
 				assert.Zero(t, rep.Fallbacks())
-				gemm := kernelNamed(t, p, "_dense_layer_Gemm")
-				assert.Equal(t, tc.act, bufKind(t, gemm, "_Gather_1_output_0", "_Reshape_output_0"))
+				gemm := kernelNamed(t, p, "dense_layer_Gemm")
+				assert.Equal(t, tc.act, bufKind(t, gemm, "Gather_1_output_0", "Reshape_output_0"))
 				assert.Equal(t, tc.acc, bufKind(t, gemm, "acc"))
 				assert.Equal(t, dtype.F32, p.Buffers[p.Params[0]].Kind, "model input")
 				assert.Equal(t, dtype.F32, p.Buffers[p.Params[1]].Kind, "model output")
@@ -97,7 +97,7 @@ func TestZooFixed(t *testing.T) {
 			assert.Zero(t, rep.Fallbacks(), "%s %s: no division or two-input function", tc.name, spec)
 			if tc.name == "lstm" {
 				lstm := rep.Kernels[1]
-				require.Equal(t, "_lstm_layer_LSTM", lstm.Kernel)
+				require.Equal(t, "lstm_layer_LSTM", lstm.Kernel)
 				tables := 2 // one sigmoid and one tanh table
 				if spec == "int8" {
 					tables = 3 // the gates' activations (5 fraction bits) read the nearest entry, tanh(c) interpolates
@@ -127,8 +127,8 @@ func TestZooReport(t *testing.T) {
 	text := rep.String()
 	for _, want := range []string{
 		"narrow-precision default=fixed<16,6>,/dense_layer/Gemm=int8: 7 kernels, 2 lookup tables, 0 float fallbacks",
-		"_lstm_layer_LSTM [/lstm_layer/LSTM]: weights fixed<16,6>, act fixed<16,6>, acc fixed<16,6>; 2 tables for 5 non-linear subexpressions",
-		"_dense_layer_Gemm [/dense_layer/Gemm]: weights int8, act int8, acc fixed<32,",
+		"lstm_layer_LSTM [/lstm_layer/LSTM]: weights fixed<16,6>, act fixed<16,6>, acc fixed<16,6>; 2 tables for 5 non-linear subexpressions",
+		"dense_layer_Gemm [/dense_layer/Gemm]: weights int8, act int8, acc fixed<32,",
 		"const dense_layer_weight: fixed<8,",
 	} {
 		assert.Contains(t, text, want)

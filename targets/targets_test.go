@@ -1,0 +1,60 @@
+package targets
+
+import (
+	"encoding/csv"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestDevicesCharacterised checks that every device's Bambu name is one
+// Bambu's own characterisation (../shared/calibration/fu_library.csv)
+// lists, so the scripts kiln writes name devices Bambu has.
+func TestDevicesCharacterised(t *testing.T) {
+	f, err := os.Open("../../shared/calibration/fu_library.csv")
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	have := map[string]bool{}
+	for _, r := range rows[1:] {
+		have[r[0]] = true
+	}
+	ds := All()
+	require.NotEmpty(t, ds)
+	for _, d := range ds {
+		assert.True(t, have[d.Bambu], "%s: Bambu name %q is not in fu_library.csv", d.Name, d.Bambu)
+	}
+	assert.Len(t, ASICs(), 2)
+}
+
+func TestLookup(t *testing.T) {
+	d, err := Lookup("xc7z020-1clg484-VVD")
+	require.NoError(t, err)
+	assert.Equal(t, FPGA, d.Kind)
+	d, err = Lookup("asap7-BC")
+	require.NoError(t, err)
+	assert.Equal(t, "asap7", d.Name)
+	_, err = Lookup("xc7z010")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `unknown device "xc7z010"`)
+	assert.Contains(t, err.Error(), "nangate45")
+}
+
+func TestParseErrors(t *testing.T) {
+	for name, text := range map[string]string{
+		"not json":     `{`,
+		"unknown key":  `[{"name":"a","kind":"fpga","bambu":"a","source":"s","luts":3}]`,
+		"no source":    `[{"name":"a","kind":"fpga","bambu":"a"}]`,
+		"bad kind":     `[{"name":"a","kind":"gpu","bambu":"a","source":"s"}]`,
+		"listed twice": `[{"name":"a","kind":"fpga","bambu":"a","source":"s"},{"name":"a","kind":"asic","bambu":"b","source":"s"}]`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := parse([]byte(text))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "devices.json")
+		})
+	}
+}
