@@ -90,8 +90,11 @@ func EmitTestbench(fname, header string, params []TBParam) (Testbench, error) {
 
 // tbUsed are the names the testbench's own code declares or uses, which
 // the function under test must not have.
-var tbUsed = strings.Fields(`main printf fprintf snprintf fopen fread fclose free malloc getenv
-	memcmp memcpy stderr stdout FILE size_t m_param_alloc`)
+var tbUsed = strings.Fields(`main printf fprintf snprintf sprintf puts putchar fputs fwrite fopen
+	fread fclose fseek ftell rewind remove rename perror scanf sscanf stdin stdout stderr FILE
+	size_t NULL EOF abs labs llabs div exit atexit abort free malloc calloc realloc getenv atoi
+	atol strtod strtol qsort bsearch rand srand system memcmp memcpy memset memmove strlen strcmp
+	strcpy m_param_alloc`)
 
 // tbCheckNames checks the function's name and the header's path.
 func tbCheckNames(fname, header string) []error {
@@ -382,7 +385,7 @@ func tbCFile(fname, header string, params []TBParam) string {
 		if p.Len == 0 {
 			b = fmt.Appendf(b, "\tm_param_alloc(%d, 0); /* empty */\n", i)
 		} else {
-			b = fmt.Appendf(b, "\tm_param_alloc(%d, sizeof P%d);\n", i, i)
+			b = fmt.Appendf(b, "\tm_param_alloc(%d, sizeof(P%d));\n", i, i)
 		}
 	}
 	b = fmt.Appendf(b, "\t%s(%s);\n#ifdef KILN_CSIM\n\treturn kiln_tb_csim();\n#else\n\treturn 0;\n#endif\n}\n",

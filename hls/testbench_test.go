@@ -151,17 +151,23 @@ func (pr *tbProject) write(t *testing.T, dir string) {
 	}
 }
 
-// csim builds the project in dir with -DKILN_CSIM (no warnings allowed)
-// and returns the path of the program.
+// csim builds the project in dir with -DKILN_CSIM as make csim does and
+// returns the path of the program. The testbench compiles without
+// warnings under -Wall -Wextra -pedantic, the whole under -Wall.
 func (pr *tbProject) csim(t *testing.T, gcc, dir string) string {
 	t.Helper()
-	args := []string{"-std=c99", "-O1", "-ffp-contract=off", "-Wall", "-Wextra", "-Wno-unknown-pragmas",
-		"-DKILN_CSIM", "-o", "csim", "testbench/" + pr.fname + "_tb.c"}
-	cmd := osexec.Command(gcc, append(append(args, pr.cFiles()...), "-lm")...)
-	cmd.Dir = dir
-	msg, err := cmd.CombinedOutput()
-	require.NoError(t, err, "gcc: %s", msg)
-	assert.Empty(t, string(msg), "gcc warnings")
+	tb := "testbench/" + pr.fname + "_tb.c"
+	for _, args := range [][]string{
+		{"-std=c99", "-Wall", "-Wextra", "-pedantic", "-DKILN_CSIM", "-fsyntax-only", tb},
+		append(append([]string{"-std=c99", "-O1", "-ffp-contract=off", "-Wall", "-Wno-unknown-pragmas",
+			"-DKILN_CSIM", "-o", "csim", tb}, pr.cFiles()...), "-lm"),
+	} {
+		cmd := osexec.Command(gcc, args...)
+		cmd.Dir = dir
+		msg, err := cmd.CombinedOutput()
+		require.NoError(t, err, "gcc: %s", msg)
+		assert.Empty(t, string(msg), "gcc warnings")
+	}
 	return filepath.Join(dir, "csim")
 }
 
@@ -385,12 +391,25 @@ func tbCheckBambu(t *testing.T, gcc string, pr *tbProject, proto string) {
 		sizes[i] = p.Len * tbWidth(p.Kind)
 	}
 	tbStubDir(t, dir, pr.fname+".h", proto, sizes)
-	cmd := osexec.Command(gcc, "-std=c99", "-O1", "-Wall", "-Wextra", "-Wno-unknown-pragmas", "-Istub", "-I.",
-		"-o", "bambu", "testbench/"+pr.fname+"_tb.c", "stub.c")
-	cmd.Dir = dir
-	msg, err := cmd.CombinedOutput()
-	require.NoError(t, err, "gcc: %s", msg)
-	assert.Empty(t, string(msg), "gcc warnings")
+	compilers := []string{gcc}
+	if clang, err := osexec.LookPath("clang-16"); err == nil {
+		compilers = append(compilers, clang) // Bambu 2024.10's front end (I386_CLANG16)
+	}
+	for _, cc := range compilers {
+		cmd := osexec.Command(cc, "-std=c99", "-O1", "-Wall", "-Wextra", "-pedantic", "-Wno-unknown-pragmas", "-Istub", "-I.",
+			"-o", "bambu", "testbench/"+pr.fname+"_tb.c", "stub.c")
+		cmd.Dir = dir
+		msg, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s: %s", cc, msg)
+		assert.Empty(t, string(msg), "%s warnings", cc)
+		tbCheckBambuRun(t, dir, pr, sizes)
+	}
+}
+
+// tbCheckBambuRun runs the Bambu-mode build in dir and checks what the
+// stubs printed.
+func tbCheckBambuRun(t *testing.T, dir string, pr *tbProject, sizes []int) {
+	t.Helper()
 	out, rc := tbRun(t, dir, filepath.Join(dir, "bambu"))
 	require.Equal(t, 0, rc, out)
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")

@@ -151,8 +151,8 @@ static int kiln_tb_csim(void)
 
 int main(void)
 {
-	m_param_alloc(0, sizeof P0);
-	m_param_alloc(1, sizeof P1);
+	m_param_alloc(0, sizeof(P0));
+	m_param_alloc(1, sizeof(P1));
 	gemm(P0, P1);
 #ifdef KILN_CSIM
 	return kiln_tb_csim();
