@@ -290,7 +290,11 @@ func TestTestbenchCsimKernels(t *testing.T) {
 }
 
 // TestTestbenchCsimZoo: the top function of each lowered built-in model,
-// in f32 and narrowed to fixed<16,6>, with seeded random inputs.
+// in f32 and narrowed to fixed<16,6>, with seeded random inputs. The f32
+// LSTM calls expf, which glibc 2.36 and exec (float64 exp rounded) round
+// differently on about 0.06% of inputs: with seed 6 instead of 0, 109 of
+// its 4080 outputs differ by an ulp or two and csim fails, as it should
+// for a bit-exact comparison.
 func TestTestbenchCsimZoo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the built-in models")
