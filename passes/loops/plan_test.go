@@ -1,6 +1,10 @@
 package loops_test
 
 import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -366,4 +370,218 @@ func TestPlanApplyErrors(t *testing.T) {
 			assert.True(t, strings.HasPrefix(err.Error(), "--"+r.op+" "+r.text+": "), "%q", err)
 		})
 	}
+}
+
+// TestPlanProperty: on the built-in LSTM and CNN, random plans of one to
+// three random legal steps (each chosen on the program the steps before it
+// made, named by the kernel's loop-IR name or its ONNX node, written as
+// flag text, parsed and applied) give the program that the same plan read
+// back from a YAML or JSON file gives, and it keeps the interpreter's
+// outputs_sha256 on a validation window. Refused steps (an interchange
+// that could reorder a dependence, a partition whose banks are not
+// static) are counted and left out.
+func TestPlanProperty(t *testing.T) {
+	for _, model := range []string{"cnn", "lstm"} {
+		t.Run(model, func(t *testing.T) {
+			m := loadZoo(t, model)
+			r := rand.New(rand.NewPCG(12, uint64(len(model))))
+			counts := map[string]int{}
+			for trial := range planTrials {
+				cur, lines := randomPlan(t, r, m.p, counts)
+				if len(lines) == 0 {
+					continue
+				}
+				got := reparsePlan(t, m.p, lines, trial%2 == 0)
+				for i, k := range got.Kernels {
+					if k != m.p.Kernels[i] || cur.Kernels[i] != m.p.Kernels[i] {
+						require.Equal(t, cur.Kernels[i].String(), k.String(), "kernel %s after %s", k.Name, strings.Join(lines, "; "))
+					}
+				}
+				hash, err := runProgram(got, m.window, nil)
+				require.NoError(t, err, strings.Join(lines, "; "))
+				assert.Equal(t, m.want, hash, "outputs_sha256 after %s", strings.Join(lines, "; "))
+				counts["checked"]++
+			}
+			t.Logf("%v", counts)
+			for _, op := range []string{"tile", "unroll", "partition", "checked"} {
+				assert.Positive(t, counts[op], "no %s", op)
+			}
+		})
+	}
+}
+
+// planTrials is how many random plans each model gets.
+const planTrials = 60
+
+// randomPlan makes up to three random steps on p, applying each (as flag
+// text) to what the ones before made; it returns the result and the
+// canonical lines of the steps that were not refused.
+func randomPlan(t *testing.T, r *rand.Rand, p *loop.Program, counts map[string]int) (*loop.Program, []string) {
+	t.Helper()
+	var lines []string
+	for range 1 + r.IntN(3) {
+		ki := pickKernel(r, p.Kernels)
+		name := p.Kernels[ki].Name
+		if r.IntN(2) == 0 {
+			name = p.KernelNodes[ki][0]
+		}
+		choice := []planChoice{planStep(r, p.Kernels[ki], name)}
+		if r.IntN(6) == 0 {
+			choice = planBank(r, p.Kernels[ki], name)
+		}
+		for _, c := range choice {
+			if c.text == "" {
+				continue
+			}
+			steps, err := loops.ParseSteps(c.op, c.text, "--"+c.op.String())
+			require.NoError(t, err, c.text)
+			q, err := loops.Plan(steps).Apply(p)
+			if errors.Is(err, loops.ErrCarried) || errors.Is(err, loops.ErrNotStatic) {
+				counts[c.op.String()+" refused"]++
+				continue
+			}
+			require.NoError(t, err, "%s %s after %s", c.op, c.text, strings.Join(lines, "; "))
+			counts[c.op.String()]++
+			p, lines = q, append(lines, loops.Plan(steps).String())
+		}
+	}
+	return p, lines
+}
+
+// planStep is a random legal choice of op on k (named name) as flag
+// text, or "" when k offers none.
+func planStep(r *rand.Rand, k *loop.Kernel, name string) planChoice {
+	li := loopsOf(k)
+	if len(li.names) == 0 {
+		return planChoice{loops.OpPartition, planPartition(r, k, name)}
+	}
+	lp := li.names[r.IntN(len(li.names))]
+	trip, constant := li.trip[lp]
+	size := func(trip int) int { return 1 + r.IntN(trip) }
+	switch op := r.IntN(10); {
+	case li.dyn[lp]:
+		return planChoice{loops.OpUnroll, fmt.Sprintf("%s.%s=%d", name, lp, 2+r.IntN(7))}
+	case op < 3 && len(li.perfect) > 0 && r.IntN(3) == 0:
+		pair := li.perfect[r.IntN(len(li.perfect))]
+		inner := divisors(li.trip[pair[1]])
+		return planChoice{loops.OpTile, fmt.Sprintf("%s.%s=%d,%d", name, pair[0], size(li.trip[pair[0]]), inner[r.IntN(len(inner))])}
+	case op < 3 && constant && trip >= 1:
+		return planChoice{loops.OpTile, fmt.Sprintf("%s.%s=%d", name, lp, size(trip))}
+	case op < 6:
+		factor := fmt.Sprint(2 + r.IntN(7))
+		if constant && r.IntN(3) == 0 && trip*li.stmts[lp] <= 4096 {
+			factor = "full"
+		}
+		if r.IntN(3) > 0 {
+			factor += ":expand"
+		}
+		return planChoice{loops.OpUnroll, fmt.Sprintf("%s.%s=%s", name, lp, factor)}
+	case op < 8 && len(li.perfect) > 0:
+		pair := li.perfect[r.IntN(len(li.perfect))]
+		return planChoice{loops.OpInterchange, fmt.Sprintf("%s.%s=%s", name, pair[0], pair[1])}
+	}
+	return planChoice{loops.OpPartition, planPartition(r, k, name)}
+}
+
+// divisors are n's divisors (1 when n < 1).
+func divisors(n int) []int {
+	out := []int{1}
+	for d := 2; d <= n; d++ {
+		if n%d == 0 {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// planChoice is one step as flag text.
+type planChoice struct {
+	op   loops.Op
+	text string
+}
+
+// planBank is a full expanded unroll of a loop of k and a partition, on
+// the dimension that loop's trip count matches, of a constant or temp that
+// the loop may index, so that the banks are likely static.
+func planBank(r *rand.Rand, k *loop.Kernel, name string) []planChoice {
+	li := loopsOf(k)
+	var pairs [][3]string
+	for _, b := range k.Buffers {
+		if b == nil || (b.Role != loop.Constant && b.Role != loop.Temp) {
+			continue
+		}
+		for d, n := range b.Shape {
+			for _, lp := range li.names {
+				if n >= 2 && li.trip[lp] == n && n*li.stmts[lp] <= 4096 {
+					mode := fmt.Sprintf("cyclic:%d:%d", divisors(n)[1+r.IntN(len(divisors(n))-1)], d)
+					if n <= 16 && r.IntN(2) == 0 {
+						mode = fmt.Sprintf("complete::%d", d)
+					}
+					pairs = append(pairs, [3]string{lp, b.Name, mode})
+				}
+			}
+		}
+	}
+	if len(pairs) == 0 {
+		return nil
+	}
+	pick := pairs[r.IntN(len(pairs))]
+	return []planChoice{
+		{loops.OpUnroll, fmt.Sprintf("%s.%s=full:expand", name, pick[0])},
+		{loops.OpPartition, fmt.Sprintf("%s.%s=%s", name, pick[1], pick[2])},
+	}
+}
+
+// planPartition banks a random constant or temp of k with a mode and
+// factor that fit its shape, or is "" when k has none.
+func planPartition(r *rand.Rand, k *loop.Kernel, name string) string {
+	var bufs []*loop.Buffer
+	for _, b := range k.Buffers {
+		if b != nil && (b.Role == loop.Constant || b.Role == loop.Temp) && b.Rank() > 0 && !slices.Contains(b.Shape, 1) {
+			bufs = append(bufs, b)
+		}
+	}
+	if len(bufs) == 0 {
+		return ""
+	}
+	b := bufs[r.IntN(len(bufs))]
+	dim := r.IntN(b.Rank())
+	n := b.Shape[dim]
+	f := 2 + r.IntN(min(n, 8)-1)
+	mode := []string{"cyclic", "block", "complete"}[r.IntN(3)]
+	switch {
+	case mode == "complete" && n <= 16:
+		return fmt.Sprintf("%s.%s=complete::%d", name, b.Name, dim)
+	case mode == "block" && (f-1)*((n+f-1)/f) < n:
+		return fmt.Sprintf("%s.%s=block:%d:%d", name, b.Name, f, dim)
+	}
+	return fmt.Sprintf("%s.%s=cyclic:%d:%d", name, b.Name, f, dim)
+}
+
+// reparsePlan writes lines ("op spec") as a YAML or JSON plan file,
+// parses it, checks it reads back to the same canonical text and applies
+// it to p.
+func reparsePlan(t *testing.T, p *loop.Program, lines []string, asYAML bool) *loop.Program {
+	t.Helper()
+	text := strings.Join(lines, "")
+	var file []byte
+	var items []map[string]string
+	for _, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+		op, spec, _ := strings.Cut(line, " ")
+		items = append(items, map[string]string{op: spec})
+		file = fmt.Appendf(file, "- %s: %q\n", op, spec)
+	}
+	ext := ".yaml"
+	if !asYAML {
+		var err error
+		file, err = json.Marshal(items)
+		require.NoError(t, err)
+		ext = ".json"
+	}
+	pl, err := loops.ParsePlan(file, ext, "plan"+ext)
+	require.NoError(t, err, string(file))
+	require.Equal(t, text, pl.String())
+	got, err := pl.Apply(p)
+	require.NoError(t, err, text)
+	return got
 }
