@@ -195,11 +195,15 @@ func (a action) values(op Op) []string {
 	return []string{v}
 }
 
-// checkName refuses an empty name or one with spaces or control
-// characters.
+// checkName refuses an empty name, one with spaces or control characters,
+// and one that a spec could not hold: with ',' or '=', or a kernel name
+// with '.'.
 func checkName(what, name string) error {
 	if name == "" {
 		return fmt.Errorf("empty %s name", what)
+	}
+	if strings.ContainsAny(name, ",=") || what == "kernel" && strings.Contains(name, ".") {
+		return fmt.Errorf("%s name %q has a ',', an '=' or (a kernel's) a '.'", what, name)
 	}
 	if i := strings.IndexFunc(name, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsControl(r) || r == unicode.ReplacementChar
@@ -383,17 +387,29 @@ func tileBand(k *loop.Kernel, name string, sizes []int) (*loop.Kernel, error) {
 	}
 	for j := 1; j < len(names); j++ {
 		for i := j - 1; i >= 0; i-- {
-			if n, err = Interchange(n, names[i]+".inner", names[j]+".outer"); err != nil {
-				hint := ""
-				if !errors.Is(err, ErrCarried) {
-					hint = " (a size that does not divide its loop's trip count leaves a remainder loop beside the tile loop)"
-				}
-				return nil, &bandError{errorf("tile", k, name, "band %s: moving %s.outer outside %s.inner%s: %s",
-					strings.Join(names, ", "), names[j], names[i], hint, strings.TrimPrefix(err.Error(), "loops: ")), err}
+			m, err := Interchange(n, names[i]+".inner", names[j]+".outer")
+			if err != nil {
+				return nil, swapError(k, n, names, i, j, err)
 			}
+			n = m
 		}
 	}
 	return n, nil
+}
+
+// swapError says which swap of a band tiling failed, and why: err is
+// Interchange's error on n, the kernel being tiled, k, the input.
+func swapError(k, n *loop.Kernel, names []string, i, j int, err error) error {
+	hint := ""
+	if f := findLoop(n, n.Body, names[i]+".inner"); f != nil && len(f.Body) != 1 {
+		hint = " (a size that does not divide its loop's trip count leaves a remainder loop beside the tile loop)"
+	}
+	tail := ""
+	if errors.Is(err, ErrCarried) {
+		tail = "; tiling one loop per step keeps the loops in their order"
+	}
+	return &bandError{errorf("tile", k, names[0], "band %s: moving %s.outer outside %s.inner%s: %s%s",
+		strings.Join(names, ", "), names[j], names[i], hint, strings.TrimPrefix(err.Error(), "loops: "), tail), err}
 }
 
 // bandError is a refused swap of a band tiling: its text, and the

@@ -52,6 +52,7 @@ func TestParseSteps(t *testing.T) {
 		{op: loops.OpInterchange, in: "gemm.i=j,k", err: "one value, not 2 (j,k)"},
 		{op: loops.OpInterchange, in: "gemm.i=i", err: "loop i cannot be swapped with itself"},
 		{op: loops.OpInterchange, in: "gemm.i=j k", err: `loop name "j k" has a space`},
+		{op: loops.OpInterchange, in: "gemm.i=j=k", err: `loop name "j=k" has a ',', an '='`},
 		{op: loops.OpUnroll, in: "gemm.k=1", err: "unroll factor 1 (want 2 ≤ unroll factor < 2^31) (or full)"},
 		{op: loops.OpUnroll, in: "gemm.k=0:expand", err: "unroll factor 0"},
 		{op: loops.OpUnroll, in: "gemm.k=full:expnad", err: `":expnad" after the factor`},
@@ -96,7 +97,13 @@ func TestParseSteps(t *testing.T) {
 }
 
 func TestParseSourceInErrors(t *testing.T) {
-	_, err := loops.ParseSteps(loops.OpTile, "gemm.j=0", "plan.yaml:3")
+	_, err := loops.Plan{{Op: loops.OpTile, Spec: loops.Spec{Kernel: "a.b", Loop: "c", Values: []string{"2"}}}}.Apply(&loop.Program{Name: "p"})
+	assert.EqualError(t, err, `tile a.b.c=2: loops: tile: kernel name "a.b" has a ',', an '=' or (a kernel's) a '.'`)
+	_, err = loops.Plan{{Op: loops.OpUnroll, Spec: loops.Spec{Kernel: "a", Loop: "c"}, Source: "x.yaml:1"}}.Apply(&loop.Program{Name: "p"})
+	assert.EqualError(t, err, `x.yaml:1: unroll a.c=: loops: unroll: no value`)
+	_, err = loops.Plan{}.Apply(nil)
+	assert.EqualError(t, err, "loops: plan: nil program")
+	_, err = loops.ParseSteps(loops.OpTile, "gemm.j=0", "plan.yaml:3")
 	assert.EqualError(t, err, "plan.yaml:3: tile gemm.j=0: loops: tile: tile size 0 (want 1 ≤ tile size < 2^31)")
 	_, err = loops.ParseSteps(loops.Op(9), "gemm.j=2", "x")
 	assert.ErrorContains(t, err, "unknown transform 9")
@@ -336,7 +343,7 @@ func TestPlanApplyErrors(t *testing.T) {
 		{"gemm.kir", "tile", "gemm.q=2,2", "--tile gemm.q=2,2: loops: tile: kernel gemm: loop q: no such loop"},
 		{"gemm.kir", "tile", "conv9.j=2", `--tile conv9.j=2: loops: program forward_kernel: no kernel "conv9" (it has gemm)`},
 		{"gemm.kir", "tile", "gemm.i=2,2", "--tile gemm.i=2,2: loops: tile: kernel gemm: loop i: band i, j: moving j.outer outside i.inner: " +
-			"interchange: kernel gemm: loop i.inner: with j.outer: buffer y is written at an index that does not tell the iterations apart (an accumulation): refused: the swap could reorder a dependence"},
+			"interchange: kernel gemm: loop i.inner: with j.outer: buffer y is written at an index that does not tell the iterations apart (an accumulation): refused: the swap could reorder a dependence; tiling one loop per step keeps the loops in their order"},
 		{"gemm.kir", "tile", "gemm.i=1,2,3", "--tile gemm.i=1,2,3: loops: tile: kernel gemm: loop i: 3 tile sizes but the band has 2 loops (i, j): the body of j is not a single loop"},
 		{"plan/band.kir", "tile", "band.i=2,4", "--tile band.i=2,4: loops: tile: kernel band: loop i: band i, j: moving j.outer outside i.inner " +
 			"(a size that does not divide its loop's trip count leaves a remainder loop beside the tile loop): interchange: kernel band: loop i.inner: its body is not exactly the loop over j.outer"},
@@ -584,4 +591,62 @@ func reparsePlan(t *testing.T, p *loop.Program, lines []string, asYAML bool) *lo
 	got, err := pl.Apply(p)
 	require.NoError(t, err, text)
 	return got
+}
+
+// TestPlanZoo: on the lowered LSTM, a kernel is named by its loop-IR name
+// or its ONNX node, an unknown name lists the kernels, and errors read as
+// the user wrote the step.
+func TestPlanZoo(t *testing.T) {
+	p := loadZoo(t, "lstm").p
+	apply := func(op loops.Op, text string) (*loop.Program, error) {
+		steps, err := loops.ParseSteps(op, text, "--"+op.String())
+		require.NoError(t, err)
+		return loops.Plan(steps).Apply(p)
+	}
+	_, err := apply(loops.OpTile, "dense_layer_Gemm.j=9999")
+	assert.EqualError(t, err, "--tile dense_layer_Gemm.j=9999: loops: tile: kernel dense_layer_Gemm: loop j: tile size 9999 is larger than the trip count 4080")
+	q, err := apply(loops.OpTile, "/dense_layer/Gemm.j=16")
+	require.NoError(t, err)
+	for i, k := range q.Kernels {
+		if k.Name == "dense_layer_Gemm" {
+			assert.Contains(t, k.String(), "for j.outer in 0..4080 step 16 {")
+		} else {
+			assert.Same(t, p.Kernels[i], k, "kernel %s changed", k.Name)
+		}
+	}
+	_, err = apply(loops.OpUnroll, "lstm.g=4")
+	assert.ErrorContains(t, err, `--unroll lstm.g=4: loops: program forward_kernel: no kernel "lstm" (it has lstm_layer_Transpose, lstm_layer_LSTM,`)
+	_, err = apply(loops.OpTile, "/dense_layer/Gemm.i=1,16")
+	assert.ErrorContains(t, err, "--tile /dense_layer/Gemm.i=1,16: loops: tile: kernel dense_layer_Gemm: loop i: band i, j: moving j.outer outside i.inner: interchange:")
+	assert.ErrorIs(t, err, loops.ErrCarried)
+	_, err = apply(loops.OpPartition, "dense_layer_Gemm.dense_layer_weight=cyclic:4:1")
+	assert.ErrorContains(t, err, "(unrolling the loops that index dense_layer_weight with :expand first makes the banks static)")
+	assert.ErrorIs(t, err, loops.ErrNotStatic)
+}
+
+// TestPlanKernelNames: a loop-IR name wins over an ONNX node of another
+// kernel, and a node that several kernels compute must be named by kernel.
+func TestPlanKernelNames(t *testing.T) {
+	p := kernelProgram(t, "testdata/gemm.kir", "/gemm")
+	other, err := loop.Parse("kernel other(in a: f32[3], out b: f32[3]) {\n  for i in 0..3 {\n    b[i] = a[i]\n  }\n}\n", nil)
+	require.NoError(t, err)
+	p.Kernels = append(p.Kernels, other)
+	p.KernelNodes = [][]string{{"/gemm", "/shared"}, {"gemm", "/shared", "/other"}}
+	run := func(text string) (*loop.Program, error) {
+		steps, err := loops.ParseSteps(loops.OpUnroll, text, "--unroll")
+		require.NoError(t, err)
+		return loops.Plan(steps).Apply(p)
+	}
+	q, err := loops.Plan(nil).Apply(p)
+	require.NoError(t, err)
+	assert.NotSame(t, p, q)
+	assert.Equal(t, p.String(), q.String())
+	q, err = run("gemm.i=2")
+	require.NoError(t, err)
+	assert.Contains(t, q.Kernels[0].String(), "for i in 0..2 unroll(2)")
+	assert.Same(t, other, q.Kernels[1])
+	_, err = run("/other.j=2")
+	assert.ErrorContains(t, err, "--unroll /other.j=2: loops: unroll: kernel other: loop j: no such loop")
+	_, err = run("/shared.i=2")
+	assert.EqualError(t, err, `--unroll /shared.i=2: loops: program forward_kernel: ONNX node "/shared" is computed by several kernels (gemm, other); name one`)
 }
