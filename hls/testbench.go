@@ -396,7 +396,11 @@ func tbCFile(fname, header string, params []TBParam) string {
 // tbAppendArray appends argument i's static array, with its values when
 // it is an input.
 func tbAppendArray(b []byte, i int, p *TBParam) []byte {
-	b = fmt.Appendf(b, "\n/* P%d: %s, %s[%d] (%s), %s */\n", i, tbSafe(p.Name), tbSafe(p.Kind.String()), p.Len, cType(p.Kind), tbRole(p))
+	storage := cType(p.Kind)
+	if p.Kind.IsFixed() {
+		storage += " raws"
+	}
+	b = fmt.Appendf(b, "\n/* P%d: %s, %s[%d] (%s), %s */\n", i, tbSafe(p.Name), tbSafe(p.Kind.String()), p.Len, storage, tbRole(p))
 	b = fmt.Appendf(b, "static %s P%d[%d]", cType(p.Kind), i, max(p.Len, 1))
 	if p.In == nil || p.Len == 0 {
 		return append(b, ";\n"...)
@@ -536,7 +540,7 @@ static void kiln_tb_show(const unsigned char *e, size_t w, char c, int frac)
 		if (c == 'x' || c == 'y') {
 			for (k = 0; k < frac; k++) s *= 0.5;
 			for (k = 0; k > frac; k--) s *= 2;
-			printf(" (raw, %.17g)", (double)v * s);
+			printf(" (raw of %.17g)", (double)v * s);
 		}
 	}
 }

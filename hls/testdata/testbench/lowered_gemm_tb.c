@@ -84,7 +84,7 @@ static void kiln_tb_show(const unsigned char *e, size_t w, char c, int frac)
 		if (c == 'x' || c == 'y') {
 			for (k = 0; k < frac; k++) s *= 0.5;
 			for (k = 0; k > frac; k--) s *= 2;
-			printf(" (raw, %.17g)", (double)v * s);
+			printf(" (raw of %.17g)", (double)v * s);
 		}
 	}
 }
