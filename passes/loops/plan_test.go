@@ -418,7 +418,7 @@ func TestPlanProperty(t *testing.T) {
 }
 
 // planTrials is how many random plans each model gets.
-const planTrials = 60
+const planTrials = 40
 
 // randomPlan makes up to three random steps on p, applying each (as flag
 // text) to what the ones before made; it returns the result and the
