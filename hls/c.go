@@ -37,10 +37,11 @@ type CFiles struct {
 //     underscores; an unroll directive becomes #pragma HLS unroll;
 //
 //   - f32 operations are written on float so each one rounds to float;
-//     libm calls use the f-suffixed functions (expf, tanhf): sqrtf, fabsf,
-//     floorf, ceilf, rintf, truncf, roundf, fmodf and copysignf are exact,
-//     the others are the C library's and may differ from exec's (float64
-//     math rounded) by an ulp or two; min and max on floats are small
+//     libm calls compute in double and round to float, (float)exp(x), as
+//     exec does: the f-suffixed functions (expf, tanhf) are not correctly
+//     rounded and differ from exec, and between C libraries, by an ulp or
+//     two, which would break the bit-exact check of make csim (the LLVM IR
+//     keeps expf, the hardware's function); min and max on floats are small
 //     helpers (kiln_fminf, …) ordering −0 below +0, which C99's fminf
 //     leaves to the library;
 //

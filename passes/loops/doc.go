@@ -1,6 +1,6 @@
 // Package loops holds the loop transformations of the loop IR, one pass
-// per file: Tile, Interchange and Unroll. Each takes one *loop.Kernel and
-// returns a new kernel (the input is left untouched) that loop.Verify
+// per file: Tile, Interchange, Unroll and Partition. Each takes one
+// *loop.Kernel and returns a new kernel (the input is left untouched) that loop.Verify
 // accepts and that computes the same bits: every transform keeps the order
 // in which the iterations of a loop update any one element, so even
 // floating-point reductions are unchanged. Interchange refuses (with an
@@ -11,4 +11,9 @@
 // the new loops i.outer and i.inner (the C emitter spells them i_outer and
 // i_inner). ParseSpecs reads choices written KERNEL.LOOP=VALUE, and
 // OnKernel applies a pass to one kernel of a program.
+//
+// Plan, ParseSteps and ReadPlanFile read a user's choices (flags, or a
+// YAML/JSON file) and Plan.Apply runs them on a program; a tile with
+// several sizes tiles a band of perfectly nested loops and moves the tile
+// loops outside the point loops with Interchange.
 package loops

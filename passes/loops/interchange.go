@@ -19,7 +19,9 @@ import (
 // before it reads it (an accumulator reset per iteration), or be accessed
 // at one affine index throughout the nest, with one dimension that moves
 // with outer alone and one that moves with inner alone, so that no two
-// iterations touch one element. An accumulation carried across the
+// iterations touch one element (a dimension may add loops of the nest
+// spanning less than the loop's step: a tile's point loop, j.outer +
+// j.inner, moves with j.outer alone). An accumulation carried across the
 // iterations of either loop is refused.
 func Interchange(k *loop.Kernel, outer, inner string) (*loop.Kernel, error) {
 	n, err := start("interchange", k, outer)
@@ -80,7 +82,7 @@ type access struct {
 // computes, or nil.
 func checkSwap(k *loop.Kernel, f, g *loop.For) error {
 	acc := map[loop.BufID][]access{}
-	nest := map[loop.VarID]bool{}
+	nest := map[loop.VarID]*loop.For{}
 	collect(g.Body, acc, nest)
 	for _, b := range slices.Sorted(maps.Keys(acc)) { // the first buffer by ID is named
 		list := acc[b]
@@ -93,15 +95,16 @@ func checkSwap(k *loop.Kernel, f, g *loop.For) error {
 				return fmt.Errorf("buffer %s is accessed at different indices: %w", name, ErrCarried)
 			}
 		}
-		if !moves(list[0].index, f.Var, g.Var, nest) || !moves(list[0].index, g.Var, f.Var, nest) {
+		if !moves(list[0].index, f.Var, g.Var, f.Step, nest) || !moves(list[0].index, g.Var, f.Var, g.Step, nest) {
 			return fmt.Errorf("buffer %s is written at an index that does not tell the iterations apart (an accumulation): %w", name, ErrCarried)
 		}
 	}
 	return nil
 }
 
-// collect records every access in body and the variables its loops bind.
-func collect(body []loop.Stmt, acc map[loop.BufID][]access, nest map[loop.VarID]bool) {
+// collect records every access in body and the loops it holds, by
+// variable.
+func collect(body []loop.Stmt, acc map[loop.BufID][]access, nest map[loop.VarID]*loop.For) {
 	load := func(e loop.Expr) {
 		if l, ok := e.(*loop.Load); ok {
 			acc[l.Buf] = append(acc[l.Buf], access{index: l.Index})
@@ -115,7 +118,7 @@ func collect(body []loop.Stmt, acc map[loop.BufID][]access, nest map[loop.VarID]
 	for _, s := range body {
 		switch s := s.(type) {
 		case *loop.For:
-			nest[s.Var] = true
+			nest[s.Var] = s
 			walk(s.Lo.Dyn)
 			walk(s.Hi.Dyn)
 			collect(s.Body, acc, nest)
@@ -155,7 +158,7 @@ func private(k *loop.Kernel, b loop.BufID, body []loop.Stmt) bool {
 func writtenFirst(b loop.BufID, body []loop.Stmt) bool {
 	for _, s := range body {
 		acc := map[loop.BufID][]access{}
-		collect([]loop.Stmt{s}, acc, map[loop.VarID]bool{})
+		collect([]loop.Stmt{s}, acc, map[loop.VarID]*loop.For{})
 		if len(acc[b]) == 0 {
 			continue
 		}
@@ -183,20 +186,41 @@ func sameIndex(a, b []loop.Index) bool {
 	return true
 }
 
-// moves reports whether some dimension of index depends on v and on
-// neither other nor a variable bound inside the nest.
-func moves(index []loop.Index, v, other loop.VarID, nest map[loop.VarID]bool) bool {
+// moves reports whether some dimension of index tells the iterations of
+// v (stepping by step) apart: it is c·v + r with r free of other, where
+// the variables of r bound inside the nest (loops with constant bounds)
+// span less than |c|·step, so two values of v never reach one element.
+// That admits a tile's point loop (y[j.outer + j.inner] moves with
+// j.outer alone when j.inner spans less than j.outer's step).
+func moves(index []loop.Index, v, other loop.VarID, step int, nest map[loop.VarID]*loop.For) bool {
 	for _, x := range index {
-		if x.Dyn != nil || x.Aff.Coeff(v) == 0 || x.Aff.Coeff(other) != 0 {
+		c := x.Aff.Coeff(v)
+		if x.Dyn != nil || c == 0 || x.Aff.Coeff(other) != 0 {
 			continue
 		}
-		clean := true
+		span, ok := 0, true
 		for _, t := range x.Aff.Terms {
-			clean = clean && !nest[t.Var]
+			f := nest[t.Var]
+			if f == nil {
+				continue
+			}
+			_, trip, cst := constTrip(f)
+			if !cst {
+				ok = false
+				break
+			}
+			span += abs(t.Coeff) * f.Step * max(trip-1, 0)
 		}
-		if clean {
+		if ok && span < abs(c)*step {
 			return true
 		}
 	}
 	return false
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

@@ -105,6 +105,18 @@ func TestRefusesCarried(t *testing.T) {
   }
 }
 `, "i", "j", "the bounds of j use i"},
+		// The point loop j.inner spans 0..8, more than j.outer's step of 4:
+		// two tiles write y[5], so their order matters.
+		{`kernel r(in x: f32[4,12], out y: f32[4,12]) {
+  for i in 0..4 {
+    for j.outer in 0..4 step 4 {
+      for j.inner in 0..9 {
+        y[i, j.outer + j.inner] = y[i, j.outer + j.inner] + x[i, j.inner]
+      }
+    }
+  }
+}
+`, "i", "j.outer", "buffer y is written at an index"},
 	}
 	for _, r := range rows {
 		t.Run(r.want, func(t *testing.T) {
@@ -118,6 +130,29 @@ func TestRefusesCarried(t *testing.T) {
 	k := parseFile(t, "testdata/gemm.kir")
 	_, err := loops.Interchange(k, "j", "k")
 	require.Error(t, err, "j's body is not just k")
+}
+
+// TestPointLoops: an output indexed by a tile loop plus its point loop
+// moves with the tile loop alone when the point loop spans less than the
+// tile loop's step, so band tiling can move tile loops outward.
+func TestPointLoops(t *testing.T) {
+	k, err := loop.Parse(`kernel r(in x: f32[4,12], out y: f32[4,12]) {
+  for i in 0..4 {
+    for j.outer in 0..12 step 4 {
+      for j.inner in 0..4 {
+        y[i, j.outer + j.inner] = y[i, j.outer + j.inner] + x[i, j.inner]
+      }
+    }
+  }
+}
+`, nil)
+	require.NoError(t, err)
+	n, err := loops.Interchange(k, "i", "j.outer")
+	require.NoError(t, err)
+	assert.Contains(t, n.String(), "for j.outer in 0..12 step 4 {\n    for i in 0..4 {")
+	for seed := range uint64(3) {
+		assert.Equal(t, hashKernel(t, k, seed), hashKernel(t, n, seed))
+	}
 }
 
 // TestPrivateDeep: an accumulator reset at the start of a loop deeper in

@@ -110,9 +110,9 @@ void floats(const float *restrict x, const double *restrict z, float *restrict y
 	};
 	float t = 0.0f; /* t: f32 reg */
 	for (int32_t i = 0; i < 8; i++) {
-		t = fabsf(x[i]) + 1.0f;
-		y[i] = expf(x[i]) + tanhf(x[i]) * logf(t) - sqrtf(t) / floorf(x[i] + 0.5f) + ceilf(x[i]) * rintf(x[i]);
-		y[i] = y[i] + powf(t, 1.5f) + erff(x[i]) + sinf(x[i]) + atan2f(x[i], t) + fmodf(x[i], 1.25f) + kiln_fminf(x[i], 0.5f) - kiln_fmaxf(x[i], -0.5f);
+		t = (float)fabs(x[i]) + 1.0f;
+		y[i] = (float)exp(x[i]) + (float)tanh(x[i]) * (float)log(t) - (float)sqrt(t) / (float)floor(x[i] + 0.5f) + (float)ceil(x[i]) * (float)rint(x[i]);
+		y[i] = y[i] + (float)pow(t, 1.5f) + (float)erf(x[i]) + (float)sin(x[i]) + (float)atan2(x[i], t) + (float)fmod(x[i], 1.25f) + kiln_fminf(x[i], 0.5f) - kiln_fmaxf(x[i], -0.5f);
 		w[i] = exp(z[i]) + tanh(z[i]) * sqrt(fabs(z[i])) + (double)x[i] * z[i] + kiln_fmin(z[i], 0.0) + fma(z[i], z[i], -1.0);
 		n[i] = (int32_t)((uint32_t)kiln_f32_to_i32(x[i] * 1e+09f) + (uint32_t)kiln_f64_to_i32(z[i]));
 		u[i] = kiln_f32_to_u8(x[i] * 100.0f);

@@ -70,7 +70,7 @@ void kinds(const float *restrict a, const int8_t *restrict q, float *restrict y,
 		if (i % 2 == 0) {
 			z[i] = q[i] < 0 ? (int32_t)-(uint32_t)z[i] : z[i];
 		} else {
-			y[i] = kiln_round_f16(powf((float)a[i], 2.0f));
+			y[i] = kiln_round_f16((float)pow((float)a[i], 2.0f));
 		}
 	}
 	for (int32_t j = 0; j < 2; j++) {

@@ -16,8 +16,8 @@
 void libm(const float *restrict x, float *restrict y, float *restrict s, float *restrict l)
 {
 	for (int32_t i = 0; i < 512; i++) {
-		y[i] = tanhf(x[i]);
-		s[i] = 1.0f / (1.0f + expf(-x[i]));
-		l[i] = logf(fabsf(x[i]) + 1.0f) + powf(fabsf(x[i]), 0.75f);
+		y[i] = (float)tanh(x[i]);
+		s[i] = 1.0f / (1.0f + (float)exp(-x[i]));
+		l[i] = (float)log((float)fabs(x[i]) + 1.0f) + (float)pow((float)fabs(x[i]), 0.75f);
 	}
 }

@@ -68,12 +68,12 @@ void lstm_step(const float *restrict x, float *restrict y, float *restrict y_h)
 				hg[g] = acc;
 			}
 			for (int32_t j = 0; j < 4; j++) {
-				gi = 1.0f / (1.0f + expf(-(hg[j] + xg[j])));
-				gf = 1.0f / (1.0f + expf(-(hg[j + 8] + xg[j + 8])));
-				gc = 1.0f - 2.0f / (expf(2.0f * (hg[j + 12] + xg[j + 12])) + 1.0f);
+				gi = 1.0f / (1.0f + (float)exp(-(hg[j] + xg[j])));
+				gf = 1.0f / (1.0f + (float)exp(-(hg[j + 8] + xg[j + 8])));
+				gc = 1.0f - 2.0f / ((float)exp(2.0f * (hg[j + 12] + xg[j + 12])) + 1.0f);
 				c[j] = gf * c[j] + gi * gc;
-				go = 1.0f / (1.0f + expf(-(hg[j + 4] + xg[j + 4])));
-				gc = 1.0f - 2.0f / (expf(2.0f * c[j]) + 1.0f);
+				go = 1.0f / (1.0f + (float)exp(-(hg[j + 4] + xg[j + 4])));
+				gc = 1.0f - 2.0f / ((float)exp(2.0f * c[j]) + 1.0f);
 				h[j] = go * gc;
 				y[4 * t + 4 * b + j] = h[j];
 			}

@@ -61,7 +61,7 @@ void lstm_step(const float *restrict x, const float *restrict h0, const float *r
 		gates[g] = acc;
 	}
 	for (int32_t j = 0; j < 4; j++) {
-		c[j] = 1.0f / (1.0f + expf(-gates[j + 4])) * c0[j] + 1.0f / (1.0f + expf(-gates[j])) * (2.0f / (1.0f + expf(-2.0f * gates[j + 8])) - 1.0f);
-		h[j] = 1.0f / (1.0f + expf(-gates[j + 12])) * (2.0f / (1.0f + expf(-2.0f * c[j])) - 1.0f);
+		c[j] = 1.0f / (1.0f + (float)exp(-gates[j + 4])) * c0[j] + 1.0f / (1.0f + (float)exp(-gates[j])) * (2.0f / (1.0f + (float)exp(-2.0f * gates[j + 8])) - 1.0f);
+		h[j] = 1.0f / (1.0f + (float)exp(-gates[j + 12])) * (2.0f / (1.0f + (float)exp(-2.0f * c[j])) - 1.0f);
 	}
 }
