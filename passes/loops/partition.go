@@ -56,7 +56,9 @@ func ParseMode(s string) (Mode, error) {
 //
 // Every access must have a bank known at compile time: its index on dim
 // affine, and for cyclic each variable's coefficient a multiple of factor
-// (w[4*i + 1] with factor 4), for block its whole range inside one block,
+// (w[4*i + 1] with factor 4; a loop unrolled by a multiple of factor,
+// stepping by 4 over w[k + 1], is first rewritten to step by 1 over
+// w[4*k + 1]), for block its whole range inside one block,
 // for complete a constant (unroll the loops first). Other accesses are
 // refused (a select chain would read every bank on every access, which
 // defeats the purpose). Parameters are refused: the top level owns them.
@@ -85,6 +87,9 @@ func Partition(k *loop.Kernel, buffer string, mode Mode, factor int, dim int) (*
 		}
 	}
 	n := cloneKernel(k)
+	if p.mode == Cyclic {
+		normalizeSteps(n, id, p.dim, p.factor)
+	}
 	p.ids = p.addBanks(n, id)
 	rw := &rewriter{p: p, id: id}
 	rw.stmts(n.Body, nil)

@@ -54,6 +54,27 @@ func TestPartitionGolden(t *testing.T) {
 
 // TestPartitionStaticBanks: after a full unroll of k, cyclic 3 on w's dim 1
 // leaves no load of w and one bank per k.
+// TestPartitionAfterUnrollByFactor: a loop unrolled by the partition's
+// factor (j stepping by 2 over w[j, …], w[j + 1, …]) is rewritten to step
+// by 1 over w[2*j, …], so each copy of the body reads its own bank.
+func TestPartitionAfterUnrollByFactor(t *testing.T) {
+	k := parseFile(t, "testdata/gemm.kir")
+	u, err := loops.Unroll(k, "j", 2, true)
+	require.NoError(t, err)
+	got, err := loops.Partition(u, "w", loops.Cyclic, 2, 0)
+	require.NoError(t, err)
+	text := got.String()
+	assert.Contains(t, text, "for j in 0..2 {")
+	assert.Contains(t, text, "w_p0[j, k]")
+	assert.Contains(t, text, "w_p1[j, k]")
+	assert.Contains(t, text, "y[i, 2*j + 1] =")
+	for seed := range uint64(3) {
+		assert.Equal(t, hashKernel(t, k, seed), hashKernel(t, got, seed))
+	}
+	_, err = loops.Partition(u, "w", loops.Cyclic, 4, 0)
+	assert.ErrorIs(t, err, loops.ErrNotStatic, "a step of 2 does not make 4 banks static")
+}
+
 func TestPartitionStaticBanks(t *testing.T) {
 	k := parseFile(t, "testdata/gemm.kir")
 	u, err := loops.Unroll(k, "k", loop.UnrollFull, true)
