@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kiln-hls/kiln/accuracy"
 	"github.com/kiln-hls/kiln/hls"
 	"github.com/kiln-hls/kiln/ir/loop"
 	"github.com/kiln-hls/kiln/passes"
@@ -28,6 +29,9 @@ type lowerFlags struct {
 	precision     string
 	data          string
 	tables        tableFlags
+
+	dataAlways bool                            // --data is not only for --precision (compile)
+	bench      func() (*accuracy.Bench, error) // the validation data, prepared once
 }
 
 var emitFormats = []string{"kir", "ll", "c"}
@@ -88,31 +92,10 @@ func (lf *lowerFlags) build(gf *globalFlags, arg string) (map[string]string, str
 			return nil, "", fmt.Errorf("--emit %q: want kir, ll or c", e)
 		}
 	}
-	if !(lf.sparseDensity <= 1) { // NaN too
-		return nil, "", fmt.Errorf("--sparse-density %g: a density is at most 1", lf.sparseDensity)
-	}
-	m, err := gf.loadRaw(arg)
-	if err != nil {
-		return nil, "", err
-	}
-	pipeline := passes.CompilePipeline
-	if lf.noFuse {
-		pipeline = passes.CleanupPipeline
-	}
-	if err := passes.RunGraph(gf.passContext(), m.Graph, pipeline); err != nil {
-		return nil, "", err
-	}
-	p, err := lower.Program(m.Graph, lower.Options{SparseDensity: lf.sparseDensity, Fuse: !lf.noFuse})
-	if err != nil {
-		return nil, "", err
-	}
 	files := map[string]string{}
-	if lf.precision != "" {
-		if p, err = lf.narrow(gf, arg, m.Graph, p, files); err != nil {
-			return nil, "", err
-		}
-	} else if lf.data != "" || lf.tables.given {
-		return nil, "", fmt.Errorf("--data and --lut-* apply with --precision only")
+	p, err := lf.lowered(gf, arg, files)
+	if err != nil {
+		return nil, "", err
 	}
 	text := p.String()
 	if lf.out == "" {
@@ -139,6 +122,36 @@ func (lf *lowerFlags) build(gf *globalFlags, arg string) (map[string]string, str
 		return nil, "", err
 	}
 	return files, text, nil
+}
+
+// lowered loads, cleans up, fuses and lowers the model, and narrows it
+// with --precision, adding the narrowing's report files to files.
+func (lf *lowerFlags) lowered(gf *globalFlags, arg string, files map[string]string) (*loop.Program, error) {
+	if !(lf.sparseDensity <= 1) { // NaN too
+		return nil, fmt.Errorf("--sparse-density %g: a density is at most 1", lf.sparseDensity)
+	}
+	m, err := gf.loadRaw(arg)
+	if err != nil {
+		return nil, err
+	}
+	pipeline := passes.CompilePipeline
+	if lf.noFuse {
+		pipeline = passes.CleanupPipeline
+	}
+	if err := passes.RunGraph(gf.passContext(), m.Graph, pipeline); err != nil {
+		return nil, err
+	}
+	p, err := lower.Program(m.Graph, lower.Options{SparseDensity: lf.sparseDensity, Fuse: !lf.noFuse})
+	if err != nil {
+		return nil, err
+	}
+	if lf.precision == "" {
+		if lf.data != "" && !lf.dataAlways || lf.tables.given {
+			return nil, fmt.Errorf("--data and --lut-* apply with --precision only")
+		}
+		return p, nil
+	}
+	return lf.narrow(gf, arg, m.Graph, p, files)
 }
 
 // emitLL emits p's module and checks it against the Bambu subset.

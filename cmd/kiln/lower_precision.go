@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/kiln-hls/kiln/accuracy"
 	"github.com/kiln-hls/kiln/hls"
@@ -60,6 +61,24 @@ func (lf *lowerFlags) narrow(gf *globalFlags, arg string, g *graph.Graph, p *loo
 // DIR's, or a built-in model's own; nil when there is none (int8 and int16
 // then fail, naming what they miss).
 func (lf *lowerFlags) calibrate(gf *globalFlags, arg string) (map[string]passes.Range, error) {
+	bench, err := lf.validation(gf, arg)
+	if bench == nil || err != nil {
+		return nil, err
+	}
+	return bench.Ranges, nil
+}
+
+// validation is the model with its validation data (--data DIR's, or a
+// built-in model's own) run through the reference evaluator, prepared
+// once; nil when there is no data.
+func (lf *lowerFlags) validation(gf *globalFlags, arg string) (*accuracy.Bench, error) {
+	if lf.bench == nil {
+		lf.bench = sync.OnceValues(func() (*accuracy.Bench, error) { return lf.prepare(gf, arg) })
+	}
+	return lf.bench()
+}
+
+func (lf *lowerFlags) prepare(gf *globalFlags, arg string) (*accuracy.Bench, error) {
 	src, builtin, err := modelArg(arg)
 	if err != nil {
 		return nil, err
@@ -86,5 +105,5 @@ func (lf *lowerFlags) calibrate(gf *globalFlags, arg string) (map[string]passes.
 	if err != nil {
 		return nil, fmt.Errorf("calibration: %w", err)
 	}
-	return bench.Ranges, nil
+	return bench, nil
 }

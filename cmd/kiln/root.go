@@ -51,7 +51,7 @@ func newRoot() *cobra.Command {
 	pf.BoolVar(&gf.verifyEach, "verify-each", false, "verify the IR after every pass")
 	pf.BoolVar(&gf.passTiming, "pass-timing", false, "print each pass's time to stderr")
 	root.AddCommand(newInspect(gf), newEval(gf), newConform(gf), newLower(gf), newPasses(), newGridsim(), newModels(gf))
-	root.AddCommand(newBambuReport())
+	root.AddCommand(newBambuReport(), newCompile(gf), newTargets())
 	return root
 }
 
@@ -113,6 +113,10 @@ var laterStages = [][3]string{
 	{"calibrate", "data", "run the validation inputs through the reference evaluator and record each tensor's min, max, max-abs and 99.9th percentile (passes.Calibrate; int8/int16 scales come from it)"},
 	{"lower", "lower", "graph → loop IR: one kernel per node or fused element-wise chain, called in order by the top forward_kernel (passes/lower)"},
 	{"narrow-precision", "loop", "retype the lowered program to a precision spec: fp16, bf16, fp8, amp, int8/int16 (power-of-two scales from calibration) or fixed<W,I>, per layer and per role; lookup tables for non-linear functions (passes/narrow)"},
+	{"tile", "loop", "split a loop into i.outer and i.inner, remainders handled (kiln compile --tile; passes/loops)"},
+	{"interchange", "loop", "swap two loops where every element's updates keep their order (kiln compile --interchange)"},
+	{"unroll", "loop", "unroll a loop by N or fully: an unroll directive for Bambu, or expanded in the IR (kiln compile --unroll)"},
+	{"partition", "loop", "bank a buffer cyclic, block or complete into separate buffers, for more memory ports (kiln compile --partition)"},
 	{"auto-precision", "loop", "search per-layer fixed-point widths whose relative RMSE against fp32 stays within a budget (kiln eval --precision auto --budget B)"},
 }
 

@@ -1,0 +1,282 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/kiln-hls/kiln/hls"
+	"github.com/kiln-hls/kiln/ir/dtype"
+	"github.com/kiln-hls/kiln/ir/loop"
+	"github.com/kiln-hls/kiln/passes/loops"
+	"github.com/kiln-hls/kiln/targets"
+)
+
+// compileFlags are kiln compile's options.
+type compileFlags struct {
+	lower    lowerFlags
+	target   string
+	clock    float64
+	channels int
+	memory   string
+	planFile string
+	plan     loops.Plan // the flags' steps, in command-line order
+	explain  bool
+}
+
+func newCompile(gf *globalFlags) *cobra.Command {
+	cf := &compileFlags{}
+	cf.lower.dataAlways = true
+	cmd := &cobra.Command{
+		Use:   "compile MODEL -t DEVICE [--precision P] [--tile K.L=N,…] [--unroll K.L=N|full] [--partition K.B=MODE:F] -o DIR",
+		Short: "write the HLS project of a model for PandA-Bambu: LLVM IR, C, testbenches, golden outputs, Bambu scripts, Makefile",
+		Long: `compile lowers MODEL (a built-in name or an .onnx file) as kiln lower does, narrows it to
+--precision, applies the loop transforms, and writes the HLS project for PandA-Bambu into DIR: per
+kernel and for the top function (forward_kernel) the LLVM IR Bambu reads, the same code in C, a C
+testbench (Bambu 2024.x style) and an XML one, golden outputs, Bambu scripts for the device (and
+the ASIC libraries for the top), a Makefile (make csim | sim | synth | asic) and a README saying
+what each file is. The project is written to a temporary folder and renamed into place, so DIR is
+complete or untouched; an existing DIR is replaced only if kiln wrote it (its kiln.json), keeping
+its build/ folder. The same command writes the same bytes.
+
+Loop transforms run in order: those of --loops FILE, then the flags in command-line order. A
+kernel is named by its loop-IR name or by the ONNX node it computes (kiln compile --explain and
+kiln lower print the names):
+  --tile K.L=S1[,S2…]         tile loop L by S1 (and the loops nested in it by S2…; tile loops outside)
+  --interchange K.A=B         swap loops A and B
+  --unroll K.L=N|full[:expand] unroll by N or fully: a directive for Bambu, or :expand in the IR
+  --partition K.B=MODE[:F][:DIM] bank buffer B: cyclic:F, block:F or complete (complete::DIM) on DIM (0)
+--explain prints the loop IR after every pass (and writes nothing without -o).
+
+The testbenches take the first validation window of the model's data (a built-in model's own or
+--data DIR's); a model without data gets seeded pseudo-random inputs in [-1, 1).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cf.lower.tables.given = changed(cmd, "lut-size", "lut-range", "lut-nearest")
+			return cf.run(cmd, gf, args[0])
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&cf.target, "target", "t", "", "the device: an FPGA part or ASIC library by Bambu's name (kiln targets lists them)")
+	f.Float64Var(&cf.clock, "clock", 10, "clock period in ns (Bambu's --clock-period)")
+	f.IntVar(&cf.channels, "channels", 2, "memory channels (Bambu's --channels-number)")
+	f.StringVar(&cf.memory, "memory-policy", "ALL_BRAM", "Bambu's --memory-allocation-policy: ALL_BRAM, NO_BRAM, LSS, GSS, EXT_PIPELINED_BRAM")
+	f.StringVar(&cf.planFile, "loops", "", "a .yaml/.json file of loop transforms, run before the flags' (a list of {tile|interchange|unroll|partition: SPEC})")
+	for _, op := range []loops.Op{loops.OpTile, loops.OpInterchange, loops.OpUnroll, loops.OpPartition} {
+		f.Var(&loopFlag{op: op, plan: &cf.plan}, op.String(), loopFlagHelp[op])
+	}
+	f.BoolVar(&cf.explain, "explain", false, "print the loop IR after the passes (without -o, write nothing)")
+	f.StringVarP(&cf.lower.out, "out", "o", "", "the project folder")
+	f.StringVar(&cf.lower.precision, "precision", "", "narrow the program to this precision spec (as kiln eval --precision; default fp32)")
+	f.StringVar(&cf.lower.data, "data", "", "validation data: DIR/test_data_set_*/input_*.pb (calibration and the testbenches' inputs; default: a built-in model's own)")
+	f.Float64Var(&cf.lower.sparseDensity, "sparse-density", 0, "as kiln lower --sparse-density")
+	f.BoolVar(&cf.lower.noFuse, "no-fuse", false, "one kernel per node (as kiln lower --no-fuse)")
+	cf.lower.tables.add(cmd)
+	return cmd
+}
+
+var loopFlagHelp = map[loops.Op]string{
+	loops.OpTile:        "tile loops: KERNEL.LOOP=SIZE[,SIZE…] (repeatable; comma-separated specs)",
+	loops.OpInterchange: "swap two loops: KERNEL.LOOP=OTHER (repeatable)",
+	loops.OpUnroll:      "unroll a loop: KERNEL.LOOP=N|full[:expand] (repeatable)",
+	loops.OpPartition:   "bank a buffer: KERNEL.BUFFER=cyclic:F[:DIM]|block:F[:DIM]|complete[::DIM], DIM from 0 (repeatable)",
+}
+
+// loopFlag is one of the loop-transform flags: each value appends its
+// steps to the shared plan, so the steps keep the command line's order.
+type loopFlag struct {
+	op   loops.Op
+	plan *loops.Plan
+	set  []string
+}
+
+func (f *loopFlag) String() string { return strings.Join(f.set, " ") }
+func (f *loopFlag) Type() string   { return "spec" }
+func (f *loopFlag) Set(s string) error {
+	steps, err := loops.ParseSteps(f.op, s, "--"+f.op.String())
+	if err != nil {
+		return err
+	}
+	f.set = append(f.set, s)
+	*f.plan = append(*f.plan, steps...)
+	return nil
+}
+
+func (cf *compileFlags) run(cmd *cobra.Command, gf *globalFlags, arg string) error {
+	command := commandLine(cmd, arg)
+	dev, err := cf.check()
+	if err != nil {
+		return err
+	}
+	plan := cf.plan
+	if cf.planFile != "" {
+		fromFile, err := loops.ReadPlanFile(cf.planFile)
+		if err != nil {
+			return err
+		}
+		plan = append(slices.Clone(fromFile), plan...)
+	}
+	extra := map[string]string{}
+	p, err := cf.lower.lowered(gf, arg, extra)
+	if err != nil {
+		return err
+	}
+	if p, err = plan.Apply(p); err != nil {
+		return err
+	}
+	if cf.explain {
+		fmt.Fprintf(cmd.OutOrStdout(), "// %s after lowering%s\n%s", arg, explainSteps(cf.lower.precision, plan), p)
+		if cf.lower.out == "" {
+			return nil
+		}
+	}
+	inputs, source, err := cf.inputs(gf, arg, p)
+	if err != nil {
+		return err
+	}
+	opt := hls.ProjectOptions{
+		Device: dev, ClockNS: cf.clock, Channels: cf.channels, MemoryPolicy: cf.memory,
+		Inputs: inputs, InputSource: source,
+		Command: command, Model: arg, Precision: cf.precisionName(), Plan: plan.String(),
+		Extra: map[string]string{},
+	}
+	if rep, ok := extra["narrow_report.txt"]; ok {
+		opt.Extra["narrow_report.txt"] = rep
+	}
+	files, err := hls.Project(p, opt)
+	if err != nil {
+		return err
+	}
+	if err := writeProject(cf.lower.out, files); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "compile: wrote %d files to %s (make -C %s help)\n", len(files), cf.lower.out, cf.lower.out)
+	return nil
+}
+
+// check validates the flags that need no model.
+func (cf *compileFlags) check() (targets.Device, error) {
+	if cf.target == "" {
+		return targets.Device{}, fmt.Errorf("-t DEVICE is required (kiln targets lists the devices)")
+	}
+	dev, err := targets.Lookup(cf.target)
+	if err != nil {
+		return targets.Device{}, fmt.Errorf("-t: %w", err)
+	}
+	if cf.lower.out == "" && !cf.explain {
+		return targets.Device{}, fmt.Errorf("-o DIR is required (or --explain to print the loop IR)")
+	}
+	if !(cf.clock > 0 && cf.clock <= 1e6) {
+		return targets.Device{}, fmt.Errorf("--clock %g: want a period in ns above 0", cf.clock)
+	}
+	if cf.channels < 1 || cf.channels > 64 {
+		return targets.Device{}, fmt.Errorf("--channels %d: want 1 to 64 memory channels", cf.channels)
+	}
+	if !slices.Contains(hls.MemoryPolicies, cf.memory) {
+		return targets.Device{}, fmt.Errorf("--memory-policy %q: Bambu takes %s", cf.memory, strings.Join(hls.MemoryPolicies, ", "))
+	}
+	if strings.EqualFold(strings.TrimSpace(cf.lower.precision), "fp32") {
+		cf.lower.precision = ""
+	}
+	return dev, nil
+}
+
+func (cf *compileFlags) precisionName() string {
+	if cf.lower.precision == "" {
+		return "fp32"
+	}
+	return cf.lower.precision
+}
+
+// explainSteps is --explain's header after the model name.
+func explainSteps(precision string, plan loops.Plan) string {
+	var sb strings.Builder
+	if precision != "" {
+		fmt.Fprintf(&sb, ", narrowing to %s", precision)
+	}
+	for _, s := range plan {
+		fmt.Fprintf(&sb, ", %s %s", s.Op, s.Spec)
+	}
+	return sb.String()
+}
+
+// inputs are the testbenches' inputs: the first window of the validation
+// data, or seeded pseudo-random values when the model has none.
+func (cf *compileFlags) inputs(gf *globalFlags, arg string, p *loop.Program) ([]*dtype.Array, string, error) {
+	bench, err := cf.lower.validation(gf, arg)
+	if err != nil {
+		return nil, "", err
+	}
+	var params []*loop.Buffer
+	for _, id := range p.Params {
+		if b := p.Buffers[id]; b.Role == loop.Input {
+			params = append(params, b)
+		}
+	}
+	if bench == nil || len(bench.Sets) == 0 {
+		r := rand.New(rand.NewPCG(1, 2))
+		out := make([]*dtype.Array, len(params))
+		for i, b := range params {
+			out[i] = dtype.New(b.Kind, b.Shape)
+			for j := range out[i].Len() {
+				out[i].Set(j, 2*r.Float64()-1)
+			}
+		}
+		return out, "seeded pseudo-random inputs in [-1, 1) (the model has no validation data)", nil
+	}
+	set := bench.Sets[0]
+	if len(set) != len(params) {
+		return nil, "", fmt.Errorf("the validation data has %d inputs, the program %d", len(set), len(params))
+	}
+	out := make([]*dtype.Array, len(params))
+	for i, b := range params {
+		if out[i], err = firstWindow(set[i], b); err != nil {
+			return nil, "", err
+		}
+	}
+	return out, "the first window of the model's validation data", nil
+}
+
+// firstWindow is the first len(b) elements of a (axis 0 is the batch of
+// windows), shaped as b.
+func firstWindow(a *dtype.Array, b *loop.Buffer) (*dtype.Array, error) {
+	n := dtype.Size(b.Shape)
+	if a.Kind != b.Kind || len(a.Shape) != len(b.Shape) || len(a.Shape) > 0 && !slices.Equal(a.Shape[1:], b.Shape[1:]) || a.Len() < n {
+		return nil, fmt.Errorf("validation input %v%v does not hold a window of %s %v%v", a.Kind, a.Shape, b.Name, b.Kind, b.Shape)
+	}
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return a.Take(idx, b.Shape), nil
+}
+
+// commandLine is the command as a user would type it, for the README.
+func commandLine(cmd *cobra.Command, arg string) string {
+	parts := []string{"kiln compile", arg}
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if f.Name == "out" {
+			return
+		}
+		if lf, ok := f.Value.(*loopFlag); ok {
+			for _, s := range lf.set {
+				parts = append(parts, "--"+f.Name+" "+quoteArg(s))
+			}
+			return
+		}
+		parts = append(parts, "--"+f.Name+" "+quoteArg(f.Value.String()))
+	})
+	return strings.Join(append(parts, "-o DIR"), " ")
+}
+
+// quoteArg quotes s for a shell where it needs it.
+func quoteArg(s string) string {
+	if s != "" && !strings.ContainsAny(s, " <>*?|&;()'\"$`\\!{}[]") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
