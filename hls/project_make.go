@@ -154,7 +154,7 @@ func (pj *projectText) makefile() string {
 	w(".PHONY: help all synth sim csim asic report clean\n\n")
 	w("help:\n")
 	for _, line := range pj.helpLines() {
-		w("\t@echo '%s'\n", line)
+		w("\t@echo '%s'\n", strings.ReplaceAll(line, "'", `'\''`))
 	}
 	w("\nall: csim\n\n")
 	w("synth: synth-$(TOP)\n\nsim: sim-$(TOP)\n\n")

@@ -107,7 +107,7 @@ func (f *loopFlag) Set(s string) error {
 }
 
 func (cf *compileFlags) run(cmd *cobra.Command, gf *globalFlags, arg string) error {
-	command := commandLine(cmd, arg)
+	command := commandLine(cmd, arg, cf.plan)
 	dev, err := cf.check()
 	if err != nil {
 		return err
@@ -255,21 +255,18 @@ func firstWindow(a *dtype.Array, b *loop.Buffer) (*dtype.Array, error) {
 	return a.Take(idx, b.Shape), nil
 }
 
-// commandLine is the command as a user would type it, for the README.
-func commandLine(cmd *cobra.Command, arg string) string {
+// commandLine is the command as a user would type it, for the README:
+// the flags by name, then the loop transforms in the order they run.
+func commandLine(cmd *cobra.Command, arg string, plan loops.Plan) string {
 	parts := []string{"kiln compile", arg}
 	cmd.Flags().Visit(func(f *pflag.Flag) {
-		if f.Name == "out" {
-			return
+		if _, loopOp := f.Value.(*loopFlag); !loopOp && f.Name != "out" {
+			parts = append(parts, "--"+f.Name+" "+quoteArg(f.Value.String()))
 		}
-		if lf, ok := f.Value.(*loopFlag); ok {
-			for _, s := range lf.set {
-				parts = append(parts, "--"+f.Name+" "+quoteArg(s))
-			}
-			return
-		}
-		parts = append(parts, "--"+f.Name+" "+quoteArg(f.Value.String()))
 	})
+	for _, s := range plan {
+		parts = append(parts, "--"+s.Op.String()+" "+quoteArg(s.Spec.String()))
+	}
 	return strings.Join(append(parts, "-o DIR"), " ")
 }
 
