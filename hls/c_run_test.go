@@ -109,35 +109,10 @@ func cSetRandom(a *dtype.Array, j int, r uint64) {
 	}
 }
 
-// cBytes is a's elements as C stores them on a little-endian machine.
-func cBytes(a *dtype.Array) []byte {
-	w := cWidth(a.Kind)
-	out := make([]byte, 0, a.Len()*w)
-	for j := range a.Len() {
-		var v uint64
-		switch a.Kind.Class() {
-		case dtype.ClassFloat:
-			v = uint64(math.Float32bits(a.F32[j]))
-		case dtype.ClassDouble:
-			v = math.Float64bits(a.F64[j])
-		case dtype.ClassInt, dtype.ClassFixed:
-			v = uint64(a.I64[j])
-		case dtype.ClassUint:
-			v = a.U64[j]
-		case dtype.ClassBool:
-			if a.Bool[j] {
-				v = 1
-			}
-		}
-		out = binary.LittleEndian.AppendUint64(out, v)[:len(out)+w]
-	}
-	return out
-}
-
 // cFromBytes reads an array of like's kind and shape from C's bytes.
 func cFromBytes(like *dtype.Array, b []byte) *dtype.Array {
 	a := dtype.New(like.Kind, like.Shape)
-	w := cWidth(a.Kind)
+	w := tbWidth(a.Kind)
 	for j := range a.Len() {
 		var buf [8]byte
 		copy(buf[:], b[j*w:(j+1)*w])
@@ -214,7 +189,7 @@ func cBuildRun(t *testing.T, gcc string, k *loop.Kernel, f CFiles, args []*dtype
 	var in []byte
 	for i, a := range args {
 		if k.Buffers[k.Params[i]].Role != loop.Constant {
-			in = append(in, cBytes(a)...)
+			in = append(in, tbBytes(a)...)
 		}
 	}
 	write("in.bin", in)
@@ -241,7 +216,7 @@ func cSplitOutputs(t *testing.T, k *loop.Kernel, args []*dtype.Array, out []byte
 		if k.Buffers[id].Role != loop.Output {
 			continue
 		}
-		n := len(cBytes(args[i]))
+		n := len(tbBytes(args[i]))
 		require.GreaterOrEqual(t, len(out), n, "output %s is short", k.Buffers[id].Name)
 		got[i], out = cFromBytes(args[i], out[:n]), out[n:]
 	}
@@ -278,7 +253,7 @@ func cCompare(t *testing.T, name string, want, got *dtype.Array, tol float64) {
 
 func cElemBits(a *dtype.Array, j int) uint64 {
 	b := make([]byte, 8)
-	copy(b, cBytes(&dtype.Array{Kind: a.Kind, Shape: []int{1}, F32: cPick(a.F32, j), F64: cPick(a.F64, j),
+	copy(b, tbBytes(&dtype.Array{Kind: a.Kind, Shape: []int{1}, F32: cPick(a.F32, j), F64: cPick(a.F64, j),
 		I64: cPick(a.I64, j), U64: cPick(a.U64, j), Bool: cPick(a.Bool, j)}))
 	return binary.LittleEndian.Uint64(b)
 }
@@ -366,21 +341,4 @@ func cLibmTolerance(k *loop.Kernel) float64 {
 		}
 	}
 	return 1e-14
-}
-
-// cWidth is the bytes of one element of kind k in C: a float for every
-// narrow float kind, a byte for bool and sub-byte integers, cFixedType's
-// for a fixed kind.
-func cWidth(k dtype.Kind) int {
-	if f, ok := k.Fixed(); ok {
-		bits := 8
-		for bits < f.W {
-			bits *= 2
-		}
-		return bits / 8
-	}
-	if k.Class() == dtype.ClassFloat {
-		return 4
-	}
-	return max(k.Bits()/8, 1)
 }

@@ -229,7 +229,7 @@ func progBuildRun(t *testing.T, gcc, how string, k *loop.Kernel, cp CProgram, ll
 	var in []byte
 	for i, id := range k.Params {
 		if k.Buffers[id].Role != loop.Constant {
-			in = append(in, cBytes(args[i])...)
+			in = append(in, tbBytes(args[i])...)
 		}
 	}
 	inPath, outPath := write("in.bin", string(in)), filepath.Join(dir, "out.bin")
