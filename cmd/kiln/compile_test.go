@@ -23,9 +23,9 @@ func needTool(t *testing.T, names ...string) string {
 		}
 	}
 	if os.Getenv("CI") != "" {
-		t.Fatalf("%s not installed (CI must have it)", strings.Join(names, " or "))
+		t.Fatalf("%s is not installed (.ci/run installs it)", strings.Join(names, " or "))
 	}
-	t.Skipf("%s not installed", strings.Join(names, " or "))
+	t.Skipf("%s is not installed", strings.Join(names, " or "))
 	return ""
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -30,11 +29,11 @@ func TestLowerWritesFiles(t *testing.T) {
 		_, err := run("lower", torch+"/cnn1d_opset17/model.onnx", "-o", dir)
 		require.NoError(t, err)
 	}
-	want := readDir(t, dirs[0])
+	want := readTree(t, dirs[0])
 	for _, name := range []string{"forward_kernel.kir", "forward_kernel.ll", "forward_kernel.c", "forward_kernel.h", "forward_kernel_all.c"} {
 		assert.Contains(t, want, name)
 	}
-	assert.Equal(t, want, readDir(t, dirs[1]))
+	assert.Equal(t, want, readTree(t, dirs[1]))
 
 	_, err := run("lower", torch+"/cnn1d_opset17/model.onnx", "-o", dirs[0])
 	assert.ErrorContains(t, err, "is not empty (use --force")
@@ -96,19 +95,6 @@ func emptyModel(t *testing.T) string {
 	return path
 }
 
-func readDir(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	ents, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	m := map[string]string{}
-	for _, e := range ents {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		require.NoError(t, err)
-		m[e.Name()] = string(b)
-	}
-	return m
-}
-
 // TestConformC: `kiln conform --backend c` on ONNX's node tests passes
 // every case, as the reference does (backend's TestNativeNodeTests runs
 // them on llvm). With -short it is skipped: about 75 s on two cores.
@@ -116,12 +102,7 @@ func TestConformC(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: 446 gcc builds")
 	}
-	if _, err := exec.LookPath("gcc"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("gcc is not installed (.ci/run installs it)")
-		}
-		t.Skip("gcc is not installed")
-	}
+	needTool(t, "gcc")
 	out, err := run("conform", "--backend", "c", nodeTests)
 	require.NoError(t, err, out)
 	assert.True(t, strings.HasSuffix(out, "\n446 passed, 0 failed, 0 unsupported\n"), "%s", out[max(0, len(out)-2000):])

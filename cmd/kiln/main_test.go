@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -63,12 +62,7 @@ func TestBackends(t *testing.T) {
 		for _, backend := range []string{"loop", "llvm", "c"} {
 			t.Run(name+"/"+backend, func(t *testing.T) {
 				if tool := tools[backend]; tool != "" {
-					if _, err := exec.LookPath(tool); err != nil {
-						if os.Getenv("CI") != "" {
-							t.Fatalf("%s is not installed (.ci/run installs it)", tool)
-						}
-						t.Skipf("%s is not installed", tool)
-					}
+					needTool(t, tool)
 				}
 				if m[0] == "stgcn" && backend == "loop" {
 					t.Skip("the STGCN's 16 windows take about 100 s in the interpreter; backend.TestSTGCNLoopWindow runs one")
