@@ -40,6 +40,7 @@ var allowed = map[string][]string{
 	"accuracy":               {"ir/...", "frontend/onnx", "conform", "passes", "passes/...", "backend", "sim"},
 	"frontend/zoo":           {"ir/...", "frontend/onnx"},
 	"frontend/zoo/gridsim":   {},
+	"targets":                {},
 	"cmd/kiln":               {"..."},
 }
 
