@@ -37,6 +37,7 @@ var allowed = map[string][]string{
 	"passes/lower/lowertest": {"ir/...", "frontend/onnx", "frontend/zoo", "passes", "passes/lower"},
 	"passes/loops":           {"ir/..."},
 	"sim":                    {"ir/...", "targets"},
+	"sim/gpu":                {"ir/...", "targets"},
 	"accuracy":               {"ir/...", "frontend/onnx", "conform", "passes", "passes/...", "backend", "sim"},
 	"frontend/zoo":           {"ir/...", "frontend/onnx"},
 	"frontend/zoo/gridsim":   {},
