@@ -103,3 +103,27 @@ func polybenchRow(rec []string) (PolybenchRow, error) {
 	}
 	return row, nil
 }
+
+// PolybenchHeader reads the first line of a file of testdata/polybench,
+// "// variant: V, interface: I": the SODA variant V (none, full or nbt)
+// whose structure the file has, and the memory interface I that variant
+// used on the FPGA (shared: Bambu's default interface for all arguments;
+// per-array: one inferred interface per array argument,
+// polybench_kernels.md §2.2).
+func PolybenchHeader(src string) (variant, iface string, err error) {
+	line, _, _ := strings.Cut(src, "\n")
+	rest, ok := strings.CutPrefix(strings.TrimSpace(line), "// variant: ")
+	if !ok {
+		return "", "", fmt.Errorf("sim: first line %q is not \"// variant: V, interface: I\"", line)
+	}
+	variant, iface, ok = strings.Cut(rest, ", interface: ")
+	switch {
+	case !ok:
+		return "", "", fmt.Errorf("sim: first line %q names no interface", line)
+	case variant != "none" && variant != "full" && variant != "nbt":
+		return "", "", fmt.Errorf("sim: unknown variant %q (none, full, nbt)", variant)
+	case iface != "shared" && iface != "per-array":
+		return "", "", fmt.Errorf("sim: unknown interface %q (shared, per-array)", iface)
+	}
+	return variant, iface, nil
+}

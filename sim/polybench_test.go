@@ -113,6 +113,9 @@ func TestPolybenchFiles(t *testing.T) {
 					k, src := loadPolybench(t, kernel, n, full)
 					assert.Equal(t, fmt.Sprintf("%s_%d_kernel", kernel, n), k.Name)
 					assert.Equal(t, polybenchHeaderLine(kernel, full), strings.SplitN(src, "\n", 2)[0])
+					variant, iface, err := PolybenchHeader(src)
+					require.NoError(t, err)
+					assert.Equal(t, polybenchHeaderLine(kernel, full), "// variant: "+variant+", interface: "+iface)
 				})
 			}
 		}
@@ -547,4 +550,18 @@ func TestPolybenchRowsErrors(t *testing.T) {
 	_, err := PolybenchRows(filepath.Join(t.TempDir(), "missing.csv"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "missing.csv")
+}
+
+func TestPolybenchHeaderErrors(t *testing.T) {
+	for src, want := range map[string]string{
+		"kernel k() {}":                       "is not",
+		"// variant: none\nkernel k() {}":     "names no interface",
+		"// variant: fast, interface: shared": `unknown variant "fast"`,
+		"// variant: full, interface: axi":    `unknown interface "axi"`,
+		"":                                    "is not",
+	} {
+		_, _, err := PolybenchHeader(src)
+		require.Error(t, err, src)
+		assert.Contains(t, err.Error(), want, src)
+	}
 }
