@@ -41,7 +41,7 @@ const polybenchDir = "testdata/polybench"
 func renderPolybench(name string, n int) (string, error) {
 	funcs := template.FuncMap{
 		"N":    func() int { return n },
-		"copy": func(dst, src string, rank int) string { return copyNest(dst, src, rank, n) },
+		"copy": func(dst, src string, rank int) string { return pbCopyNest(dst, src, rank, n) },
 	}
 	path := filepath.Join(polybenchDir, "tmpl", name+".kir.tmpl")
 	tm, err := template.New(filepath.Base(path)).Funcs(funcs).ParseFiles(path)
@@ -55,7 +55,7 @@ func renderPolybench(name string, n int) (string, error) {
 	return b.String(), nil
 }
 
-func copyNest(dst, src string, rank, n int) string {
+func pbCopyNest(dst, src string, rank, n int) string {
 	var lines, ix []string
 	for d := range rank {
 		lines = append(lines, fmt.Sprintf("%sfor c%d in 0..%d unroll(full) {", strings.Repeat("  ", d+1), d, n))
@@ -77,8 +77,8 @@ func polybenchFile(kernel string, n int, full bool) string {
 	return fmt.Sprintf("%s_%d.kir", kernel, n)
 }
 
-// nbtKernels ran with the nbt pipeline instead of full (§3).
-var nbtKernels = map[string]bool{"symm": true, "trmm": true}
+// pbNBT ran with the nbt pipeline instead of full (§3).
+var pbNBT = map[string]bool{"symm": true, "trmm": true}
 
 // loadPolybench parses and verifies one file.
 func loadPolybench(t testing.TB, kernel string, n int, full bool) (*loop.Kernel, string) {
@@ -126,31 +126,31 @@ func polybenchHeaderLine(kernel string, full bool) string {
 	switch {
 	case !full:
 		return "// variant: none, interface: shared"
-	case nbtKernels[kernel]:
+	case pbNBT[kernel]:
 		return "// variant: nbt, interface: per-array"
 	}
 	return "// variant: full, interface: per-array"
 }
 
-// opCount is what one run executes: loads and stores of memory (buffers
+// pbOps is what one run executes: loads and stores of memory (buffers
 // not in reg space; rank-0 in parameters are the scalars alpha and beta,
 // passed by value), and f32 multiplies and adds.
-type opCount struct{ Loads, Stores, FMul, FAdd int }
+type pbOps struct{ Loads, Stores, FMul, FAdd int }
 
-// countOps runs k's loop structure (trip counts from the actual bounds, so
+// pbCountOps runs k's loop structure (trip counts from the actual bounds, so
 // triangular loops count what they execute) and counts the operations.
-func countOps(t testing.TB, k *loop.Kernel) opCount {
-	var c opCount
-	countStmts(t, k, k.Body, make([]int, len(k.Vars)), &c)
+func pbCountOps(t testing.TB, k *loop.Kernel) pbOps {
+	var c pbOps
+	pbCountStmts(t, k, k.Body, make([]int, len(k.Vars)), &c)
 	return c
 }
 
-func inMemory(k *loop.Kernel, id loop.BufID) bool {
+func pbInMemory(k *loop.Kernel, id loop.BufID) bool {
 	b := k.Buffers[id]
 	return b.Space != loop.Register && !(b.Role == loop.Input && b.Rank() == 0)
 }
 
-func evalAffine(a loop.Affine, env []int) int {
+func pbEval(a loop.Affine, env []int) int {
 	v := a.Const
 	for _, term := range a.Terms {
 		v += term.Coeff * env[term.Var]
@@ -158,30 +158,30 @@ func evalAffine(a loop.Affine, env []int) int {
 	return v
 }
 
-func countStmts(t testing.TB, k *loop.Kernel, body []loop.Stmt, env []int, c *opCount) {
+func pbCountStmts(t testing.TB, k *loop.Kernel, body []loop.Stmt, env []int, c *pbOps) {
 	for _, s := range body {
 		switch s := s.(type) {
 		case *loop.For:
-			lo, hi := evalAffine(s.Lo.Aff, env), evalAffine(s.Hi.Aff, env)
+			lo, hi := pbEval(s.Lo.Aff, env), pbEval(s.Hi.Aff, env)
 			for v := lo; v < hi; v += s.Step {
 				env[s.Var] = v
-				countStmts(t, k, s.Body, env, c)
+				pbCountStmts(t, k, s.Body, env, c)
 			}
 		case *loop.Store:
-			if inMemory(k, s.Buf) {
+			if pbInMemory(k, s.Buf) {
 				c.Stores++
 			}
-			loop.WalkExpr(s.Value, func(e loop.Expr) { countExpr(k, e, c) })
+			loop.WalkExpr(s.Value, func(e loop.Expr) { pbCountExpr(k, e, c) })
 		default:
 			t.Fatalf("%s: unexpected statement %T", k.Name, s)
 		}
 	}
 }
 
-func countExpr(k *loop.Kernel, e loop.Expr, c *opCount) {
+func pbCountExpr(k *loop.Kernel, e loop.Expr, c *pbOps) {
 	switch e := e.(type) {
 	case *loop.Load:
-		if inMemory(k, e.Buf) {
+		if pbInMemory(k, e.Buf) {
 			c.Loads++
 		}
 	case *loop.Bin:
@@ -195,41 +195,41 @@ func countExpr(k *loop.Kernel, e loop.Expr, c *opCount) {
 }
 
 // polybenchPerRun transcribes the "Per run" formulas of §4.
-var polybenchPerRun = map[string]func(n int) opCount{
-	"gemm": func(n int) opCount { n2, n3 := n*n, n*n*n; return opCount{3*n3 + n2, n3 + n2, 2*n3 + n2, n3} },
+var polybenchPerRun = map[string]func(n int) pbOps{
+	"gemm": func(n int) pbOps { n2, n3 := n*n, n*n*n; return pbOps{3*n3 + n2, n3 + n2, 2*n3 + n2, n3} },
 	// 2N² MACs, each 3 loads + 1 store; 2N zero stores.
-	"atax": func(n int) opCount { return opCount{6 * n * n, 2*n*n + 2*n, 2 * n * n, 2 * n * n} },
+	"atax": func(n int) pbOps { return pbOps{6 * n * n, 2*n*n + 2*n, 2 * n * n, 2 * n * n} },
 	// N² iterations × (5 loads, 2 fmul, 2 fadd, 2 stores).
-	"bicg": func(n int) opCount { return opCount{5 * n * n, 2 * n * n, 2 * n * n, 2 * n * n} },
+	"bicg": func(n int) pbOps { return pbOps{5 * n * n, 2 * n * n, 2 * n * n, 2 * n * n} },
 	// N⁴ MACs memory-carried in sum[p], N³ zero stores, N³ copies.
-	"doitgen": func(n int) opCount { n3, n4 := n*n*n, n*n*n*n; return opCount{3*n4 + n3, n4 + 2*n3, n4, n4} },
+	"doitgen": func(n int) pbOps { n3, n4 := n*n*n, n*n*n*n; return pbOps{3*n4 + n3, n4 + 2*n3, n4, n4} },
 	// N² × (6 fmul, 4 fadd, 11 loads, 3 stores) + N × (1 fadd, 2 loads, 1 store).
-	"gemver": func(n int) opCount { n2 := n * n; return opCount{11*n2 + 2*n, 3*n2 + n, 6 * n2, 4*n2 + n} },
+	"gemver": func(n int) pbOps { n2 := n * n; return pbOps{11*n2 + 2*n, 3*n2 + n, 6 * n2, 4*n2 + n} },
 	// 2N² MACs (6 loads, 2 stores per j iteration) + N × (2 loads, 2 fmul, 1 fadd, 1 store).
-	"gesummv": func(n int) opCount { n2 := n * n; return opCount{6*n2 + 2*n, 2*n2 + n, 2*n2 + 2*n, 2*n2 + n} },
+	"gesummv": func(n int) pbOps { n2 := n * n; return pbOps{6*n2 + 2*n, 2*n2 + n, 2*n2 + 2*n, 2*n2 + n} },
 	// 2N² MACs.
-	"mvt": func(n int) opCount { n2 := n * n; return opCount{6 * n2, 2 * n2, 2 * n2, 2 * n2} },
+	"mvt": func(n int) pbOps { n2 := n * n; return pbOps{6 * n2, 2 * n2, 2 * n2, 2 * n2} },
 	// N³ × (5 loads, 3 fmul, 2 fadd, 2 stores) + N² × (store temp2; 4 loads, 4 fmul, 2 fadd, 1 store).
-	"symm": func(n int) opCount {
+	"symm": func(n int) pbOps {
 		n2, n3 := n*n, n*n*n
-		return opCount{5*n3 + 4*n2, 2*n3 + 2*n2, 3*n3 + 4*n2, 2*n3 + 2*n2}
+		return pbOps{5*n3 + 4*n2, 2*n3 + 2*n2, 3*n3 + 4*n2, 2*n3 + 2*n2}
 	},
 	// N(N+1)/2 pairs × [N × (5 loads, 3 fmul, 2 fadd, 1 store) + (1 load, 1 fmul, 1 store)].
-	"syr2k": func(n int) opCount {
+	"syr2k": func(n int) pbOps {
 		p := n * (n + 1) / 2
-		return opCount{p * (5*n + 1), p * (n + 1), p * (3*n + 1), p * 2 * n}
+		return pbOps{p * (5*n + 1), p * (n + 1), p * (3*n + 1), p * 2 * n}
 	},
 	// N(N+1)/2 pairs × [N × (3 loads, 2 fmul, 1 fadd, 1 store) + (1 load, 1 fmul, 1 store)].
-	"syrk": func(n int) opCount {
+	"syrk": func(n int) pbOps {
 		p := n * (n + 1) / 2
-		return opCount{p * (3*n + 1), p * (n + 1), p * (2*n + 1), p * n}
+		return pbOps{p * (3*n + 1), p * (n + 1), p * (2*n + 1), p * n}
 	},
 	// 3N³ MACs (3 loads, fmul, fadd, store) + 3N² zero stores.
-	"three_mm": func(n int) opCount { n2, n3 := n*n, n*n*n; return opCount{9 * n3, 3*n3 + 3*n2, 3 * n3, 3 * n3} },
+	"three_mm": func(n int) pbOps { n2, n3 := n*n, n*n*n; return pbOps{9 * n3, 3*n3 + 3*n2, 3 * n3, 3 * n3} },
 	// N·N(N−1)/2 MACs + N² scalings (load, fmul, store).
-	"trmm": func(n int) opCount { m, n2 := n*n*(n-1)/2, n*n; return opCount{3*m + n2, m + n2, m + n2, m} },
+	"trmm": func(n int) pbOps { m, n2 := n*n*(n-1)/2, n*n; return pbOps{3*m + n2, m + n2, m + n2, m} },
 	// N³ × (3 loads, 2 fmul, 1 fadd, 1 store) + N³ × (3 loads, 1 fmul, 1 fadd, 1 store) + N² × (1 store) + N² × (1 load, 1 fmul, 1 store).
-	"two_mm": func(n int) opCount { n2, n3 := n*n, n*n*n; return opCount{6*n3 + n2, 2*n3 + 2*n2, 3*n3 + n2, 2 * n3} },
+	"two_mm": func(n int) pbOps { n2, n3 := n*n, n*n*n; return pbOps{6*n3 + n2, 2*n3 + 2*n2, 3*n3 + n2, 2 * n3} },
 }
 
 func TestPolybenchOpCounts(t *testing.T) {
@@ -238,14 +238,14 @@ func TestPolybenchOpCounts(t *testing.T) {
 		for _, n := range polybenchSizes {
 			t.Run(polybenchFile(kernel, n, false), func(t *testing.T) {
 				k, _ := loadPolybench(t, kernel, n, false)
-				assert.Equal(t, polybenchPerRun[kernel](n), countOps(t, k))
+				assert.Equal(t, polybenchPerRun[kernel](n), pbCountOps(t, k))
 			})
 		}
 	}
 }
 
-// randomArgs gives each parameter of k uniform f32 values in [-1, 1).
-func randomArgs(k *loop.Kernel, rng *rand.Rand) []*dtype.Array {
+// pbRandomArgs gives each parameter of k uniform f32 values in [-1, 1).
+func pbRandomArgs(k *loop.Kernel, rng *rand.Rand) []*dtype.Array {
 	args := make([]*dtype.Array, len(k.Params))
 	for i, id := range k.Params {
 		a := dtype.New(dtype.F32, k.Buffers[id].Shape)
@@ -257,7 +257,7 @@ func randomArgs(k *loop.Kernel, rng *rand.Rand) []*dtype.Array {
 	return args
 }
 
-func cloneArgs(args []*dtype.Array) []*dtype.Array {
+func pbCloneArgs(args []*dtype.Array) []*dtype.Array {
 	out := make([]*dtype.Array, len(args))
 	for i, a := range args {
 		out[i] = dtype.New(a.Kind, a.Shape)
@@ -275,9 +275,9 @@ func TestPolybenchFullSameResults(t *testing.T) {
 			t.Run(polybenchFile(kernel, n, true), func(t *testing.T) {
 				none, _ := loadPolybench(t, kernel, n, false)
 				full, _ := loadPolybench(t, kernel, n, true)
-				require.Equal(t, paramDecls(none), paramDecls(full))
-				in := randomArgs(none, rng)
-				a, b := cloneArgs(in), cloneArgs(in)
+				require.Equal(t, pbParamDecls(none), pbParamDecls(full))
+				in := pbRandomArgs(none, rng)
+				a, b := pbCloneArgs(in), pbCloneArgs(in)
 				require.NoError(t, exec.Run(none, a))
 				require.NoError(t, exec.Run(full, b))
 				changed := false
@@ -294,8 +294,8 @@ func TestPolybenchFullSameResults(t *testing.T) {
 	}
 }
 
-// paramDecls describes the parameters: role, name, kind and shape.
-func paramDecls(k *loop.Kernel) []string {
+// pbParamDecls describes the parameters: role, name, kind and shape.
+func pbParamDecls(k *loop.Kernel) []string {
 	var out []string
 	for _, id := range k.Params {
 		b := k.Buffers[id]
@@ -304,31 +304,31 @@ func paramDecls(k *loop.Kernel) []string {
 	return out
 }
 
-// forsOf lists the loops of body, outer before inner.
-func forsOf(body []loop.Stmt) []*loop.For {
+// pbLoops lists the loops of body, outer before inner.
+func pbLoops(body []loop.Stmt) []*loop.For {
 	var out []*loop.For
 	for _, s := range body {
 		if f, ok := s.(*loop.For); ok {
 			out = append(out, f)
-			out = append(out, forsOf(f.Body)...)
+			out = append(out, pbLoops(f.Body)...)
 		}
 	}
 	return out
 }
 
-// threeRounds marks the loops that §3's step 4 unrolls: three rounds, each
+// pbThreeRounds marks the loops that §3's step 4 unrolls: three rounds, each
 // fully unrolling every loop with constant bounds that has no loop left
 // inside it.
-func threeRounds(body []loop.Stmt) map[*loop.For]bool {
+func pbThreeRounds(body []loop.Stmt) map[*loop.For]bool {
 	done := map[*loop.For]bool{}
 	for range 3 {
 		var round []*loop.For
-		for _, f := range forsOf(body) {
+		for _, f := range pbLoops(body) {
 			if done[f] || !f.Lo.Aff.IsConst() || !f.Hi.Aff.IsConst() || f.Lo.Dyn != nil || f.Hi.Dyn != nil {
 				continue
 			}
 			innermost := true
-			for _, g := range forsOf(f.Body) {
+			for _, g := range pbLoops(f.Body) {
 				innermost = innermost && done[g]
 			}
 			if innermost {
@@ -353,13 +353,13 @@ func TestPolybenchFullUnrolling(t *testing.T) {
 		for _, n := range polybenchSizes {
 			t.Run(polybenchFile(kernel, n, true), func(t *testing.T) {
 				none, _ := loadPolybench(t, kernel, n, false)
-				for _, f := range forsOf(none.Body) {
+				for _, f := range pbLoops(none.Body) {
 					assert.Zero(t, f.Dir.Unroll, "none loop %s", none.Vars[f.Var].Name)
 				}
 				full, _ := loadPolybench(t, kernel, n, true)
-				rounds := threeRounds(full.Body)
+				rounds := pbThreeRounds(full.Body)
 				var left []string
-				for _, f := range forsOf(full.Body) {
+				for _, f := range pbLoops(full.Body) {
 					name := full.Vars[f.Var].Name
 					assert.Equal(t, rounds[f], f.Dir.Unroll == loop.UnrollFull, "loop %s", name)
 					if f.Dir.Unroll != loop.UnrollFull {
@@ -372,13 +372,13 @@ func TestPolybenchFullUnrolling(t *testing.T) {
 	}
 }
 
-// accessesOf calls f on every load and store of body with its buffer and
+// pbAccesses calls f on every load and store of body with its buffer and
 // indices.
-func accessesOf(body []loop.Stmt, f func(id loop.BufID, ix []loop.Index)) {
+func pbAccesses(body []loop.Stmt, f func(id loop.BufID, ix []loop.Index)) {
 	for _, s := range body {
 		switch s := s.(type) {
 		case *loop.For:
-			accessesOf(s.Body, f)
+			pbAccesses(s.Body, f)
 		case *loop.Store:
 			f(s.Buf, s.Index)
 			loop.WalkExpr(s.Value, func(e loop.Expr) {
@@ -401,11 +401,11 @@ func TestPolybenchFullBuffers(t *testing.T) {
 			t.Run(polybenchFile(kernel, n, true), func(t *testing.T) {
 				k, _ := loadPolybench(t, kernel, n, true)
 				unrolled := map[loop.VarID]bool{}
-				for _, f := range forsOf(k.Body) {
+				for _, f := range pbLoops(k.Body) {
 					unrolled[f.Var] = f.Dir.Unroll == loop.UnrollFull
 				}
 				constIx := map[loop.BufID]bool{}
-				accessesOf(k.Body, func(id loop.BufID, ix []loop.Index) {
+				pbAccesses(k.Body, func(id loop.BufID, ix []loop.Index) {
 					c, seen := constIx[id]
 					if !seen {
 						c = true
@@ -419,22 +419,22 @@ func TestPolybenchFullBuffers(t *testing.T) {
 				})
 				for id, b := range k.Buffers {
 					if b.Role == loop.Temp && b.Rank() > 0 {
-						assert.False(t, nbtKernels[kernel], "nbt has no local buffer %s", b.Name)
+						assert.False(t, pbNBT[kernel], "nbt has no local buffer %s", b.Name)
 						want := map[bool]loop.Space{true: loop.Register, false: loop.RAM}[constIx[loop.BufID(id)]]
 						assert.Equal(t, want.String(), b.Space.String(), "local buffer %s", b.Name)
 					}
 				}
-				if !nbtKernels[kernel] {
-					checkCopies(t, k)
+				if !pbNBT[kernel] {
+					pbCheckCopies(t, k)
 				}
 			})
 		}
 	}
 }
 
-// checkCopies checks that array arguments appear only in copy statements
+// pbCheckCopies checks that array arguments appear only in copy statements
 // X_l[ix] = X[ix] (every array argument) and X[ix] = X_l[ix] (every out one).
-func checkCopies(t *testing.T, k *loop.Kernel) {
+func pbCheckCopies(t *testing.T, k *loop.Kernel) {
 	isArg := func(id loop.BufID) bool { return k.Buffers[id].Role != loop.Temp && k.Buffers[id].Rank() > 0 }
 	copiedIn, copiedOut := map[string]bool{}, map[string]bool{}
 	var walk func(body []loop.Stmt)
@@ -453,7 +453,7 @@ func checkCopies(t *testing.T, k *loop.Kernel) {
 					copiedOut[k.Buffers[s.Buf].Name] = true
 					assert.Equal(t, k.Buffers[s.Buf].Name+"_l", k.Buffers[l.Buf].Name)
 				default:
-					accessesOf([]loop.Stmt{s}, func(id loop.BufID, _ []loop.Index) {
+					pbAccesses([]loop.Stmt{s}, func(id loop.BufID, _ []loop.Index) {
 						assert.False(t, isArg(id), "argument %s used outside the copy nests", k.Buffers[id].Name)
 					})
 				}
