@@ -113,6 +113,7 @@ func TestPolybenchFiles(t *testing.T) {
 					k, src := loadPolybench(t, kernel, n, full)
 					assert.Equal(t, fmt.Sprintf("%s_%d_kernel", kernel, n), k.Name)
 					assert.Equal(t, polybenchHeaderLine(kernel, full), strings.SplitN(src, "\n", 2)[0])
+					assert.Equal(t, pbStripComments(src), k.String(), "not in the printer's canonical form")
 					variant, iface, err := PolybenchHeader(src)
 					require.NoError(t, err)
 					assert.Equal(t, polybenchHeaderLine(kernel, full), "// variant: "+variant+", interface: "+iface)
@@ -120,6 +121,14 @@ func TestPolybenchFiles(t *testing.T) {
 			}
 		}
 	}
+}
+
+// pbStripComments drops the comment lines at the top of a file.
+func pbStripComments(src string) string {
+	for strings.HasPrefix(src, "//") {
+		_, src, _ = strings.Cut(src, "\n")
+	}
+	return src
 }
 
 func polybenchHeaderLine(kernel string, full bool) string {
