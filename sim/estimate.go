@@ -1,0 +1,346 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/kiln-hls/kiln/ir/loop"
+)
+
+// Interface is how a kernel's array arguments reach memory.
+type Interface uint8
+
+// The memory interfaces.
+const (
+	// SharedInterface is Bambu's default: every array argument goes
+	// through one memory interface with Config.Channels ports.
+	SharedInterface Interface = iota
+	// ArrayInterface gives each array argument its own interface with
+	// Config.Channels ports (Bambu's --generate-interface=INFER with an
+	// interface XML, as SODA's full and nbt runs did).
+	ArrayInterface
+)
+
+// Config is one design point's setting of the model.
+type Config struct {
+	Costs     Costs   // what each operation costs on the device
+	ClockNS   float64 // clock period
+	Channels  int     // memory ports per memory per state (Bambu's --channels-number)
+	Interface Interface
+	// LLVMUnroll models LLVM -O2 (Bambu's front end) fully unrolling a
+	// loop with a constant trip count and a straight-line body whose
+	// unrolled size is under Tuning.UnrollThreshold.
+	LLVMUnroll   bool
+	Tuning       *Tuning   // nil: DefaultTuning()
+	Capacity     *Capacity // the device's resources; nil: no feasibility check (ASICs)
+	StaticPowerW float64   // the device's static power
+}
+
+// Tuning holds the model's parameters that no table gives.
+type Tuning struct {
+	// LoopCycles is the cost of one pass through a loop's latch (the
+	// state that increments the variable and compares it with the bound).
+	LoopCycles int
+	// CallCycles is the cost of a kernel call beyond its body (the start
+	// and done handshake).
+	CallCycles int
+	// UnrollThreshold is LLVM's full-unroll size threshold at -O2.
+	UnrollThreshold int
+	// DistRAMBits is the largest memory, in bits, that becomes
+	// distributed (LUT) RAM rather than block RAM.
+	DistRAMBits int
+}
+
+// DefaultTuning is the model's parameters before calibration.
+//
+//   - LoopCycles 1, CallCycles 1: assumptions (one FSM state each), to be
+//     fitted on the PolyBench rows.
+//   - UnrollThreshold 150: LLVM's -unroll-threshold default at -O2
+//     (llvm/lib/Transforms/Scalar/LoopUnrollPass.cpp, UnrollThresholdDefault;
+//     the aggressive 300 is for -O3).
+//   - DistRAMBits 256: Bambu's --distram-threshold default, also set by
+//     BAMBU-BALANCED-MP (../shared/calibration/polybench_kernels.md §2.2).
+func DefaultTuning() Tuning {
+	return Tuning{LoopCycles: 1, CallCycles: 1, UnrollThreshold: 150, DistRAMBits: 256}
+}
+
+// Capacity is what an FPGA has.
+type Capacity struct {
+	LUT, FF, DSP, BRAM36 int
+}
+
+// Resources is what a design uses. BRAM counts 36 Kb blocks; AreaUM2 is
+// the ASIC area of the functional units.
+type Resources struct {
+	LUT     int     `json:"lut"`
+	FF      int     `json:"ff"`
+	DSP     int     `json:"dsp"`
+	BRAM    int     `json:"bram"`
+	AreaUM2 float64 `json:"area_um2"`
+}
+
+func (r *Resources) add(o Resources) {
+	r.LUT += o.LUT
+	r.FF += o.FF
+	r.DSP += o.DSP
+	r.BRAM += o.BRAM
+	r.AreaUM2 += o.AreaUM2
+}
+
+// Utilization is a design's resources as fractions of the device's.
+type Utilization struct {
+	LUT  float64 `json:"lut"`
+	FF   float64 `json:"ff"`
+	DSP  float64 `json:"dsp"`
+	BRAM float64 `json:"bram"`
+}
+
+// Layer is one kernel call of the top.
+type Layer struct {
+	Kernel    string    `json:"kernel"`
+	Nodes     []string  `json:"nodes,omitempty"` // the graph nodes it computes
+	Cycles    int64     `json:"cycles"`
+	LatencyUS float64   `json:"latency_us"`
+	EnergyUJ  float64   `json:"energy_uj"`
+	Ops       int64     `json:"ops"`
+	Resources Resources `json:"resources"` // the kernel's hardware (shared by its calls)
+}
+
+// Result is what a design costs (Estimate's answer).
+type Result struct {
+	ClockNS        float64      `json:"clock_ns"`
+	Cycles         int64        `json:"cycles"`
+	LatencyUS      float64      `json:"latency_us"`
+	IntervalCycles int64        `json:"interval_cycles"` // between inferences: no overlap
+	ThroughputInfS float64      `json:"throughput_inf_s"`
+	Resources      Resources    `json:"resources"`
+	Utilization    *Utilization `json:"utilization,omitempty"`
+	PowerW         float64      `json:"power_w"`
+	StaticPowerW   float64      `json:"static_power_w"`
+	DynamicPowerW  float64      `json:"dynamic_power_w"`
+	EnergyUJ       float64      `json:"energy_uj"`
+	Ops            int64        `json:"ops"` // operations executed per inference
+	Layers         []Layer      `json:"layers"`
+	Feasible       bool         `json:"feasible"`
+	Infeasible     []string     `json:"infeasible,omitempty"` // what exceeds the device
+	Notes          []string     `json:"notes,omitempty"`      // approximations this estimate made
+}
+
+func (c *Config) check() (Tuning, error) {
+	t := DefaultTuning()
+	if c.Tuning != nil {
+		t = *c.Tuning
+	}
+	switch {
+	case c.Costs == nil:
+		return t, errors.New("sim: no cost tables (Config.Costs)")
+	case !(c.ClockNS > 0 && c.ClockNS < 1e6):
+		return t, fmt.Errorf("sim: clock period %g ns", c.ClockNS)
+	case c.Channels < 1 || c.Channels > 1024:
+		return t, fmt.Errorf("sim: %d memory channels (want at least 1)", c.Channels)
+	case c.Interface > ArrayInterface:
+		return t, fmt.Errorf("sim: unknown memory interface %d", c.Interface)
+	case t.LoopCycles < 0 || t.CallCycles < 0 || t.UnrollThreshold < 0 || t.DistRAMBits < 0:
+		return t, fmt.Errorf("sim: negative tuning parameter in %+v", t)
+	}
+	return t, nil
+}
+
+// EstimateKernel estimates one kernel as a top function of its own: its
+// array parameters are the accelerator's arguments, reached through
+// cfg.Interface. k must verify (loop.Verify).
+func EstimateKernel(k *loop.Kernel, cfg Config) (*Result, error) {
+	if k == nil {
+		return nil, errors.New("sim: nil kernel")
+	}
+	p := &loop.Program{Name: k.Name, Kernels: []*loop.Kernel{k}}
+	ext := make([]bool, len(k.Buffers))
+	for _, id := range k.Params {
+		if int(id) >= 0 && int(id) < len(ext) {
+			ext[id] = true
+		}
+	}
+	return estimate(p, cfg, []int{0}, [][]bool{ext})
+}
+
+// Estimate estimates a program: its top calls the kernels in order, so the
+// cycles add up; each kernel's hardware counts once however often it is
+// called. The top's inputs and outputs are the accelerator's arguments
+// (cfg.Interface), its intermediates on-chip memories of their own. p
+// must verify (loop.VerifyProgram).
+func Estimate(p *loop.Program, cfg Config) (*Result, error) {
+	if p == nil {
+		return nil, errors.New("sim: nil program")
+	}
+	ext := make([][]bool, len(p.Kernels))
+	calls := make([]int, len(p.Calls))
+	for i, c := range p.Calls {
+		if c.Kernel < 0 || c.Kernel >= len(p.Kernels) || p.Kernels[c.Kernel] == nil {
+			return nil, fmt.Errorf("sim: call %d: unknown kernel %d", i, c.Kernel)
+		}
+		k := p.Kernels[c.Kernel]
+		if len(c.Args) != len(k.Params) {
+			return nil, fmt.Errorf("sim: call %d: %s takes %d arguments, given %d", i, k.Name, len(k.Params), len(c.Args))
+		}
+		calls[i] = c.Kernel
+		if ext[c.Kernel] == nil {
+			ext[c.Kernel] = argsExternal(p, k, c)
+		}
+	}
+	return estimate(p, cfg, calls, ext)
+}
+
+// argsExternal marks the kernel's parameters that the call binds to the
+// top's own arguments.
+func argsExternal(p *loop.Program, k *loop.Kernel, c loop.KernelCall) []bool {
+	ext := make([]bool, len(k.Buffers))
+	for j, id := range c.Args {
+		if int(id) >= 0 && int(id) < len(p.Buffers) && p.Buffers[id].Role != loop.Temp {
+			ext[k.Params[j]] = true
+		}
+	}
+	return ext
+}
+
+func estimate(p *loop.Program, cfg Config, calls []int, ext [][]bool) (e *Result, err error) {
+	tune, err := cfg.check()
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if r := recover(); r != nil { // a program that does not verify
+			e, err = nil, fmt.Errorf("sim: %s: malformed program (does it verify?): %v", p.Name, r)
+		}
+	}()
+	cache := newCostCache(cfg)
+	models := make([]*kernelEst, len(p.Kernels))
+	e = &Result{ClockNS: cfg.ClockNS}
+	var pj float64
+	for ci, ki := range calls {
+		if models[ki] == nil {
+			if models[ki], err = estimateKernel(p.Kernels[ki], &cfg, tune, cache, ext[ki]); err != nil {
+				return nil, err
+			}
+			e.Resources.add(models[ki].res)
+			e.Notes = appendNew(e.Notes, models[ki].notes...)
+		}
+		ke := models[ki]
+		l := Layer{Kernel: p.Kernels[ki].Name, Cycles: ke.t.cycles, Ops: ke.t.ops, Resources: ke.res}
+		l.LatencyUS = float64(l.Cycles) * cfg.ClockNS / 1000
+		l.EnergyUJ = ke.t.pj*1e-6 + cfg.StaticPowerW*l.LatencyUS
+		if ci < len(p.Calls) && p.KernelNodes != nil {
+			l.Nodes = p.KernelNodes[ki]
+		}
+		e.Layers = append(e.Layers, l)
+		e.Cycles += l.Cycles
+		e.Ops += l.Ops
+		pj += ke.t.pj
+	}
+	for _, b := range p.Buffers {
+		if b != nil && b.Role == loop.Temp {
+			e.Resources.add(memoryCost(b, tune))
+		}
+	}
+	e.finish(cfg, pj)
+	return e, nil
+}
+
+// finish derives the time, power, energy and feasibility figures.
+func (e *Result) finish(cfg Config, pj float64) {
+	e.IntervalCycles = e.Cycles
+	e.LatencyUS = float64(e.Cycles) * cfg.ClockNS / 1000
+	e.StaticPowerW = cfg.StaticPowerW
+	e.EnergyUJ = pj*1e-6 + cfg.StaticPowerW*e.LatencyUS
+	if e.LatencyUS > 0 {
+		e.ThroughputInfS = 1e6 / e.LatencyUS
+		e.DynamicPowerW = pj * 1e-6 / e.LatencyUS
+	}
+	e.PowerW = e.StaticPowerW + e.DynamicPowerW
+	e.Feasible = true
+	c := cfg.Capacity
+	if c == nil {
+		return
+	}
+	e.Utilization = &Utilization{LUT: frac(e.Resources.LUT, c.LUT), FF: frac(e.Resources.FF, c.FF),
+		DSP: frac(e.Resources.DSP, c.DSP), BRAM: frac(e.Resources.BRAM, c.BRAM36)}
+	for _, r := range []struct {
+		name       string
+		need, have int
+	}{{"LUT", e.Resources.LUT, c.LUT}, {"FF", e.Resources.FF, c.FF}, {"DSP", e.Resources.DSP, c.DSP}, {"BRAM36", e.Resources.BRAM, c.BRAM36}} {
+		if r.have > 0 && r.need > r.have {
+			e.Feasible = false
+			e.Infeasible = append(e.Infeasible, fmt.Sprintf("%s: the design needs %d, the device has %d", r.name, r.need, r.have))
+		}
+	}
+}
+
+func frac(n, of int) float64 {
+	if of <= 0 {
+		return 0
+	}
+	return float64(n) / float64(of)
+}
+
+func appendNew(list []string, more ...string) []string {
+	for _, s := range more {
+		found := false
+		for _, t := range list {
+			found = found || t == s
+		}
+		if !found {
+			list = append(list, s)
+		}
+	}
+	return list
+}
+
+// costCache asks the cost tables once per operation kind.
+type costCache struct {
+	cfg  Config
+	m    map[OpKey]*OpCost
+	errs []error
+}
+
+func newCostCache(cfg Config) *costCache {
+	return &costCache{cfg: cfg, m: map[OpKey]*OpCost{}}
+}
+
+func (c *costCache) get(k OpKey) *OpCost {
+	if oc, ok := c.m[k]; ok {
+		return oc
+	}
+	oc, err := c.cfg.Costs.OpCost(k, c.cfg.ClockNS)
+	if err != nil {
+		c.errs = append(c.errs, fmt.Errorf("sim: %v: %w", k, err))
+		oc = OpCost{}
+	}
+	if oc.II < 1 {
+		oc.II = 1
+	}
+	c.m[k] = &oc
+	return &oc
+}
+
+// sortedKeys is m's keys in a fixed order (sums of floats over them are
+// then deterministic).
+func sortedKeys(m map[OpKey]int) []OpKey {
+	keys := make([]OpKey, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.Op != b.Op {
+			return a.Op < b.Op
+		}
+		if a.Type != b.Type {
+			return a.Type < b.Type
+		}
+		return a.Bits < b.Bits
+	})
+	return keys
+}
+
+func ceilDiv(a, b int) int { return int(math.Ceil(float64(a) / float64(b))) }

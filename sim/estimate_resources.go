@@ -1,0 +1,149 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/kiln-hls/kiln/ir/loop"
+)
+
+// kernelEst is one kernel's estimate: a call's cost and its hardware.
+type kernelEst struct {
+	t     tally
+	res   Resources
+	notes []string
+}
+
+// estimateKernel schedules k's blocks once each and adds up its loops.
+// ext marks the buffers that are accelerator arguments (reached through
+// cfg.Interface); the other arrays are on-chip memories of their own.
+func estimateKernel(k *loop.Kernel, cfg *Config, tune Tuning, cache *costCache, ext []bool) (*kernelEst, error) {
+	m := &kmodel{k: k, cfg: cfg, tune: tune, costs: cache, sub: make([]shift, len(k.Vars)),
+		units: map[OpKey]int{}, static: map[OpKey]int{}}
+	m.assign(ext)
+	segs := m.build(k.Body)
+	if len(cache.errs) > 0 {
+		return nil, fmt.Errorf("sim: kernel %s: %w", k.Name, errors.Join(cache.errs...))
+	}
+	t, err := m.run(segs, make([]int, len(k.Vars)))
+	if err != nil {
+		return nil, fmt.Errorf("sim: kernel %s: %w", k.Name, err)
+	}
+	t.cycles += int64(tune.CallCycles)
+	return &kernelEst{t: t, res: m.resources(ext), notes: m.notes}, nil
+}
+
+// assign gives each buffer its memory: scalars and reg buffers are
+// registers; arguments share one memory under SharedInterface; every other
+// array (arguments under ArrayInterface, temporaries, constants — banks of
+// a partitioned buffer are buffers of their own) is a memory with its own
+// ports.
+func (m *kmodel) assign(ext []bool) {
+	m.mem = make([]int, len(m.k.Buffers))
+	shared := -1
+	for id, b := range m.k.Buffers {
+		switch {
+		case b.Rank() == 0 || b.Space == loop.Register:
+			m.mem[id] = memReg
+		case ext[id] && m.cfg.Interface == SharedInterface:
+			if shared < 0 {
+				shared = m.nmem
+				m.nmem++
+			}
+			m.mem[id] = shared
+		default:
+			m.mem[id] = m.nmem
+			m.nmem++
+		}
+	}
+}
+
+// resources adds up the kernel's hardware:
+//   - units: for each kind of operation, as many as one state of any block
+//     uses at once (Bambu binds the operations of all blocks to them);
+//   - multiplexers: a unit shared by f operations takes f-input muxes on
+//     each operand, ⌈(f−1)/3⌉ LUT6 per bit (a LUT6 is a 4:1 mux, AMD UG474);
+//   - registers: the most value bits held across a state boundary in any
+//     block, 32 bits per loop counter (kiln emits i32 indices), the bits
+//     of scalar and reg buffers;
+//   - memories: each on-chip array (not the arguments) in LUT RAM up to
+//     Tuning.DistRAMBits bits, else in 36 Kb block RAMs.
+func (m *kmodel) resources(ext []bool) Resources {
+	var r Resources
+	for _, k := range sortedKeys(m.units) {
+		n := m.units[k]
+		c := m.cost(k)
+		r.LUT += n * c.LUT
+		r.FF += n * c.FF
+		r.DSP += n * c.DSP
+		r.BRAM += n * c.BRAM
+		r.AreaUM2 += float64(n) * c.AreaUM2
+		if s := m.static[k]; s > n && n > 0 && k.Op != "load" && k.Op != "store" {
+			r.LUT += n * operands(k.Op) * k.Bits * ceilDiv(ceilDiv(s, n)-1, 3)
+		}
+	}
+	r.FF += m.live + 32*m.loops
+	for id, b := range m.k.Buffers {
+		switch {
+		case m.mem[id] == memReg:
+			if b.Role != loop.Constant {
+				r.FF += elems(b) * typeOf(b.Kind).bits
+			}
+		case !ext[id] && b.Role != loop.Input && b.Role != loop.Output:
+			r.add(memoryCost(b, m.tune))
+		}
+	}
+	return r
+}
+
+// operands is how many data inputs a unit of op has.
+func operands(op string) int {
+	switch op {
+	case "neg", "abs", "cast", "xor", "sqrt", "exp", "log", "tanh", "floor", "ceil", "rint",
+		"erf", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh",
+		"exp2", "expm1", "log2", "log10", "log1p", "cbrt", "trunc", "round":
+		return 1
+	case "fma", "select":
+		return 3
+	}
+	return 2
+}
+
+func elems(b *loop.Buffer) int {
+	n := 1
+	for _, d := range b.Shape {
+		n *= d
+	}
+	return n
+}
+
+// memoryCost is an on-chip array's memory: LUT RAM (a LUT6 holds 64×1
+// bits, AMD UG474) up to tune.DistRAMBits bits, else block RAM.
+func memoryCost(b *loop.Buffer, tune Tuning) Resources {
+	return memoryOf(elems(b), typeOf(b.Kind).bits, tune)
+}
+
+func memoryOf(n, w int, tune Tuning) Resources {
+	if n*w <= tune.DistRAMBits {
+		return Resources{LUT: ceilDiv(n, 64) * w}
+	}
+	return Resources{BRAM: bram36(n, w)}
+}
+
+// bram36Shapes are a RAMB36E1's port aspect ratios (AMD UG473, 7 Series
+// FPGAs Memory Resources, "RAMB36E1 … port aspect ratio"; 72 bits wide is
+// the simple dual-port mode). UltraScale's RAMB36E2 has the same ones.
+var bram36Shapes = [...]struct{ width, depth int }{
+	{1, 32768}, {2, 16384}, {4, 8192}, {9, 4096}, {18, 2048}, {36, 1024}, {72, 512},
+}
+
+// bram36 is how many 36 Kb block RAMs hold n words of w bits: the
+// narrowest aspect ratio that fits w, side by side when w is over 72.
+func bram36(n, w int) int {
+	for _, s := range bram36Shapes {
+		if w <= s.width {
+			return ceilDiv(n, s.depth)
+		}
+	}
+	return ceilDiv(w, 72) * ceilDiv(n, 512)
+}

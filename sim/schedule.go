@@ -1,0 +1,236 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/kiln-hls/kiln/ir/dtype"
+)
+
+// OpKey names one operation for a cost table. Op is one of add sub mul
+// div rem neg abs min max cmp select and or xor shl shr cast load store, or
+// a libm function as the loop IR names it (exp, tanh, sqrt, pow, …); Type
+// is "int", "uint" or "float"; Bits is the operand width (fixed<W,I> is
+// "int" of W bits, ufixed "uint"). It mirrors targets.OpKey, which the
+// device tables answer.
+type OpKey struct {
+	Op, Type string
+	Bits     int
+}
+
+func (k OpKey) String() string { return fmt.Sprintf("%s.%s%d", k.Op, k.Type, k.Bits) }
+
+// OpCost is what one operation costs on a device at a clock period (it
+// mirrors targets.OpCost).
+type OpCost struct {
+	Cycles             int     // latency in cycles; 0 = combinational, chains within a period
+	II                 int     // initiation interval of a multi-cycle unit (1 = pipelined)
+	DelayNS            float64 // combinational delay; for a multi-cycle unit its input stage's
+	LUT, FF, DSP, BRAM int     // FPGA area of one unit
+	AreaUM2            float64 // ASIC area of one unit
+	EnergyPJ           float64 // dynamic energy of one operation
+	Source             string  // where the figures come from
+}
+
+// Costs answers what an operation costs at a clock period: a device's
+// cost tables (targets.Device.OpCost behind an adapter) or a test's table.
+type Costs interface {
+	OpCost(k OpKey, clockNS float64) (OpCost, error)
+}
+
+// eps absorbs rounding when times in ns are compared with cycle edges.
+const eps = 1e-9
+
+// vtype is a value's type as the cost tables see it.
+type vtype struct {
+	typ   string // int, uint, float
+	bits  int
+	fixed bool // fixed point: sums and products widen
+}
+
+// typeOf is k's type for the cost tables: floats of every width are
+// "float" (Bambu's soft-float units take any exponent/mantissa format),
+// fixed point its integer of W bits, bool a 1-bit uint.
+func typeOf(k dtype.Kind) vtype {
+	if f, ok := k.Fixed(); ok {
+		if f.Unsigned {
+			return vtype{"uint", f.W, true}
+		}
+		return vtype{"int", f.W, true}
+	}
+	switch k.Class() {
+	case dtype.ClassFloat, dtype.ClassDouble:
+		return vtype{typ: "float", bits: k.Bits()}
+	case dtype.ClassUint:
+		return vtype{typ: "uint", bits: k.Bits()}
+	case dtype.ClassBool:
+		return vtype{typ: "uint", bits: 1}
+	}
+	return vtype{typ: "int", bits: k.Bits()}
+}
+
+func (t vtype) key(op string) OpKey { return OpKey{Op: op, Type: t.typ, Bits: t.bits} }
+
+// slot is one operation placed in a block's schedule.
+type slot struct {
+	cycle   int32   // the state it starts in
+	ready   float64 // when its value is available, ns from the block's start
+	bits    int32   // width of its value (registers)
+	lastUse int32   // the last state that reads the value
+}
+
+// sched is the list schedule of one basic block: operations are placed in
+// program order (a topological order of the block's DAG), each at the
+// earliest time its operands and ordering constraints allow, in a state
+// where its memory has a free port; combinational operations chain while
+// their delays fit the period.
+type sched struct {
+	period float64
+	ports  int
+	slots  []slot
+	mem    [][]int16         // port use per memory per state
+	units  map[OpKey][]int16 // units busy per state, per operation
+	static map[OpKey]int     // operations of each kind in the block
+	length int32             // states
+	pj     float64           // dynamic energy of one execution
+	ops    int64             // operations of one execution
+}
+
+func newSched(period float64, ports, memories int) *sched {
+	return &sched{period: period, ports: ports, mem: make([][]int16, memories),
+		units: map[OpKey][]int16{}, static: map[OpKey]int{}}
+}
+
+// ready is when value v is available (−1: a constant or a value from
+// before the block, available at once).
+func (s *sched) ready(v int32) float64 {
+	if v < 0 {
+		return 0
+	}
+	return s.slots[v].ready
+}
+
+// place schedules an operation of cost c and width bits, using a port of
+// memory mem (−1: none), no earlier than after (ns) and its operands.
+func (s *sched) place(k OpKey, c *OpCost, bits int, mem int, after float64, operands ...int32) int32 {
+	t := after
+	for _, v := range operands {
+		t = max(t, s.ready(v))
+	}
+	cyc := int32(math.Floor(t/s.period + eps))
+	off := t - float64(cyc)*s.period
+	if off > eps && off+c.DelayNS > s.period+eps {
+		cyc, off = cyc+1, 0
+	}
+	busy := max(c.II, 1)
+	if mem >= 0 {
+		if free := s.freePort(mem, cyc, busy); free != cyc {
+			cyc, off = free, 0
+		}
+	}
+	var ready float64
+	switch {
+	case c.Cycles > 0:
+		ready = float64(int(cyc)+c.Cycles) * s.period
+	case c.DelayNS > s.period+eps: // slower than a period: spans whole states
+		ready = float64(int(cyc)+int(math.Ceil(c.DelayNS/s.period-eps))) * s.period
+	default:
+		ready = float64(cyc)*s.period + off + c.DelayNS
+	}
+	s.occupy(k, cyc, busy)
+	id := int32(len(s.slots))
+	s.slots = append(s.slots, slot{cycle: cyc, ready: ready, bits: int32(bits), lastUse: -1})
+	for _, v := range operands {
+		if v >= 0 {
+			s.slots[v].lastUse = max(s.slots[v].lastUse, cyc)
+		}
+	}
+	end := int32(math.Ceil(ready/s.period - eps))
+	s.length = max(s.length, end, cyc+1)
+	s.pj += c.EnergyPJ
+	s.ops++
+	s.static[k]++
+	return id
+}
+
+// freePort is the first state from cyc on where memory mem has a port
+// free for busy states, and reserves it.
+func (s *sched) freePort(mem int, cyc int32, busy int) int32 {
+	use := s.mem[mem]
+	for ; ; cyc++ {
+		ok := true
+		for i := range busy {
+			if at := int(cyc) + i; at < len(use) && int(use[at]) >= s.ports {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			break
+		}
+	}
+	for i := range busy {
+		at := int(cyc) + i
+		for len(use) <= at {
+			use = append(use, 0)
+		}
+		use[at]++
+	}
+	s.mem[mem] = use
+	return cyc
+}
+
+// occupy counts a unit of kind k busy for busy states from cyc.
+func (s *sched) occupy(k OpKey, cyc int32, busy int) {
+	use := s.units[k]
+	for i := range busy {
+		at := int(cyc) + i
+		for len(use) <= at {
+			use = append(use, 0)
+		}
+		use[at]++
+	}
+	s.units[k] = use
+}
+
+// use records that an operation placed in state cyc reads v (a store of
+// a register, or a value kept to the end of the block).
+func (s *sched) use(v int32, cyc int32) {
+	if v >= 0 {
+		s.slots[v].lastUse = max(s.slots[v].lastUse, cyc)
+	}
+}
+
+// liveBits is the most value bits held in registers across any state
+// boundary of the block: a value made in one state and read in a later
+// one, or the result of a multi-cycle unit.
+func (s *sched) liveBits() int {
+	if s.length == 0 {
+		return 0
+	}
+	diff := make([]int, s.length+2)
+	for _, sl := range s.slots {
+		made := int32(math.Ceil(sl.ready/s.period - eps)) // first state that sees it registered
+		if sl.lastUse < made {
+			continue // used where it is made: chained, no register
+		}
+		from := max(made, sl.cycle+1)
+		diff[min(from, s.length)] += int(sl.bits)
+		diff[min(sl.lastUse, s.length)+1] -= int(sl.bits)
+	}
+	best, cur := 0, 0
+	for _, d := range diff {
+		cur += d
+		best = max(best, cur)
+	}
+	return best
+}
+
+// peak is the most units of each kind busy in one state.
+func (s *sched) peak(into map[OpKey]int) {
+	for k, use := range s.units {
+		for _, n := range use {
+			into[k] = max(into[k], int(n))
+		}
+	}
+}

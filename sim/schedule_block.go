@@ -1,0 +1,221 @@
+package sim
+
+import (
+	"github.com/kiln-hls/kiln/ir/loop"
+)
+
+// blk turns the statements of one basic block (unrolled copies and fully
+// unrolled inner loops included) into operations on a sched. Dependences:
+// operands before their users; through registers (scalars, reg buffers)
+// the last value written in the block; through memory, a load waits for
+// an earlier store that may write the same element (the state after it),
+// a store for earlier loads of it (the same state) and earlier stores (the
+// state after). Two indices are different elements only when some
+// dimension differs by a constant; nothing is forwarded from a store to a
+// load (the arguments of a plain kernel may alias, as in SODA's runs).
+type blk struct {
+	m     *kmodel
+	s     *sched
+	regs  [][]regWrite // per buffer: register writes in this block
+	acc   [][]access   // per buffer: memory accesses in this block
+	preds []int32      // conditions of the enclosing inlined ifs
+}
+
+type regWrite struct {
+	idx []loop.Index
+	val int32
+}
+
+type access struct {
+	idx   []loop.Index
+	store bool
+	slot  int32
+}
+
+func (m *kmodel) newBlk() *blk {
+	n := len(m.k.Buffers)
+	return &blk{m: m, s: newSched(m.cfg.ClockNS, m.cfg.Channels, m.nmem),
+		regs: make([][]regWrite, n), acc: make([][]access, n)}
+}
+
+// place schedules operation k on no memory after its operands.
+func (b *blk) place(k OpKey, bits int, operands ...int32) int32 {
+	return b.s.place(k, b.m.cost(k), bits, -1, 0, operands...)
+}
+
+// expr schedules e's operations and returns its value and type.
+func (b *blk) expr(e loop.Expr) (int32, vtype) {
+	switch e := e.(type) {
+	case *loop.Const:
+		return -1, typeOf(e.Kind)
+	case *loop.VarRef:
+		return -1, vtype{typ: "int", bits: 64}
+	case *loop.Load:
+		return b.load(e)
+	case *loop.Bin:
+		x, tx := b.expr(e.X)
+		y, ty := b.expr(e.Y)
+		k, rt := binKey(e.Op, tx, ty)
+		return b.place(k, rt.bits, x, y), rt
+	case *loop.Un:
+		x, tx := b.expr(e.X)
+		k, rt := unKey(e.Op, tx)
+		return b.place(k, rt.bits, x), rt
+	case *loop.Cast:
+		x, tx := b.expr(e.X)
+		to := typeOf(e.To)
+		return b.place(castKey(tx, to), to.bits, x), to
+	case *loop.Select:
+		c, _ := b.expr(e.Cond)
+		x, tx := b.expr(e.X)
+		y, _ := b.expr(e.Y)
+		return b.place(tx.key("select"), tx.bits, c, x, y), tx
+	case *loop.Call:
+		vals := make([]int32, len(e.Args))
+		t := vtype{typ: "float", bits: 32}
+		for i, a := range e.Args {
+			var ta vtype
+			if vals[i], ta = b.expr(a); i == 0 {
+				t = ta
+			}
+		}
+		return b.place(t.key(e.Func), t.bits, vals...), t
+	}
+	return -1, vtype{typ: "int", bits: 64}
+}
+
+// index substitutes the unrolled copies' variables into ix and schedules
+// the data-dependent parts, returning their values.
+func (b *blk) index(ix []loop.Index) ([]loop.Index, []int32) {
+	var dyn []int32
+	out, copied := ix, false
+	for i, x := range ix {
+		if x.Dyn != nil {
+			v, _ := b.expr(x.Dyn)
+			dyn = append(dyn, v)
+		}
+		a, changed := b.m.substAff(x.Aff)
+		if !changed {
+			continue
+		}
+		if !copied {
+			out, copied = append([]loop.Index(nil), ix...), true
+		}
+		out[i] = loop.Index{Aff: a, Dyn: x.Dyn}
+	}
+	return out, dyn
+}
+
+func (b *blk) load(e *loop.Load) (int32, vtype) {
+	buf := b.m.k.Buffers[e.Buf]
+	t := typeOf(buf.Kind)
+	idx, dyn := b.index(e.Index)
+	mem := b.m.mem[e.Buf]
+	switch {
+	case mem == memReg:
+		return b.readReg(e.Buf, idx), t
+	case buf.Role == loop.Constant && constIndex(idx):
+		return -1, t // a constant element: folded by LLVM
+	}
+	after := b.order(e.Buf, idx, false)
+	id := b.s.place(t.key("load"), b.m.cost(t.key("load")), t.bits, mem, after, dyn...)
+	b.acc[e.Buf] = append(b.acc[e.Buf], access{idx: idx, slot: id})
+	return id, t
+}
+
+func (b *blk) store(st *loop.Store) {
+	v, t := b.expr(st.Value)
+	idx, dyn := b.index(st.Index)
+	t = typeOf(b.m.k.Buffers[st.Buf].Kind)
+	mem := b.m.mem[st.Buf]
+	if mem == memReg {
+		b.regs[st.Buf] = append(b.regs[st.Buf], regWrite{idx: idx, val: v})
+		return
+	}
+	after := b.order(st.Buf, idx, true)
+	ops := append(append(dyn, v), b.preds...)
+	id := b.s.place(t.key("store"), b.m.cost(t.key("store")), 0, mem, after, ops...)
+	b.acc[st.Buf] = append(b.acc[st.Buf], access{idx: idx, store: true, slot: id})
+}
+
+// readReg is the value a register read sees: the last write in the block
+// that may be the same element, or a value from before the block.
+func (b *blk) readReg(id loop.BufID, idx []loop.Index) int32 {
+	ws := b.regs[id]
+	for i := len(ws) - 1; i >= 0; i-- {
+		if alias, _ := mayAlias(ws[i].idx, idx); alias {
+			return ws[i].val
+		}
+	}
+	return -1
+}
+
+// order is the earliest time (ns) an access of buffer id at idx may take
+// place after the block's earlier accesses that may touch the element.
+func (b *blk) order(id loop.BufID, idx []loop.Index, store bool) float64 {
+	var after float64
+	p := b.s.period
+	for _, a := range b.acc[id] {
+		if !a.store && !store {
+			continue
+		}
+		if alias, _ := mayAlias(a.idx, idx); !alias {
+			continue
+		}
+		c := float64(b.s.slots[a.slot].cycle)
+		if a.store {
+			c++ // the write lands at the end of its state
+		}
+		after = max(after, c*p)
+	}
+	return after
+}
+
+// inlineIf schedules an if without loops as predicated code: the
+// condition, then both branches, stores guarded by it.
+func (bd *builder) inlineIf(s *loop.If) {
+	c, _ := bd.block().expr(s.Cond)
+	b := bd.cur
+	b.preds = append(b.preds, c)
+	bd.stmts(s.Then)
+	bd.stmts(s.Else)
+	b.preds = b.preds[:len(b.preds)-1]
+}
+
+// mayAlias reports whether indices a and b may name the same element, and
+// whether they surely do.
+func mayAlias(a, b []loop.Index) (alias, same bool) {
+	same = len(a) == len(b)
+	for i := range min(len(a), len(b)) {
+		x, y := a[i], b[i]
+		if x.Dyn != nil || y.Dyn != nil || !sameTerms(x.Aff, y.Aff) {
+			same = false
+			continue
+		}
+		if x.Aff.Const != y.Aff.Const {
+			return false, false
+		}
+	}
+	return true, same
+}
+
+func sameTerms(a, b loop.Affine) bool {
+	if len(a.Terms) != len(b.Terms) {
+		return false
+	}
+	for i := range a.Terms {
+		if a.Terms[i] != b.Terms[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func constIndex(idx []loop.Index) bool {
+	for _, x := range idx {
+		if x.Dyn != nil || !x.Aff.IsConst() {
+			return false
+		}
+	}
+	return true
+}
