@@ -1,0 +1,32 @@
+// Package gpu estimates what a model costs on a GPU, as a framework
+// (PyTorch with cuBLAS and cuDNN) runs it: the baselines kiln's FPGA and
+// ASIC estimates are compared with.
+//
+// For each node of a graph (after passes.CompilePipeline) the model plans
+// the kernels a framework launches:
+//   - Gemm, MatMul and Conv (as cuDNN's implicit GEMM) are one GEMM each;
+//   - LSTM, GRU and RNN run as cuDNN's standard algorithm: one GEMM of the
+//     inputs of every step, then per step a GEMM of the hidden state and an
+//     element-wise kernel for the gates and the cell;
+//   - element-wise operators, normalisations and reductions stream their
+//     operands once; Transpose, Concat, Gather and the like copy; Reshape,
+//     Squeeze, Slice and a Gather of one index are views and cost nothing;
+//   - under amp (autocast), GEMM operands are cast to fp16 and operands of
+//     normalisations and softmax back to fp32, each cast a kernel.
+//
+// A kernel costs the GPU's launch overhead plus the larger of its compute
+// time (FLOPs over the peak for the precision times an efficiency that
+// falls when a GEMM's dimensions do not fill its thread-block tiles or its
+// last wave of blocks) and its memory time (bytes over the bandwidth). The
+// batch's inputs and outputs cross the host link and the framework's
+// staging. Energy counts the board at TDP while kernels run and at a
+// fraction of it while it waits.
+//
+// The global parameters (Params) are few and each has a meaning; two are
+// calibrated on the study's DGX A100 measurements (see TestCalibration,
+// which prints the table, including the rows the model misses and why).
+//
+// Measured numbers come in through Baseline files (baseline.go), written
+// by measure.py on a machine with a GPU, and imported by kiln baseline
+// import.
+package gpu
