@@ -113,9 +113,11 @@ type costing struct {
 // time of one launch of k: compute and memory time (µs).
 func (c costing) time(k kernel) (compute, memory float64) {
 	memory = k.Bytes / (c.gpu.MemoryGBs * 1e9 * c.p.MemEff) * 1e6
-	if k.GEMM {
+	switch {
+	case k.FLOPs <= 0: // an empty tensor: nothing to compute
+	case k.GEMM:
 		compute = k.FLOPs / (c.gemmPeak * c.efficiency(k)) * 1e6
-	} else {
+	default:
 		compute = k.FLOPs / (c.elemPeak * c.p.EffMax) * 1e6
 	}
 	return compute, memory
