@@ -44,17 +44,24 @@ func TestLookup(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
-	for name, text := range map[string]string{
-		"not json":     `{`,
-		"unknown key":  `[{"name":"a","kind":"fpga","bambu":"a","source":"s","luts":3}]`,
-		"no source":    `[{"name":"a","kind":"fpga","bambu":"a"}]`,
-		"bad kind":     `[{"name":"a","kind":"gpu","bambu":"a","source":"s"}]`,
-		"listed twice": `[{"name":"a","kind":"fpga","bambu":"a","source":"s"},{"name":"a","kind":"asic","bambu":"b","source":"s"}]`,
+	const asic = `{"name":"a","kind":"asic","bambu":"a","source":"s","static_power_source":"x","energy":{"logic":1,"hard":1,"source":"s"},"asic_area":{"um2_per_unit":1,"source":"s"}}`
+	_, err := parse([]byte("[" + asic + "]"))
+	require.NoError(t, err, "the complete ASIC entry the cases below break")
+	for name, c := range map[string]struct{ text, want string }{
+		"not json":     {`{`, "devices.json"},
+		"unknown key":  {`[{"name":"a","kind":"fpga","bambu":"a","source":"s","luts":3}]`, `unknown field "luts"`},
+		"no source":    {`[{"name":"a","kind":"fpga","bambu":"a"}]`, "lacks a name, Bambu name or source"},
+		"bad kind":     {`[{"name":"a","kind":"gpu","bambu":"a","source":"s"}]`, `kind "gpu"`},
+		"no energy":    {`[{"name":"a","kind":"asic","bambu":"a","source":"s","static_power_source":"x","asic_area":{"um2_per_unit":1,"source":"s"}}]`, "energy scale"},
+		"no area":      {`[{"name":"a","kind":"asic","bambu":"a","source":"s","static_power_source":"x","energy":{"logic":1,"hard":1,"source":"s"}}]`, "area scale"},
+		"no resources": {`[{"name":"a","kind":"fpga","bambu":"a","source":"s","static_power_source":"x","energy":{"logic":1,"hard":1,"source":"s"}}]`, "without resources"},
+		"listed twice": {"[" + asic + "," + asic + "]", "listed twice"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := parse([]byte(text))
+			_, err := parse([]byte(c.text))
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "devices.json")
+			assert.Contains(t, err.Error(), c.want)
 		})
 	}
 }
