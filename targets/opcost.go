@@ -152,6 +152,36 @@ var intOps = []string{"add", "sub", "mul", "div", "rem", "neg", "abs", "min", "m
 // (see floatOther). The error names the key: an unknown operation, type
 // or width, or a period shorter than every variant's stage.
 func (d Device) OpCost(k OpKey, clockNS float64) (OpCost, error) {
+	ck := costKey{d.Name, d.Bambu, k, clockNS}
+	if r, ok := costs.Load(ck); ok {
+		r := r.(costResult)
+		return r.c, r.err
+	}
+	c, err := d.opCost(k, clockNS)
+	if !math.IsNaN(clockNS) {
+		costs.Store(ck, costResult{c, err})
+	}
+	return c, err
+}
+
+// costs caches OpCost's answers by device name, key and clock (the tables
+// and devices.json are immutable; a simulator asks for the same few keys
+// at every design point). A Device value edited by its caller keeps the
+// answers of the device of its name.
+var costs sync.Map
+
+type costKey struct {
+	name, bambu string
+	k           OpKey
+	clockNS     float64
+}
+
+type costResult struct {
+	c   OpCost
+	err error
+}
+
+func (d Device) opCost(k OpKey, clockNS float64) (OpCost, error) {
 	t, err := d.table()
 	if err != nil {
 		return OpCost{}, err
