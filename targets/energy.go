@@ -77,6 +77,8 @@ func energy45(k OpKey, area, addArea float64) (float64, string) {
 		return fpAdd(b), "Horowitz fp add, power law by width" + map[bool]string{true: "; cast as an add (assumption)"}[k.Op == "cast"]
 	case k.Op == "mul":
 		return fpMul(b), "Horowitz fp mult, power law by width"
+	case k.Op == "fma":
+		return fpMul(b) + fpAdd(b), "Horowitz fp mult + fp add, power law by width"
 	case k.Op == "div":
 		m := mantissa(b)
 		return float64(m) * intAdd(m), fmt.Sprintf("assumption: %d int adds of %d bits (restoring mantissa divider)", m, m)

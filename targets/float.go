@@ -12,10 +12,32 @@ import (
 // multiplexer; cmp, min and max are taken as the integer comparator /
 // min / max of the width (assumption: an IEEE compare is a sign-magnitude
 // integer compare plus NaN checks; no soft-float comparison is
-// characterised). load and store are the memory's.
+// characterised). load and store are the memory's; copysign takes each
+// bit from one operand or the other, a multiplexer (select).
 var floatOther = map[string]string{
 	"neg": "xor", "abs": "and", "select": "select", "cmp": "cmp", "min": "min", "max": "max",
-	"load": "load", "store": "store",
+	"load": "load", "store": "store", "copysign": "select",
+}
+
+// libmAlias maps the loop IR's libm functions that softfloat_libm.csv does
+// not characterise to the closest one it does.
+var libmAlias = map[string]string{"exp2": "exp", "log2": "log", "trunc": "floor", "round": "rint"}
+
+// fma is a float multiply then add: the two soft-float units one after the
+// other, their latencies and resources added (derivation; no fused unit is
+// characterised).
+func (t *table) fma(d Device, k OpKey, clockNS float64) (OpCost, error) {
+	m, err := t.floatCost(d, OpKey{"mul", "float", k.Bits}, clockNS)
+	if err != nil {
+		return OpCost{}, fmt.Errorf("targets: %s: %s: %w", d.Name, k, err)
+	}
+	a, err := t.floatCost(d, OpKey{"add", "float", k.Bits}, clockNS)
+	if err != nil {
+		return OpCost{}, fmt.Errorf("targets: %s: %s: %w", d.Name, k, err)
+	}
+	return OpCost{Cycles: m.Cycles + a.Cycles, II: m.II + a.II, DelayNS: a.DelayNS, LUT: m.LUT + a.LUT, FF: m.FF + a.FF,
+		DSP: m.DSP + a.DSP, BRAM: m.BRAM + a.BRAM, AreaUM2: m.AreaUM2 + a.AreaUM2,
+		Source: fmt.Sprintf("fma as a soft-float multiply then add (derivation): [%s] + [%s]", m.Source, a.Source)}, nil
 }
 
 // floatBits are the widths of the float formats (narrower kinds compute in
@@ -47,9 +69,15 @@ func (t *table) floatCost(d Device, k OpKey, clockNS float64) (OpCost, error) {
 		c.Source = fmt.Sprintf("float %s as the %d-bit integer %s cell: %s", k.Op, bits, op, c.Source)
 		return c, nil
 	}
+	if k.Op == "fma" {
+		return t.fma(d, k, clockNS)
+	}
 	op, note := k.Op, ""
 	if op == "cast" {
 		op, note = "add", "; float cast taken as the soft-float adder (assumption)"
+	}
+	if a, ok := libmAlias[op]; ok {
+		op, note = a, fmt.Sprintf("; %s taken as Bambu's %sf (assumption: the same kind of algorithm; %sf is not characterised)", k.Op, a, k.Op)
 	}
 	half := bits == 16
 	if half {

@@ -215,7 +215,7 @@ func TestErrors(t *testing.T) {
 		"zero clock":       {OpKey{"add", "int", 32}, 0, "not a positive number"},
 		"NaN clock":        {OpKey{"add", "int", 32}, math.NaN(), "not a positive number"},
 		"too fast memory":  {OpKey{"load", "int", 32}, 2, "shorter than every unit's stage"},
-		"uncharacterised":  {OpKey{"fma", "float", 32}, 10, "no soft-float or libm unit"},
+		"uncharacterised":  {OpKey{"tgamma", "float", 64}, 10, "no soft-float or libm unit"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := d.OpCost(c.k, c.clock)
@@ -415,4 +415,37 @@ func TestDeviceData(t *testing.T) {
 	d, err := Lookup("xc7vx690t-3ffg1930-VVD")
 	require.NoError(t, err)
 	assert.InDelta(t, 0.33, d.StaticPowerW, 1e-9) // polybench_kernels.md §2.4
+}
+
+// TestLibmDerived: the loop IR's functions without their own row take a
+// stated stand-in; fma is mul then add.
+func TestLibmDerived(t *testing.T) {
+	d, err := Lookup("xc7vx690t-3ffg1930-VVD")
+	require.NoError(t, err)
+	get := func(op string) OpCost {
+		c, err := d.OpCost(OpKey{op, "float", 32}, 10)
+		require.NoError(t, err, op)
+		return c
+	}
+	for alias, op := range map[string]string{"exp2": "exp", "log2": "log", "trunc": "floor", "round": "rint"} {
+		a, b := get(alias), get(op)
+		assert.Equal(t, b.Cycles, a.Cycles, alias)
+		assert.Equal(t, b.LUT, a.LUT, alias)
+		assert.Contains(t, a.Source, "taken as Bambu's "+op+"f")
+	}
+	fma, mul, add := get("fma"), get("mul"), get("add")
+	assert.Equal(t, mul.Cycles+add.Cycles, fma.Cycles)
+	assert.Equal(t, mul.DSP+add.DSP, fma.DSP)
+	ng, err := Lookup("nangate45") // energy scale 1 for every unit
+	require.NoError(t, err)
+	var e [3]float64
+	for i, op := range []string{"fma", "mul", "add"} {
+		c, err := ng.OpCost(OpKey{op, "float", 32}, 5)
+		require.NoError(t, err)
+		e[i] = c.EnergyPJ
+	}
+	assert.InDelta(t, e[1]+e[2], e[0], 1e-9)
+	cs := get("copysign")
+	assert.Zero(t, cs.Cycles)
+	assert.Contains(t, cs.Source, "cond_expr")
 }
