@@ -42,6 +42,7 @@ var allowed = map[string][]string{
 	"frontend/zoo":           {"ir/...", "frontend/onnx"},
 	"frontend/zoo/gridsim":   {},
 	"targets":                {},
+	"targets/gen":            {},
 	"cmd/kiln":               {"..."},
 }
 
