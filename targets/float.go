@@ -20,8 +20,8 @@ var floatOther = map[string]string{
 }
 
 // libmAlias maps the loop IR's libm functions that softfloat_libm.csv does
-// not characterise to the closest one it does.
-var libmAlias = map[string]string{"exp2": "exp", "log2": "log", "trunc": "floor", "round": "rint"}
+// not characterise to the closest one it does (a float rem is C's fmod).
+var libmAlias = map[string]string{"exp2": "exp", "log2": "log", "trunc": "floor", "round": "rint", "rem": "fmod"}
 
 // fma is a float multiply then add: the two soft-float units one after the
 // other, their latencies and resources added (derivation; no fused unit is

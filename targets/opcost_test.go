@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -448,4 +449,40 @@ func TestLibmDerived(t *testing.T) {
 	cs := get("copysign")
 	assert.Zero(t, cs.Cycles)
 	assert.Contains(t, cs.Source, "cond_expr")
+}
+
+// TestEveryLoopOp: every operation the loop IR has (the simulator's list)
+// has a cost on every device: all of them on f32 and f16, the integer ones
+// on 1 to 64 bits, at 10 ns.
+func TestEveryLoopOp(t *testing.T) {
+	ints := []string{"add", "sub", "mul", "div", "rem", "min", "max", "cmp", "and", "or", "xor", "shl", "shr",
+		"neg", "abs", "select", "cast", "load", "store"}
+	libm := []string{"sqrt", "exp", "log", "tanh", "floor", "ceil", "rint", "pow", "fmod", "atan2", "hypot", "fma",
+		"copysign", "erf", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh",
+		"exp2", "expm1", "log2", "log10", "log1p", "cbrt", "trunc", "round"}
+	for _, d := range All() {
+		for _, op := range append(slices.Clone(ints), libm...) {
+			for _, b := range []int{16, 32} {
+				if op == "and" || op == "or" || op == "xor" || op == "shl" || op == "shr" {
+					continue // no float bitwise operations in the loop IR
+				}
+				_, err := d.OpCost(OpKey{op, "float", b}, 10)
+				assert.NoError(t, err, "%s float%d %s", op, b, d.Name)
+			}
+		}
+		for _, op := range ints {
+			for _, typ := range []string{"int", "uint"} {
+				for _, b := range []int{1, 4, 8, 12, 16, 24, 32, 48, 64} {
+					_, err := d.OpCost(OpKey{op, typ, b}, 10)
+					if op == "div" && typ == "int" && b > 32 && d.Name == "xc7z020-1clg484-VVD" {
+						// fu_library.csv: the slowest part's signed 64-bit dividers have no
+						// combinational variant and no stage under 10.245 ns.
+						assert.ErrorContains(t, err, "shorter than every unit's stage", "%s %s%d", op, typ, b)
+						continue
+					}
+					assert.NoError(t, err, "%s %s%d %s", op, typ, b, d.Name)
+				}
+			}
+		}
+	}
 }
