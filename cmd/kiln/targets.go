@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -10,17 +11,44 @@ import (
 )
 
 func newTargets() *cobra.Command {
-	return &cobra.Command{
-		Use:   "targets",
-		Short: "list the devices kiln compiles for (-t NAME): FPGA parts and ASIC libraries",
+	var sources bool
+	cmd := &cobra.Command{
+		Use:   "targets [--sources]",
+		Short: "list the devices kiln compiles for (-t NAME): FPGA parts and ASIC libraries, with their resources",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "NAME\tKIND\tBAMBU\tFAMILY\tDESCRIPTION")
+			fmt.Fprintln(w, "NAME\tKIND\tBAMBU\tLUT\tFF\tDSP\tBRAM36\tURAM\tMIN CLOCK NS\tSTATIC W\tDESCRIPTION")
 			for _, d := range targets.All() {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", d.Name, d.Kind, d.Bambu, d.Family, d.Description)
+				lut, ff, dsp, bram, uram := "–", "–", "–", "–", "–"
+				if r := d.Resources; r != nil {
+					lut, ff, dsp, bram, uram = strconv.Itoa(r.LUT), strconv.Itoa(r.FF), strconv.Itoa(r.DSP), strconv.Itoa(r.BRAM36), strconv.Itoa(r.URAM)
+				}
+				static := "?"
+				if d.StaticPowerW > 0 {
+					static = strconv.FormatFloat(d.StaticPowerW, 'g', -1, 64)
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\n", d.Name, d.Kind, d.Bambu, lut, ff, dsp, bram, uram, d.MinClockNS(), static, d.Description)
 			}
-			return w.Flush()
+			if err := w.Flush(); err != nil || !sources {
+				return err
+			}
+			for _, d := range targets.All() {
+				fmt.Fprintf(cmd.OutOrStdout(), "\n%s\n  device: %s\n", d.Name, d.Source)
+				if d.Resources != nil {
+					fmt.Fprintf(cmd.OutOrStdout(), "  resources: %s\n", d.Resources.Source)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "  static power: %s\n", d.StaticPowerSource)
+				if d.Energy != nil {
+					fmt.Fprintf(cmd.OutOrStdout(), "  energy: %s\n", d.Energy.Source)
+				}
+				if d.ASICArea != nil {
+					fmt.Fprintf(cmd.OutOrStdout(), "  area: %s\n", d.ASICArea.Source)
+				}
+			}
+			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&sources, "sources", false, "also print where each device's figures come from")
+	return cmd
 }
