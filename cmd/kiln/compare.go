@@ -132,18 +132,24 @@ func compare(gf *globalFlags, cf compareFlags, arg string) (*gpuComparison, erro
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", arg, err)
 		}
-		col := gpuColumn{Result: r}
-		for _, b := range bases {
-			if b.GPU != g.Name || !(b.Model == name || (b.ModelSHA256 != "" && b.ModelSHA256 == sum)) {
-				continue
-			}
-			for _, ms := range b.Find(prec, batch) {
-				col.Measured = append(col.Measured, measured{Measurement: ms, Date: b.Date, Source: b.Source, File: b.file, Error: r.PerInferenceUS/ms.PerInferenceUS - 1})
-			}
-		}
-		c.GPUs = append(c.GPUs, col)
+		c.GPUs = append(c.GPUs, gpuColumn{Result: r, Measured: measuredFor(bases, r, name, sum)})
 	}
 	return c, nil
+}
+
+// measuredFor picks the imported measurements of the model (by name or by
+// the SHA-256 of its file) on r's GPU at r's batch and precision.
+func measuredFor(bases []storedBaseline, r gpu.Result, name, sum string) []measured {
+	var out []measured
+	for _, b := range bases {
+		if b.GPU != r.GPU || !(b.Model == name || (b.ModelSHA256 != "" && b.ModelSHA256 == sum)) {
+			continue
+		}
+		for _, ms := range b.Find(gpu.Precision(r.Precision), r.Batch) {
+			out = append(out, measured{Measurement: ms, Date: b.Date, Source: b.Source, File: b.file, Error: r.PerInferenceUS/ms.PerInferenceUS - 1})
+		}
+	}
+	return out
 }
 
 // targetColumns is the hook for the FPGA and ASIC columns: kiln sim's

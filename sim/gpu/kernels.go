@@ -163,9 +163,13 @@ func (pl *planner) elementwise(n *graph.Node) []kernel {
 	if pl.amp {
 		size = 0
 		for _, t := range n.In {
-			if t != graph.None && !pl.g.Tensors[t].Kind.IsInt() && pl.size[t] > size {
-				size = pl.size[t]
+			if t == graph.None {
+				continue
 			}
+			if tt := pl.g.Tensors[t]; tt.Kind.IsInt() || (tt.Init != nil && len(tt.Shape) == 0) {
+				continue // a 0-d constant is a Python scalar to PyTorch: it does not promote
+			}
+			size = max(size, pl.size[t])
 		}
 		if fp32Ops[n.Op] {
 			casts, size = pl.castOperands(n, 4), 4
