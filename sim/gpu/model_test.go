@@ -2,6 +2,7 @@ package gpu_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -184,4 +185,39 @@ func TestAnyModel(t *testing.T) {
 	assert.Greater(t, loaded, 100)
 	_, err := os.Stat("../../../shared/testdata/onnx-node")
 	require.NoError(t, err)
+}
+
+// TestMonotone: on random GEMM chains (fixed seed), a GPU with twice the
+// peaks or twice the bandwidth is never slower, the layers add up to the
+// batch latency, and every launch costs at least the launch overhead.
+func TestMonotone(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	base := a100(t)
+	fast := base
+	fast.Peak = map[string]float64{}
+	for k, v := range base.Peak {
+		fast.Peak[k] = 2 * v
+	}
+	wide := base
+	wide.MemoryGBs *= 2
+	for i := range 200 {
+		m, k, n := 1+rng.IntN(4096), 1+rng.IntN(2048), 1+rng.IntN(2048)
+		g := gemmGraph(m, k, n)
+		pr := gpu.Precisions[rng.IntN(len(gpu.Precisions))]
+		opt := gpu.Options{Batch: m, Precision: pr, Params: gpu.DefaultParams()}
+		r0, err := gpu.Estimate(g, base, opt)
+		require.NoError(t, err)
+		r1, err := gpu.Estimate(g, fast, opt)
+		require.NoError(t, err)
+		r2, err := gpu.Estimate(g, wide, opt)
+		require.NoError(t, err)
+		assert.LessOrEqual(t, r1.BatchLatencyUS, r0.BatchLatencyUS+1e-9, "case %d: %d×%d×%d %s", i, m, k, n, pr)
+		assert.LessOrEqual(t, r2.BatchLatencyUS, r0.BatchLatencyUS+1e-9, "case %d", i)
+		var sum float64
+		for _, l := range r0.Layers {
+			sum += l.TimeUS
+			assert.GreaterOrEqual(t, l.TimeUS, float64(l.Kernels)*base.LaunchUS-1e-9)
+		}
+		assert.InDelta(t, r0.BatchLatencyUS, sum, 1e-6*sum)
+	}
 }
