@@ -237,6 +237,9 @@ func (r *Result) finish(gpu targets.GPU, opt Options) {
 	idle := r.BatchLatencyUS - r.KernelUS
 	r.BatchEnergyUJ = gpu.TDPW*r.KernelUS + opt.Params.IdleFrac*gpu.TDPW*idle
 	r.EnergyUJ = r.BatchEnergyUJ / float64(opt.Batch)
+	if r.BatchLatencyUS <= 0 {
+		return // nothing runs: no power or peak fraction to speak of
+	}
 	r.PowerW = r.BatchEnergyUJ / r.BatchLatencyUS
 	if p, ok := gpu.PeakTFLOPS(specs[opt.Precision].gemm[0]); ok {
 		r.PeakFraction = r.GFLOP * 1e9 / (p * 1e12 * r.BatchLatencyUS * 1e-6)

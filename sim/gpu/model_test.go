@@ -129,6 +129,15 @@ func TestBatchAmortises(t *testing.T) {
 	}
 }
 
+// TestEmptyGraph: a graph with nothing to do costs nothing, without NaNs.
+func TestEmptyGraph(t *testing.T) {
+	r, err := gpu.Estimate(&graph.Graph{}, a100(t), gpu.Options{Batch: 1, Precision: gpu.FP32, Params: gpu.DefaultParams()})
+	require.NoError(t, err)
+	assert.Zero(t, r.BatchLatencyUS)
+	assert.Zero(t, r.PowerW)
+	assert.Zero(t, r.PeakFraction)
+}
+
 func TestEstimateErrors(t *testing.T) {
 	g := gemmGraph(4, 4, 4)
 	v100, err := targets.LookupGPU("v100-sxm2")
