@@ -4,7 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/kiln-hls/kiln/ir/loop"
 )
@@ -148,10 +149,85 @@ func (c *Config) check() (Tuning, error) {
 	return t, nil
 }
 
+// Estimator estimates design after design, keeping its scratch storage
+// (the schedule tables of the block being built) from one to the next, as
+// a sweep's worker does. It is not safe for concurrent use; the zero value
+// is ready.
+type Estimator struct {
+	sc scratch
+}
+
+// scratch is storage an Estimator keeps between estimates.
+type scratch struct {
+	spare *blk                     // the block being built (kmodel.newBlk)
+	memo  map[*loop.For]unrollMemo // kmodel.unrolled's answers
+	km    kmodel                   // the kernel being estimated
+	loops [][]loopSeg              // slabs of loopSegs
+	nloop int                      // loopSegs used
+	stack []seg                    // the segs of the builders at work
+	segs  [][]seg                  // slabs of finished seg lists
+	nseg  int                      // segs used in the last slab
+	ids   []int32                  // costCache.sorted's result
+	env   []int                    // loop variables' values
+	cache costCache                // the cost tables' answers
+}
+
+// newLoop is a zero loopSeg from the slabs.
+func (sc *scratch) newLoop() *loopSeg {
+	const slab = 64
+	i, j := sc.nloop/slab, sc.nloop%slab
+	if i == len(sc.loops) {
+		sc.loops = append(sc.loops, make([]loopSeg, slab))
+	}
+	sc.nloop++
+	ls := &sc.loops[i][j]
+	*ls = loopSeg{}
+	return ls
+}
+
+// keep copies segs into the slabs.
+func (sc *scratch) keep(segs []seg) []seg {
+	if len(segs) == 0 {
+		return nil
+	}
+	last := len(sc.segs) - 1
+	if last < 0 || sc.nseg+len(segs) > cap(sc.segs[last]) {
+		sc.segs = append(sc.segs, make([]seg, 0, max(256, len(segs))))
+		last, sc.nseg = last+1, 0
+	}
+	slab := sc.segs[last][:sc.nseg+len(segs)]
+	copy(slab[sc.nseg:], segs)
+	out := slab[sc.nseg:len(slab):len(slab)]
+	sc.nseg += len(segs)
+	return out
+}
+
+// reset makes the slabs free for the next estimate.
+func (sc *scratch) reset() {
+	sc.nloop = 0
+	if n := len(sc.segs); n > 1 {
+		sc.segs = sc.segs[n-1:] // keep the newest slab only
+	}
+	sc.nseg = 0
+	if sc.memo == nil {
+		sc.memo = map[*loop.For]unrollMemo{}
+	}
+}
+
+// EstimateKernel is (&Estimator{}).EstimateKernel(k, cfg).
+func EstimateKernel(k *loop.Kernel, cfg Config) (*Result, error) {
+	return new(Estimator).EstimateKernel(k, cfg)
+}
+
+// Estimate is (&Estimator{}).Estimate(p, cfg).
+func Estimate(p *loop.Program, cfg Config) (*Result, error) {
+	return new(Estimator).Estimate(p, cfg)
+}
+
 // EstimateKernel estimates one kernel as a top function of its own: its
 // array parameters are the accelerator's arguments, reached through
 // cfg.Interface. k must verify (loop.Verify).
-func EstimateKernel(k *loop.Kernel, cfg Config) (*Result, error) {
+func (x *Estimator) EstimateKernel(k *loop.Kernel, cfg Config) (*Result, error) {
 	if k == nil {
 		return nil, errors.New("sim: nil kernel")
 	}
@@ -162,7 +238,7 @@ func EstimateKernel(k *loop.Kernel, cfg Config) (*Result, error) {
 			ext[id] = true
 		}
 	}
-	return estimate(p, cfg, []int{0}, [][]bool{ext})
+	return x.estimate(p, cfg, []int{0}, [][]bool{ext})
 }
 
 // Estimate estimates a program: its top calls the kernels in order, so the
@@ -170,7 +246,7 @@ func EstimateKernel(k *loop.Kernel, cfg Config) (*Result, error) {
 // called. The top's inputs and outputs are the accelerator's arguments
 // (cfg.Interface), its intermediates on-chip memories of their own. p
 // must verify (loop.VerifyProgram).
-func Estimate(p *loop.Program, cfg Config) (*Result, error) {
+func (x *Estimator) Estimate(p *loop.Program, cfg Config) (*Result, error) {
 	if p == nil {
 		return nil, errors.New("sim: nil program")
 	}
@@ -189,7 +265,7 @@ func Estimate(p *loop.Program, cfg Config) (*Result, error) {
 			ext[c.Kernel] = argsExternal(p, k, c)
 		}
 	}
-	return estimate(p, cfg, calls, ext)
+	return x.estimate(p, cfg, calls, ext)
 }
 
 // argsExternal marks the kernel's parameters that the call binds to the
@@ -204,7 +280,7 @@ func argsExternal(p *loop.Program, k *loop.Kernel, c loop.KernelCall) []bool {
 	return ext
 }
 
-func estimate(p *loop.Program, cfg Config, calls []int, ext [][]bool) (e *Result, err error) {
+func (x *Estimator) estimate(p *loop.Program, cfg Config, calls []int, ext [][]bool) (e *Result, err error) {
 	tune, err := cfg.check()
 	if err != nil {
 		return nil, err
@@ -214,12 +290,22 @@ func estimate(p *loop.Program, cfg Config, calls []int, ext [][]bool) (e *Result
 			e, err = nil, fmt.Errorf("sim: %s: malformed program (does it verify?): %v", p.Name, r)
 		}
 	}()
-	cache := newCostCache(cfg)
-	models := make([]*kernelEst, len(p.Kernels))
-	e = &Result{ClockNS: cfg.ClockNS}
+	x.sc.reset()
+	cache := &x.sc.cache
+	cache.reset(cfg, &x.sc)
+	defer func() {
+		if x.sc.spare != nil {
+			x.sc.spare.m = nil
+		}
+		x.sc.km = kmodel{sub: x.sc.km.sub, units: x.sc.km.units, static: x.sc.km.static, mem: x.sc.km.mem, types: x.sc.km.types}
+	}()
+	models := make([]kernelEst, len(p.Kernels))
+	done := make([]bool, len(p.Kernels))
+	e = &Result{ClockNS: cfg.ClockNS, Layers: make([]Layer, 0, len(calls))}
 	var pj float64
 	for ci, ki := range calls {
-		if models[ki] == nil {
+		if !done[ki] {
+			done[ki] = true
 			if models[ki], err = estimateKernel(p.Kernels[ki], &cfg, tune, cache, ext[ki]); err != nil {
 				return nil, err
 			}
@@ -296,51 +382,73 @@ func appendNew(list []string, more ...string) []string {
 	return list
 }
 
-// costCache asks the cost tables once per operation kind.
+// costCache asks the cost tables once per operation kind, and numbers
+// the kinds (IDs) so that schedules count units in slices. An
+// Estimator's scratch keeps one, emptied for each estimate.
 type costCache struct {
-	cfg  Config
-	m    map[OpKey]*OpCost
-	errs []error
+	cfg   Config
+	slot  []int32 // ID+1 per (operation, type, width); 0: not asked yet
+	used  []int32 // the slots set
+	keys  []OpKey
+	costs []OpCost
+	errs  []error
+	sc    *scratch
 }
 
-func newCostCache(cfg Config) *costCache {
-	return &costCache{cfg: cfg, m: map[OpKey]*OpCost{}}
-}
-
-func (c *costCache) get(k OpKey) *OpCost {
-	if oc, ok := c.m[k]; ok {
-		return oc
+// reset empties c for an estimate with cfg.
+func (c *costCache) reset(cfg Config, sc *scratch) {
+	for _, s := range c.used {
+		c.slot[s] = 0
 	}
+	if c.slot == nil {
+		c.slot = make([]int32, len(opNames)*3*65)
+	}
+	c.cfg, c.sc, c.used, c.errs = cfg, sc, c.used[:0], nil
+	c.keys, c.costs = c.keys[:0], c.costs[:0]
+}
+
+// id is the number of operation o on type t.
+func (c *costCache) id(o op, t vtype) int32 {
+	s := (int32(o)*3+int32(t.typ))*65 + int32(min(max(t.bits, 0), 64))
+	if id := c.slot[s]; id > 0 {
+		return id - 1
+	}
+	k := OpKey{Op: opNames[o], Type: typeNames[t.typ], Bits: t.bits}
 	oc, err := c.cfg.Costs.OpCost(k, c.cfg.ClockNS)
 	if err != nil {
-		c.errs = append(c.errs, fmt.Errorf("sim: %v: %w", k, err))
+		c.errs = append(c.errs, fmt.Errorf("%v: %w", k, err))
 		oc = OpCost{}
 	}
-	if oc.II < 1 {
-		oc.II = 1
-	}
-	c.m[k] = &oc
-	return &oc
+	oc.II = max(oc.II, 1)
+	id := int32(len(c.keys))
+	c.slot[s] = id + 1
+	c.used = append(c.used, s)
+	c.keys = append(c.keys, k)
+	c.costs = append(c.costs, oc)
+	return id
 }
 
-// sortedKeys is m's keys in a fixed order (sums of floats over them are
-// then deterministic).
-func sortedKeys(m map[OpKey]int) []OpKey {
-	keys := make([]OpKey, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+func (c *costCache) cost(id int32) *OpCost { return &c.costs[id] }
+
+// sorted is the IDs below n in the order of their keys (sums of floats
+// over them are then deterministic whatever order the kinds came in).
+func (c *costCache) sorted(n int) []int32 {
+	ids := c.sc.ids[:0]
+	for i := range n {
+		ids = append(ids, int32(i))
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
+	c.sc.ids = ids
+	slices.SortFunc(ids, func(i, j int32) int {
+		a, b := c.keys[i], c.keys[j]
 		if a.Op != b.Op {
-			return a.Op < b.Op
+			return strings.Compare(a.Op, b.Op)
 		}
 		if a.Type != b.Type {
-			return a.Type < b.Type
+			return strings.Compare(a.Type, b.Type)
 		}
-		return a.Bits < b.Bits
+		return a.Bits - b.Bits
 	})
-	return keys
+	return ids
 }
 
 func ceilDiv(a, b int) int { return int(math.Ceil(float64(a) / float64(b))) }

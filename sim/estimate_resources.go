@@ -17,20 +17,34 @@ type kernelEst struct {
 // estimateKernel schedules k's blocks once each and adds up its loops.
 // ext marks the buffers that are accelerator arguments (reached through
 // cfg.Interface); the other arrays are on-chip memories of their own.
-func estimateKernel(k *loop.Kernel, cfg *Config, tune Tuning, cache *costCache, ext []bool) (*kernelEst, error) {
-	m := &kmodel{k: k, cfg: cfg, tune: tune, costs: cache, sub: make([]shift, len(k.Vars)),
-		units: map[OpKey]int{}, static: map[OpKey]int{}}
+func estimateKernel(k *loop.Kernel, cfg *Config, tune Tuning, cache *costCache, ext []bool) (kernelEst, error) {
+	sc := cache.sc
+	m := &sc.km // reused: its slices keep their storage
+	*m = kmodel{k: k, cfg: cfg, tune: tune, costs: cache, sub: resizeZero(m.sub, len(k.Vars)),
+		memo: sc.memo, units: m.units[:0], static: m.static[:0], mem: m.mem, types: m.types}
+	clear(m.memo)
 	m.assign(ext)
 	segs := m.build(k.Body)
 	if len(cache.errs) > 0 {
-		return nil, fmt.Errorf("sim: kernel %s: %w", k.Name, errors.Join(cache.errs...))
+		return kernelEst{}, fmt.Errorf("sim: kernel %s: %w", k.Name, errors.Join(cache.errs...))
 	}
-	t, err := m.run(segs, make([]int, len(k.Vars)))
+	sc.env = resizeZero(sc.env, len(k.Vars))
+	t, err := m.run(segs, sc.env)
 	if err != nil {
-		return nil, fmt.Errorf("sim: kernel %s: %w", k.Name, err)
+		return kernelEst{}, fmt.Errorf("sim: kernel %s: %w", k.Name, err)
 	}
 	t.cycles += int64(tune.CallCycles)
-	return &kernelEst{t: t, res: m.resources(ext), notes: m.notes}, nil
+	return kernelEst{t: t, res: m.resources(ext), notes: m.notes}, nil
+}
+
+// resizeZero is s with n zero elements, reusing its storage.
+func resizeZero[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 // assign gives each buffer its memory: scalars and reg buffers are
@@ -39,9 +53,11 @@ func estimateKernel(k *loop.Kernel, cfg *Config, tune Tuning, cache *costCache, 
 // a partitioned buffer are buffers of their own) is a memory with its own
 // ports.
 func (m *kmodel) assign(ext []bool) {
-	m.mem = make([]int, len(m.k.Buffers))
+	m.mem = resizeZero(m.mem, len(m.k.Buffers))
+	m.types = resizeZero(m.types, len(m.k.Buffers))
 	shared := -1
 	for id, b := range m.k.Buffers {
+		m.types[id] = typeOf(b.Kind)
 		switch {
 		case b.Rank() == 0 || b.Space == loop.Register:
 			m.mem[id] = memReg
@@ -70,15 +86,14 @@ func (m *kmodel) assign(ext []bool) {
 //     Tuning.DistRAMBits bits, else in 36 Kb block RAMs.
 func (m *kmodel) resources(ext []bool) Resources {
 	var r Resources
-	for _, k := range sortedKeys(m.units) {
-		n := m.units[k]
-		c := m.cost(k)
+	for _, id := range m.costs.sorted(len(m.units)) {
+		n, k, c := m.units[id], m.costs.keys[id], m.costs.cost(id)
 		r.LUT += n * c.LUT
 		r.FF += n * c.FF
 		r.DSP += n * c.DSP
 		r.BRAM += n * c.BRAM
 		r.AreaUM2 += float64(n) * c.AreaUM2
-		if s := m.static[k]; s > n && n > 0 && k.Op != "load" && k.Op != "store" {
+		if s := m.static[id]; s > n && n > 0 && k.Op != "load" && k.Op != "store" {
 			r.LUT += n * operands(k.Op) * k.Bits * ceilDiv(ceilDiv(s, n)-1, 3)
 		}
 	}

@@ -10,7 +10,7 @@ import (
 // seg is one piece of a statement list after unrolling: a basic block
 // (scheduled once), a loop, or an if whose branches hold loops.
 type seg struct {
-	block *tally
+	block tally // when loop and cond are nil
 	loop  *loopSeg
 	cond  *condSeg
 }
@@ -43,22 +43,27 @@ type loopSeg struct {
 	flat     bool
 	full     bool
 	body     []seg
-	rem      *tally
+	rem      tally
 	varies   bool
 	overhead int64
 }
 
 type condSeg struct {
-	cond      *tally
+	cond      tally
 	then, els []seg
 }
 
 // builder turns a statement list into segs, gathering straight-line code
 // into the current block.
 type builder struct {
-	m   *kmodel
-	out []seg
-	cur *blk
+	m     *kmodel
+	start int // where this builder's segs begin on the scratch stack
+	cur   *blk
+}
+
+func (bd *builder) push(s seg) {
+	sc := bd.m.costs.sc
+	sc.stack = append(sc.stack, s)
 }
 
 func (bd *builder) block() *blk {
@@ -72,16 +77,19 @@ func (bd *builder) block() *blk {
 func (bd *builder) flush() {
 	if bd.cur != nil && bd.cur.s.ops > 0 {
 		t := bd.m.finish(bd.cur)
-		bd.out = append(bd.out, seg{block: &t})
+		bd.push(seg{block: t})
 	}
 	bd.cur = nil
 }
 
 func (m *kmodel) build(ss []loop.Stmt) []seg {
-	bd := &builder{m: m}
+	sc := m.costs.sc
+	bd := builder{m: m, start: len(sc.stack)}
 	bd.stmts(ss)
 	bd.flush()
-	return bd.out
+	out := sc.keep(sc.stack[bd.start:])
+	sc.stack = sc.stack[:bd.start]
+	return out
 }
 
 func (bd *builder) stmts(ss []loop.Stmt) {
@@ -96,14 +104,14 @@ func (bd *builder) stmts(ss []loop.Stmt) {
 				continue
 			}
 			bd.flush()
-			bd.out = append(bd.out, seg{cond: m.condSeg(s)})
+			bd.push(seg{cond: m.condSeg(s)})
 		case *loop.For:
 			if trip, ok := m.inlined(s); ok {
 				bd.inline(s, trip)
 				continue
 			}
 			bd.flush()
-			bd.out = append(bd.out, seg{loop: m.loopSeg(s)})
+			bd.push(seg{loop: m.loopSeg(s)})
 		}
 	}
 }
@@ -123,8 +131,11 @@ func (bd *builder) inline(f *loop.For, trip int) {
 // finish records a block's units, registers and operations in the kernel
 // and returns what one execution costs.
 func (m *kmodel) finish(b *blk) tally {
-	b.s.peak(m.units)
+	m.units = b.s.peak(m.units)
 	for k, n := range b.s.static {
+		for len(m.static) <= k {
+			m.static = append(m.static, 0)
+		}
 		m.static[k] += n
 	}
 	m.live = max(m.live, b.s.liveBits())
@@ -134,7 +145,8 @@ func (m *kmodel) finish(b *blk) tally {
 func (m *kmodel) loopSeg(f *loop.For) *loopSeg {
 	m.loops++
 	lo, hi := m.substIndex(f.Lo), m.substIndex(f.Hi)
-	ls := &loopSeg{v: f.Var, lo: lo, hi: hi, step: f.Step, group: 1, overhead: int64(m.tune.LoopCycles)}
+	ls := m.costs.sc.newLoop()
+	*ls = loopSeg{v: f.Var, lo: lo, hi: hi, step: f.Step, group: 1, overhead: int64(m.tune.LoopCycles)}
 	constant := lo.Dyn == nil && hi.Dyn == nil && lo.Aff.IsConst() && hi.Aff.IsConst()
 	if n := f.Dir.Unroll; n >= 2 {
 		ls.group = n
@@ -144,23 +156,21 @@ func (m *kmodel) loopSeg(f *loop.For) *loopSeg {
 	_, straight := m.size(f.Body)
 	ls.flat = straight && !ls.full
 	if ls.flat {
-		ls.body = []seg{{block: m.copies(f, ls.group)}}
+		ls.body = m.costs.sc.keep([]seg{{block: m.copies(f, ls.group)}})
 		if ls.group > 1 {
 			ls.rem = m.copies(f, 1)
 		}
 	} else {
 		ls.body = m.build(f.Body)
 	}
-	used := make([]bool, len(m.k.Vars))
-	boundVars(f.Body, used)
-	ls.varies = used[f.Var]
+	ls.varies = boundsUse(f.Body, f.Var)
 	return ls
 }
 
 // copies schedules n copies of f's straight-line body as one block, copy
 // u with f's variable shifted by u steps.
-func (m *kmodel) copies(f *loop.For, n int) *tally {
-	bd := &builder{m: m}
+func (m *kmodel) copies(f *loop.For, n int) tally {
+	bd := &builder{m: m, start: len(m.costs.sc.stack)}
 	old := m.sub[f.Var]
 	for u := range n {
 		m.setSub(f.Var, shift{on: u > 0, c: u * f.Step})
@@ -171,15 +181,15 @@ func (m *kmodel) copies(f *loop.For, n int) *tally {
 	if bd.cur != nil {
 		t = m.finish(bd.cur)
 	}
-	return &t
+	return t
 }
 
 func (m *kmodel) condSeg(s *loop.If) *condSeg {
-	bd := &builder{m: m}
+	bd := &builder{m: m, start: len(m.costs.sc.stack)}
 	bd.block().expr(s.Cond)
 	t := m.finish(bd.cur)
 	m.note("an if holding loops is costed as its longer branch")
-	return &condSeg{cond: &t, then: m.build(s.Then), els: m.build(s.Else)}
+	return &condSeg{cond: t, then: m.build(s.Then), els: m.build(s.Else)}
 }
 
 func (m *kmodel) substIndex(x loop.Index) loop.Index {
@@ -202,8 +212,8 @@ func (m *kmodel) run(ss []seg, env []int) (tally, error) {
 	var t tally
 	for _, s := range ss {
 		switch {
-		case s.block != nil:
-			t.add(*s.block)
+		case s.loop == nil && s.cond == nil:
+			t.add(s.block)
 		case s.loop != nil:
 			u, err := m.runLoop(s.loop, env)
 			if err != nil {
@@ -219,7 +229,7 @@ func (m *kmodel) run(ss []seg, env []int) (tally, error) {
 			if err != nil {
 				return t, err
 			}
-			t.add(*s.cond.cond)
+			t.add(s.cond.cond)
 			if b.cycles > a.cycles {
 				a = b
 			}

@@ -15,14 +15,16 @@ type kmodel struct {
 	cfg    *Config
 	tune   Tuning
 	costs  *costCache
-	mem    []int // per buffer: memReg or a memory ID
+	mem    []int   // per buffer: memReg or a memory ID
+	types  []vtype // per buffer: its elements' type
+	memo   map[*loop.For]unrollMemo
 	nmem   int
 	sub    []shift // per variable: its substitution in unrolled copies
 	nsub   int
-	units  map[OpKey]int // the most units of each kind one state uses
-	static map[OpKey]int // operations of each kind in all blocks
-	live   int           // the most value bits held across a state boundary
-	loops  int           // loops left after unrolling (their counters are registers)
+	units  []int // per operation ID: the most units one state uses
+	static []int // per operation ID: operations in all blocks
+	live   int   // the most value bits held across a state boundary
+	loops  int   // loops left after unrolling (their counters are registers)
 	notes  []string
 }
 
@@ -33,18 +35,22 @@ type shift struct {
 	c         int
 }
 
-func (m *kmodel) cost(k OpKey) *OpCost { return m.costs.get(k) }
+// substituted reports whether a substitution in force changes a.
+func (m *kmodel) substituted(a loop.Affine) bool {
+	if m.nsub == 0 {
+		return false
+	}
+	for _, t := range a.Terms {
+		if m.sub[t.Var].on {
+			return true
+		}
+	}
+	return false
+}
 
 // substAff applies the substitutions in force to a.
 func (m *kmodel) substAff(a loop.Affine) (loop.Affine, bool) {
-	if m.nsub == 0 {
-		return a, false
-	}
-	hit := false
-	for _, t := range a.Terms {
-		hit = hit || m.sub[t.Var].on
-	}
-	if !hit {
+	if !m.substituted(a) {
 		return a, false
 	}
 	out := loop.Affine{Const: a.Const}
@@ -104,23 +110,45 @@ func trips(lo, hi, step int) int {
 // size (body size × trips + 2, LLVM's UnrolledSize with BEInsns = 2) under
 // Tuning.UnrollThreshold.
 func (m *kmodel) inlined(f *loop.For) (int, bool) {
+	trip, _, ok := m.unrolled(f)
+	return trip, ok
+}
+
+// unrolled is inlined's answer with the size of the unrolled loop. Outside
+// unrolled copies (no substitution in force) the answer is remembered.
+func (m *kmodel) unrolled(f *loop.For) (trip, size int, ok bool) {
+	if m.nsub > 0 {
+		return m.unroll(f)
+	}
+	if r, hit := m.memo[f]; hit {
+		return r.trip, r.size, r.ok
+	}
+	trip, size, ok = m.unroll(f)
+	m.memo[f] = unrollMemo{trip, size, ok}
+	return trip, size, ok
+}
+
+func (m *kmodel) unroll(f *loop.For) (trip, size int, ok bool) {
 	lo, trip, ok := m.constTrip(f)
 	if !ok || f.Dir.Unroll >= 2 || f.Dir.Unroll == 0 && !m.cfg.LLVMUnroll {
-		return 0, false
+		return 0, 0, false
 	}
 	if trip == 0 {
-		return 0, true
+		return 0, 0, true
 	}
 	old := m.setSub(f.Var, shift{on: true, fixed: true, c: lo})
-	size, straight := m.size(f.Body)
+	body, straight := m.size(f.Body)
 	m.setSub(f.Var, old)
 	if !straight {
-		return 0, false
+		return 0, 0, false
 	}
-	if f.Dir.Unroll == loop.UnrollFull {
-		return trip, true
-	}
-	return trip, size*trip+2 < m.tune.UnrollThreshold
+	size = body * trip
+	return trip, size, f.Dir.Unroll == loop.UnrollFull || size+2 < m.tune.UnrollThreshold
+}
+
+type unrollMemo struct {
+	trip, size int
+	ok         bool
 }
 
 // size is the body's size as LLVM's unroll cost sees it, roughly: one per
@@ -139,15 +167,11 @@ func (m *kmodel) size(ss []loop.Stmt) (n int, straight bool) {
 			n += m.exprSize(s.Cond) + a + b
 			straight = straight && ok1 && ok2
 		case *loop.For:
-			trip, ok := m.inlined(s)
+			_, size, ok := m.unrolled(s)
 			if !ok {
 				return n, false
 			}
-			lo, _, _ := m.constTrip(s)
-			old := m.setSub(s.Var, shift{on: true, fixed: true, c: lo})
-			body, _ := m.size(s.Body)
-			m.setSub(s.Var, old)
-			n += body * trip
+			n += size
 		}
 	}
 	return n, straight
@@ -167,50 +191,82 @@ func (m *kmodel) accessSize(id loop.BufID, ix []loop.Index) int {
 }
 
 func (m *kmodel) exprSize(e loop.Expr) int {
-	n := 0
-	loop.WalkExpr(e, func(e loop.Expr) {
-		switch e := e.(type) {
-		case *loop.Load:
-			n += m.accessSize(e.Buf, e.Index)
-		case *loop.Bin, *loop.Un, *loop.Cast, *loop.Select, *loop.Call:
-			n++
+	switch e := e.(type) {
+	case *loop.Load:
+		n := m.accessSize(e.Buf, e.Index)
+		for _, x := range e.Index {
+			if x.Dyn != nil {
+				n += m.exprSize(x.Dyn)
+			}
 		}
-	})
-	return n
+		return n
+	case *loop.Bin:
+		return 1 + m.exprSize(e.X) + m.exprSize(e.Y)
+	case *loop.Un:
+		return 1 + m.exprSize(e.X)
+	case *loop.Cast:
+		return 1 + m.exprSize(e.X)
+	case *loop.Select:
+		return 1 + m.exprSize(e.Cond) + m.exprSize(e.X) + m.exprSize(e.Y)
+	case *loop.Call:
+		n := 1
+		for _, a := range e.Args {
+			n += m.exprSize(a)
+		}
+		return n
+	}
+	return 0
 }
 
-// boundVars marks in used the variables that the bounds of the loops
-// nested in ss (at any depth) read.
-func boundVars(ss []loop.Stmt, used []bool) {
+// boundsUse reports whether a loop nested in ss (at any depth) has
+// bounds that read variable v.
+func boundsUse(ss []loop.Stmt, v loop.VarID) bool {
 	for _, s := range ss {
 		switch s := s.(type) {
 		case *loop.For:
-			markIndex(s.Lo, used)
-			markIndex(s.Hi, used)
-			boundVars(s.Body, used)
+			if indexUses(s.Lo, v) || indexUses(s.Hi, v) || boundsUse(s.Body, v) {
+				return true
+			}
 		case *loop.If:
-			boundVars(s.Then, used)
-			boundVars(s.Else, used)
+			if boundsUse(s.Then, v) || boundsUse(s.Else, v) {
+				return true
+			}
 		}
 	}
+	return false
 }
 
-func markIndex(x loop.Index, used []bool) {
-	for _, t := range x.Aff.Terms {
-		used[t.Var] = true
+func indexUses(x loop.Index, v loop.VarID) bool {
+	if x.Aff.Coeff(v) != 0 {
+		return true
 	}
-	if x.Dyn != nil {
-		loop.WalkExpr(x.Dyn, func(e loop.Expr) {
-			switch e := e.(type) {
-			case *loop.VarRef:
-				used[e.Var] = true
-			case *loop.Load:
-				for _, i := range e.Index {
-					for _, t := range i.Aff.Terms {
-						used[t.Var] = true
-					}
-				}
+	return x.Dyn != nil && exprUses(x.Dyn, v)
+}
+
+func exprUses(e loop.Expr, v loop.VarID) bool {
+	switch e := e.(type) {
+	case *loop.VarRef:
+		return e.Var == v
+	case *loop.Load:
+		for _, x := range e.Index {
+			if indexUses(x, v) {
+				return true
 			}
-		})
+		}
+	case *loop.Bin:
+		return exprUses(e.X, v) || exprUses(e.Y, v)
+	case *loop.Un:
+		return exprUses(e.X, v)
+	case *loop.Cast:
+		return exprUses(e.X, v)
+	case *loop.Select:
+		return exprUses(e.Cond, v) || exprUses(e.X, v) || exprUses(e.Y, v)
+	case *loop.Call:
+		for _, a := range e.Args {
+			if exprUses(a, v) {
+				return true
+			}
+		}
 	}
+	return false
 }

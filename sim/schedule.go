@@ -43,33 +43,47 @@ const eps = 1e-9
 
 // vtype is a value's type as the cost tables see it.
 type vtype struct {
-	typ   string // int, uint, float
+	typ   uint8 // tInt, tUint, tFloat
 	bits  int
 	fixed bool // fixed point: sums and products widen
 }
+
+// The value types, and their names in an OpKey.
+const (
+	tInt uint8 = iota
+	tUint
+	tFloat
+)
+
+var typeNames = [...]string{tInt: "int", tUint: "uint", tFloat: "float"}
 
 // typeOf is k's type for the cost tables: floats of every width are
 // "float" (Bambu's soft-float units take any exponent/mantissa format),
 // fixed point its integer of W bits, bool a 1-bit uint.
 func typeOf(k dtype.Kind) vtype {
+	if !k.IsFixed() {
+		return plainType(k)
+	}
 	if f, ok := k.Fixed(); ok {
 		if f.Unsigned {
-			return vtype{"uint", f.W, true}
+			return vtype{tUint, f.W, true}
 		}
-		return vtype{"int", f.W, true}
+		return vtype{tInt, f.W, true}
 	}
-	switch k.Class() {
-	case dtype.ClassFloat, dtype.ClassDouble:
-		return vtype{typ: "float", bits: k.Bits()}
-	case dtype.ClassUint:
-		return vtype{typ: "uint", bits: k.Bits()}
-	case dtype.ClassBool:
-		return vtype{typ: "uint", bits: 1}
-	}
-	return vtype{typ: "int", bits: k.Bits()}
+	return vtype{typ: tInt, bits: 64}
 }
 
-func (t vtype) key(op string) OpKey { return OpKey{Op: op, Type: t.typ, Bits: t.bits} }
+func plainType(k dtype.Kind) vtype {
+	switch k.Class() {
+	case dtype.ClassFloat, dtype.ClassDouble:
+		return vtype{typ: tFloat, bits: k.Bits()}
+	case dtype.ClassUint:
+		return vtype{typ: tUint, bits: k.Bits()}
+	case dtype.ClassBool:
+		return vtype{typ: tUint, bits: 1}
+	}
+	return vtype{typ: tInt, bits: k.Bits()}
+}
 
 // slot is one operation placed in a block's schedule.
 type slot struct {
@@ -88,17 +102,23 @@ type sched struct {
 	period float64
 	ports  int
 	slots  []slot
-	mem    [][]int16         // port use per memory per state
-	units  map[OpKey][]int16 // units busy per state, per operation
-	static map[OpKey]int     // operations of each kind in the block
-	length int32             // states
-	pj     float64           // dynamic energy of one execution
-	ops    int64             // operations of one execution
+	mem    [][]int16 // port use per memory per state
+	units  [][]int16 // units busy per state, per operation ID (costCache)
+	static []int     // operations of each ID in the block
+	length int32     // states
+	diff   []int     // liveBits' scratch
+	pj     float64   // dynamic energy of one execution
+	ops    int64     // operations of one execution
 }
 
-func newSched(period float64, ports, memories int) *sched {
-	return &sched{period: period, ports: ports, mem: make([][]int16, memories),
-		units: map[OpKey][]int16{}, static: map[OpKey]int{}}
+// reset empties s for the next block, keeping its storage.
+func (s *sched) reset() {
+	s.slots = s.slots[:0]
+	for i := range s.units {
+		s.units[i] = s.units[i][:0]
+	}
+	clear(s.static)
+	s.length, s.pj, s.ops = 0, 0, 0
 }
 
 // ready is when value v is available (−1: a constant or a value from
@@ -112,7 +132,7 @@ func (s *sched) ready(v int32) float64 {
 
 // place schedules an operation of cost c and width bits, using a port of
 // memory mem (−1: none), no earlier than after (ns) and its operands.
-func (s *sched) place(k OpKey, c *OpCost, bits int, mem int, after float64, operands ...int32) int32 {
+func (s *sched) place(k int32, c *OpCost, bits int, mem int, after float64, operands ...int32) int32 {
 	t := after
 	for _, v := range operands {
 		t = max(t, s.ready(v))
@@ -149,6 +169,9 @@ func (s *sched) place(k OpKey, c *OpCost, bits int, mem int, after float64, oper
 	s.length = max(s.length, end, cyc+1)
 	s.pj += c.EnergyPJ
 	s.ops++
+	for int(k) >= len(s.static) {
+		s.static = append(s.static, 0)
+	}
 	s.static[k]++
 	return id
 }
@@ -181,7 +204,10 @@ func (s *sched) freePort(mem int, cyc int32, busy int) int32 {
 }
 
 // occupy counts a unit of kind k busy for busy states from cyc.
-func (s *sched) occupy(k OpKey, cyc int32, busy int) {
+func (s *sched) occupy(k int32, cyc int32, busy int) {
+	for int(k) >= len(s.units) {
+		s.units = append(s.units, nil)
+	}
 	use := s.units[k]
 	for i := range busy {
 		at := int(cyc) + i
@@ -208,7 +234,8 @@ func (s *sched) liveBits() int {
 	if s.length == 0 {
 		return 0
 	}
-	diff := make([]int, s.length+2)
+	s.diff = append(s.diff[:0], make([]int, s.length+2)...)
+	diff := s.diff
 	for _, sl := range s.slots {
 		made := int32(math.Ceil(sl.ready/s.period - eps)) // first state that sees it registered
 		if sl.lastUse < made {
@@ -227,10 +254,17 @@ func (s *sched) liveBits() int {
 }
 
 // peak is the most units of each kind busy in one state.
-func (s *sched) peak(into map[OpKey]int) {
+func (s *sched) peak(into []int) []int {
 	for k, use := range s.units {
+		if len(use) == 0 {
+			continue // none in this block (the slice may outlive its ID)
+		}
+		for len(into) <= k {
+			into = append(into, 0)
+		}
 		for _, n := range use {
 			into[k] = max(into[k], int(n))
 		}
 	}
+	return into
 }

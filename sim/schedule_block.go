@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"fmt"
+
 	"github.com/kiln-hls/kiln/ir/loop"
 )
 
@@ -19,6 +21,9 @@ type blk struct {
 	regs  [][]regWrite // per buffer: register writes in this block
 	acc   [][]access   // per buffer: memory accesses in this block
 	preds []int32      // conditions of the enclosing inlined ifs
+	ops   []int32      // scratch for a store's operands
+	ixs   []loop.Index // storage for substituted indices
+	terms []loop.Term  // storage for their terms
 }
 
 type regWrite struct {
@@ -32,15 +37,40 @@ type access struct {
 	slot  int32
 }
 
+// newBlk starts a block. Only one is open at a time, so one blk serves
+// every block of an estimate, its slices keeping their storage.
 func (m *kmodel) newBlk() *blk {
+	b := m.costs.sc.spare
+	if b == nil {
+		b = &blk{s: &sched{}}
+		m.costs.sc.spare = b
+	}
 	n := len(m.k.Buffers)
-	return &blk{m: m, s: newSched(m.cfg.ClockNS, m.cfg.Channels, m.nmem),
-		regs: make([][]regWrite, n), acc: make([][]access, n)}
+	b.m = m
+	b.regs, b.acc = resize(b.regs, n), resize(b.acc, n)
+	b.preds, b.ixs, b.terms = b.preds[:0], b.ixs[:0], b.terms[:0]
+	b.s.period, b.s.ports = m.cfg.ClockNS, m.cfg.Channels
+	b.s.mem = resize(b.s.mem, m.nmem)
+	b.s.reset()
+	return b
+}
+
+// resize is s with n empty slices, reusing their storage.
+func resize[T any](s [][]T, n int) [][]T {
+	for len(s) < n {
+		s = append(s, nil)
+	}
+	s = s[:n]
+	for i := range s {
+		s[i] = s[i][:0]
+	}
+	return s
 }
 
 // place schedules operation k on no memory after its operands.
-func (b *blk) place(k OpKey, bits int, operands ...int32) int32 {
-	return b.s.place(k, b.m.cost(k), bits, -1, 0, operands...)
+func (b *blk) place(o op, t vtype, bits int, operands ...int32) int32 {
+	id := b.m.costs.id(o, t)
+	return b.s.place(id, b.m.costs.cost(id), bits, -1, 0, operands...)
 }
 
 // expr schedules e's operations and returns its value and type.
@@ -49,39 +79,43 @@ func (b *blk) expr(e loop.Expr) (int32, vtype) {
 	case *loop.Const:
 		return -1, typeOf(e.Kind)
 	case *loop.VarRef:
-		return -1, vtype{typ: "int", bits: 64}
+		return -1, vtype{typ: tInt, bits: 64}
 	case *loop.Load:
 		return b.load(e)
 	case *loop.Bin:
 		x, tx := b.expr(e.X)
 		y, ty := b.expr(e.Y)
-		k, rt := binKey(e.Op, tx, ty)
-		return b.place(k, rt.bits, x, y), rt
+		o, kt, rt := binKey(e.Op, tx, ty)
+		return b.place(o, kt, rt.bits, x, y), rt
 	case *loop.Un:
 		x, tx := b.expr(e.X)
-		k, rt := unKey(e.Op, tx)
-		return b.place(k, rt.bits, x), rt
+		o, rt := unKey(e.Op, tx)
+		return b.place(o, tx, rt.bits, x), rt
 	case *loop.Cast:
 		x, tx := b.expr(e.X)
 		to := typeOf(e.To)
-		return b.place(castKey(tx, to), to.bits, x), to
+		return b.place(opCast, castType(tx, to), to.bits, x), to
 	case *loop.Select:
 		c, _ := b.expr(e.Cond)
 		x, tx := b.expr(e.X)
 		y, _ := b.expr(e.Y)
-		return b.place(tx.key("select"), tx.bits, c, x, y), tx
+		return b.place(opSelect, tx, tx.bits, c, x, y), tx
 	case *loop.Call:
 		vals := make([]int32, len(e.Args))
-		t := vtype{typ: "float", bits: 32}
+		t := vtype{typ: tFloat, bits: 32}
 		for i, a := range e.Args {
 			var ta vtype
 			if vals[i], ta = b.expr(a); i == 0 {
 				t = ta
 			}
 		}
-		return b.place(t.key(e.Func), t.bits, vals...), t
+		o, ok := opByName[e.Func]
+		if !ok {
+			b.m.costs.errs = append(b.m.costs.errs, fmt.Errorf("unknown function %q", e.Func))
+		}
+		return b.place(o, t, t.bits, vals...), t
 	}
-	return -1, vtype{typ: "int", bits: 64}
+	return -1, vtype{typ: tInt, bits: 64}
 }
 
 // index substitutes the unrolled copies' variables into ix and schedules
@@ -94,13 +128,26 @@ func (b *blk) index(ix []loop.Index) ([]loop.Index, []int32) {
 			v, _ := b.expr(x.Dyn)
 			dyn = append(dyn, v)
 		}
-		a, changed := b.m.substAff(x.Aff)
-		if !changed {
+		if !b.m.substituted(x.Aff) {
 			continue
 		}
 		if !copied {
-			out, copied = append([]loop.Index(nil), ix...), true
+			start := len(b.ixs)
+			b.ixs = append(b.ixs, ix...)
+			out, copied = b.ixs[start:len(b.ixs):len(b.ixs)], true
 		}
+		start := len(b.terms)
+		a := loop.Affine{Const: x.Aff.Const}
+		for _, t := range x.Aff.Terms {
+			s := b.m.sub[t.Var]
+			if s.on {
+				a.Const += t.Coeff * s.c
+			}
+			if !s.on || !s.fixed {
+				b.terms = append(b.terms, t)
+			}
+		}
+		a.Terms = b.terms[start:len(b.terms):len(b.terms)]
 		out[i] = loop.Index{Aff: a, Dyn: x.Dyn}
 	}
 	return out, dyn
@@ -108,17 +155,18 @@ func (b *blk) index(ix []loop.Index) ([]loop.Index, []int32) {
 
 func (b *blk) load(e *loop.Load) (int32, vtype) {
 	buf := b.m.k.Buffers[e.Buf]
-	t := typeOf(buf.Kind)
-	idx, dyn := b.index(e.Index)
-	mem := b.m.mem[e.Buf]
-	switch {
-	case mem == memReg:
-		return b.readReg(e.Buf, idx), t
-	case buf.Role == loop.Constant && constIndex(idx):
+	t := b.m.types[e.Buf]
+	if buf.Role == loop.Constant && b.m.constIndex(e.Index) {
 		return -1, t // a constant element: folded by LLVM
 	}
+	idx, dyn := b.index(e.Index)
+	mem := b.m.mem[e.Buf]
+	if mem == memReg {
+		return b.readReg(e.Buf, idx), t
+	}
 	after := b.order(e.Buf, idx, false)
-	id := b.s.place(t.key("load"), b.m.cost(t.key("load")), t.bits, mem, after, dyn...)
+	k := b.m.costs.id(opLoad, t)
+	id := b.s.place(k, b.m.costs.cost(k), t.bits, mem, after, dyn...)
 	b.acc[e.Buf] = append(b.acc[e.Buf], access{idx: idx, slot: id})
 	return id, t
 }
@@ -126,15 +174,16 @@ func (b *blk) load(e *loop.Load) (int32, vtype) {
 func (b *blk) store(st *loop.Store) {
 	v, t := b.expr(st.Value)
 	idx, dyn := b.index(st.Index)
-	t = typeOf(b.m.k.Buffers[st.Buf].Kind)
+	t = b.m.types[st.Buf]
 	mem := b.m.mem[st.Buf]
 	if mem == memReg {
 		b.regs[st.Buf] = append(b.regs[st.Buf], regWrite{idx: idx, val: v})
 		return
 	}
 	after := b.order(st.Buf, idx, true)
-	ops := append(append(dyn, v), b.preds...)
-	id := b.s.place(t.key("store"), b.m.cost(t.key("store")), 0, mem, after, ops...)
+	b.ops = append(append(append(b.ops[:0], dyn...), v), b.preds...)
+	k := b.m.costs.id(opStore, t)
+	id := b.s.place(k, b.m.costs.cost(k), 0, mem, after, b.ops...)
 	b.acc[st.Buf] = append(b.acc[st.Buf], access{idx: idx, store: true, slot: id})
 }
 
@@ -211,10 +260,17 @@ func sameTerms(a, b loop.Affine) bool {
 	return true
 }
 
-func constIndex(idx []loop.Index) bool {
-	for _, x := range idx {
-		if x.Dyn != nil || !x.Aff.IsConst() {
+// constIndex reports whether ix is a constant under the substitutions in
+// force.
+func (m *kmodel) constIndex(ix []loop.Index) bool {
+	for _, x := range ix {
+		if x.Dyn != nil {
 			return false
+		}
+		for _, t := range x.Aff.Terms {
+			if s := m.sub[t.Var]; !s.on || !s.fixed {
+				return false
+			}
 		}
 	}
 	return true
