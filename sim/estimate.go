@@ -37,6 +37,10 @@ type Config struct {
 	Tuning       *Tuning   // nil: DefaultTuning()
 	Capacity     *Capacity // the device's resources; nil: no feasibility check (ASICs)
 	StaticPowerW float64   // the device's static power
+	// ASIC: the device is a cell library; resources are its area only
+	// (LUT, FF, DSP and BRAM figures some of its table rows carry over
+	// from FPGA libraries are dropped).
+	ASIC bool
 }
 
 // Tuning holds the model's parameters that no table gives.
@@ -345,6 +349,13 @@ func (e *Result) finish(cfg Config, pj float64) {
 	}
 	e.PowerW = e.StaticPowerW + e.DynamicPowerW
 	e.Feasible = true
+	if cfg.ASIC {
+		e.Resources = Resources{AreaUM2: e.Resources.AreaUM2}
+		for i := range e.Layers {
+			e.Layers[i].Resources = Resources{AreaUM2: e.Layers[i].Resources.AreaUM2}
+		}
+		e.Notes = appendNew(e.Notes, "ASIC area is the functional units' (the tables give no area for registers, multiplexers or memories)")
+	}
 	c := cfg.Capacity
 	if c == nil {
 		return

@@ -1,0 +1,38 @@
+package sim
+
+import (
+	"fmt"
+
+	"github.com/kiln-hls/kiln/targets"
+)
+
+// DeviceCosts answers from a device's cost tables (targets.Device.OpCost).
+type DeviceCosts struct {
+	Device targets.Device
+}
+
+// OpCost is the device's cost of k at clockNS.
+func (c DeviceCosts) OpCost(k OpKey, clockNS float64) (OpCost, error) {
+	oc, err := c.Device.OpCost(targets.OpKey{Op: k.Op, Type: k.Type, Bits: k.Bits}, clockNS)
+	if err != nil {
+		return OpCost{}, err
+	}
+	return OpCost{Cycles: oc.Cycles, II: oc.II, DelayNS: oc.DelayNS, LUT: oc.LUT, FF: oc.FF,
+		DSP: oc.DSP, BRAM: oc.BRAM, AreaUM2: oc.AreaUM2, EnergyPJ: oc.EnergyPJ, Source: oc.Source}, nil
+}
+
+// ForDevice is the Config of device d at clockNS with channels memory
+// channels: its cost tables, resources (an FPGA's, for the feasibility
+// check) and static power. A period shorter than the device's tables
+// support is an error.
+func ForDevice(d targets.Device, clockNS float64, channels int) (Config, error) {
+	if min := d.MinClockNS(); !(clockNS >= min) {
+		return Config{}, fmt.Errorf("sim: %s cannot run at %g ns: its tables reach %g ns at the shortest", d.Name, clockNS, min)
+	}
+	cfg := Config{Costs: DeviceCosts{d}, ClockNS: clockNS, Channels: channels, LLVMUnroll: true,
+		StaticPowerW: d.StaticPowerW, ASIC: d.Kind == targets.ASIC}
+	if r := d.Resources; r != nil {
+		cfg.Capacity = &Capacity{LUT: r.LUT, FF: r.FF, DSP: r.DSP, BRAM36: r.BRAM36}
+	}
+	return cfg, nil
+}
