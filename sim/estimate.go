@@ -441,6 +441,15 @@ func (c *costCache) id(o op, t vtype) int32 {
 
 func (c *costCache) cost(id int32) *OpCost { return &c.costs[id] }
 
+// lookup is the cost of o on t if an estimate has asked for it already.
+func (c *costCache) lookup(o op, t vtype) (*OpCost, bool) {
+	s := (int32(o)*3+int32(t.typ))*65 + int32(min(max(t.bits, 0), 64))
+	if id := c.slot[s]; id > 0 {
+		return &c.costs[id-1], true
+	}
+	return nil, false
+}
+
 // sorted is the IDs below n in the order of their keys (sums of floats
 // over them are then deterministic whatever order the kinds came in).
 func (c *costCache) sorted(n int) []int32 {

@@ -82,30 +82,47 @@ func (m *kmodel) assign(ext []bool) {
 //   - registers: the most value bits held across a state boundary in any
 //     block, 32 bits per loop counter (kiln emits i32 indices), the bits
 //     of scalar and reg buffers;
-//   - memories: each on-chip array (not the arguments) in LUT RAM up to
-//     Tuning.DistRAMBits bits, else in 36 Kb block RAMs.
+//   - memories: one memory module per memory (the shared interface, each
+//     per-array interface, each on-chip array), costed as the device's
+//     load cell for its element type (its LUT, FF, area; Bambu's
+//     ARRAY_1D_STD_BRAM_NN), not per access; the on-chip arrays' storage
+//     in LUT RAM up to Tuning.DistRAMBits bits, else in 36 Kb block RAMs.
 func (m *kmodel) resources(ext []bool) Resources {
 	var r Resources
 	for _, id := range m.costs.sorted(len(m.units)) {
 		n, k, c := m.units[id], m.costs.keys[id], m.costs.cost(id)
+		if k.Op == "load" || k.Op == "store" {
+			continue // the memory modules below
+		}
 		r.LUT += n * c.LUT
 		r.FF += n * c.FF
 		r.DSP += n * c.DSP
 		r.BRAM += n * c.BRAM
 		r.AreaUM2 += float64(n) * c.AreaUM2
-		if s := m.static[id]; s > n && n > 0 && k.Op != "load" && k.Op != "store" {
+		if s := m.static[id]; s > n && n > 0 {
 			r.LUT += n * operands(k.Op) * k.Bits * ceilDiv(ceilDiv(s, n)-1, 3)
 		}
 	}
 	r.FF += m.live + 32*m.loops
+	seen := make([]bool, m.nmem)
 	for id, b := range m.k.Buffers {
+		mem := m.mem[id]
 		switch {
-		case m.mem[id] == memReg:
+		case mem == memReg:
 			if b.Role != loop.Constant {
-				r.FF += elems(b) * typeOf(b.Kind).bits
+				r.FF += elems(b) * m.types[id].bits
 			}
+			continue
 		case !ext[id] && b.Role != loop.Input && b.Role != loop.Output:
 			r.add(memoryCost(b, m.tune))
+		}
+		if !seen[mem] {
+			seen[mem] = true
+			if c, ok := m.costs.lookup(opLoad, m.types[id]); ok {
+				r.LUT += c.LUT
+				r.FF += c.FF
+				r.AreaUM2 += c.AreaUM2
+			}
 		}
 	}
 	return r

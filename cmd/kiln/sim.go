@@ -1,0 +1,283 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kiln-hls/kiln/ir/loop"
+	"github.com/kiln-hls/kiln/passes/loops"
+	"github.com/kiln-hls/kiln/sim"
+	"github.com/kiln-hls/kiln/targets"
+)
+
+// simFlags are kiln sim's options.
+type simFlags struct {
+	lower    lowerFlags
+	target   string
+	clock    float64
+	channels int
+	iface    string
+	o2       bool
+	planFile string
+	plan     loops.Plan
+	json     bool
+}
+
+func newSim(gf *globalFlags) *cobra.Command {
+	sf := &simFlags{}
+	cmd := &cobra.Command{
+		Use:   "sim MODEL|FILE.kir -t DEVICE [--clock NS] [--channels N] [--precision P] [--tile …] [--json]",
+		Short: "estimate a design's cycles, latency, resources, power and energy on a device (schedule-based model of Bambu)",
+		Long: `sim lowers MODEL (a built-in name or an .onnx file) as kiln compile does (--precision, then the
+loop transforms), or reads one kernel from FILE.kir, and estimates what Bambu would build for the
+device at the clock: each basic block list-scheduled under the memory ports (--channels per memory)
+with combinational operations chained within the period and the device's multi-cycle units
+(soft-float, libm) at their latencies; loops run as a state machine, one iteration after another,
+each pass through a latch costing a state; LLVM -O2's full unrolling of small constant loops is
+modelled unless --llvm-unroll=false. Kernels run one after another, so the interval between
+inferences is the latency. Resources are the units one state of any block needs at once, their
+multiplexers, registers and the on-chip memories; power is static plus the operations' energy over
+the latency. A design larger than the FPGA is reported infeasible, with the numbers.
+
+--interface shared puts every array argument behind one memory interface (Bambu's default);
+per-array gives each its own (SODA's full/nbt runs). A .kir file whose first line reads
+"// variant: V, interface: I" (sim/testdata/polybench) chooses its own unless the flag is given.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sf.lower.tables.given = changed(cmd, "lut-size", "lut-range", "lut-nearest")
+			return sf.run(cmd, gf, args[0])
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&sf.target, "target", "t", "", "the device: an FPGA part or ASIC library by Bambu's name (kiln targets lists them)")
+	f.Float64Var(&sf.clock, "clock", 10, "clock period in ns (Bambu's --clock-period)")
+	f.IntVar(&sf.channels, "channels", 2, "memory ports per memory (Bambu's --channels-number)")
+	f.StringVar(&sf.iface, "interface", "", "memory interface of the array arguments: shared or per-array (default: the .kir file's header, else shared)")
+	f.BoolVar(&sf.o2, "llvm-unroll", true, "model LLVM -O2 fully unrolling small constant loops (Bambu's front end)")
+	f.StringVar(&sf.planFile, "loops", "", "a .yaml/.json file of loop transforms, run before the flags' (as kiln compile --loops)")
+	for _, op := range []loops.Op{loops.OpTile, loops.OpInterchange, loops.OpUnroll, loops.OpPartition} {
+		f.Var(&loopFlag{op: op, plan: &sf.plan}, op.String(), loopFlagHelp[op])
+	}
+	f.StringVar(&sf.lower.precision, "precision", "", "narrow the program to this precision spec (as kiln compile --precision; default fp32)")
+	f.StringVar(&sf.lower.data, "data", "", "with --precision: calibrate on DIR/test_data_set_*/input_*.pb (default: a built-in model's validation data)")
+	f.Float64Var(&sf.lower.sparseDensity, "sparse-density", 0, "as kiln lower --sparse-density")
+	f.BoolVar(&sf.lower.noFuse, "no-fuse", false, "one kernel per node (as kiln lower --no-fuse)")
+	f.BoolVar(&sf.json, "json", false, "print the estimate as JSON")
+	sf.lower.tables.add(cmd)
+	return cmd
+}
+
+func (sf *simFlags) run(cmd *cobra.Command, gf *globalFlags, arg string) error {
+	dev, err := sf.check()
+	if err != nil {
+		return err
+	}
+	cfg, err := sim.ForDevice(dev, sf.clock, sf.channels)
+	if err != nil {
+		return err
+	}
+	cfg.LLVMUnroll = sf.o2
+	plan := sf.plan
+	if sf.planFile != "" {
+		fromFile, err := loops.ReadPlanFile(sf.planFile)
+		if err != nil {
+			return err
+		}
+		plan = append(slices.Clone(fromFile), plan...)
+	}
+	var res *sim.Result
+	iface := sf.iface
+	if strings.HasSuffix(arg, ".kir") {
+		res, iface, err = sf.kernelFile(arg, plan, cfg)
+	} else {
+		res, err = sf.model(gf, arg, plan, cfg)
+	}
+	if err != nil {
+		return err
+	}
+	out := simReport(res, dev, sf, arg, iface, gf.batch)
+	if sf.json {
+		enc := json.NewEncoder(cmd.OutOrStdout())
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	return out.text(cmd.OutOrStdout())
+}
+
+// check validates the flags that need no model.
+func (sf *simFlags) check() (targets.Device, error) {
+	if sf.target == "" {
+		return targets.Device{}, fmt.Errorf("-t DEVICE is required (kiln targets lists the devices)")
+	}
+	dev, err := targets.Lookup(sf.target)
+	if err != nil {
+		return targets.Device{}, fmt.Errorf("-t: %w", err)
+	}
+	switch {
+	case !(sf.clock > 0 && sf.clock <= 1e6):
+		return dev, fmt.Errorf("--clock %g: want a period in ns above 0", sf.clock)
+	case sf.channels < 1 || sf.channels > 64:
+		return dev, fmt.Errorf("--channels %d: want 1 to 64 memory channels", sf.channels)
+	case sf.iface != "" && sf.iface != "shared" && sf.iface != "per-array":
+		return dev, fmt.Errorf("--interface %q: want shared or per-array", sf.iface)
+	}
+	if strings.EqualFold(strings.TrimSpace(sf.lower.precision), "fp32") {
+		sf.lower.precision = ""
+	}
+	return dev, nil
+}
+
+// model lowers a model (narrowed, transformed) and estimates the program.
+func (sf *simFlags) model(gf *globalFlags, arg string, plan loops.Plan, cfg sim.Config) (*sim.Result, error) {
+	p, err := sf.lower.lowered(gf, arg, map[string]string{})
+	if err != nil {
+		return nil, err
+	}
+	if p, err = plan.Apply(p); err != nil {
+		return nil, err
+	}
+	if sf.iface == "per-array" {
+		cfg.Interface = sim.ArrayInterface
+	}
+	return sim.Estimate(p, cfg)
+}
+
+// kernelFile estimates the one kernel of a .kir file as a top function of
+// its own, with the interface its header names unless --interface does.
+func (sf *simFlags) kernelFile(path string, plan loops.Plan, cfg sim.Config) (*sim.Result, string, error) {
+	if sf.lower.precision != "" || sf.lower.data != "" || sf.lower.tables.given {
+		return nil, "", fmt.Errorf("%s: --precision, --data and --lut-* apply to models, not to a loop-IR file", path)
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, "", err
+	}
+	k, err := loop.Parse(string(src), nil)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", path, err)
+	}
+	if err := loop.Verify(k); err != nil {
+		return nil, "", fmt.Errorf("%s: %w", path, err)
+	}
+	if len(plan) > 0 {
+		p, err := plan.Apply(&loop.Program{Name: k.Name + "_top", Kernels: []*loop.Kernel{k}})
+		if err != nil {
+			return nil, "", err
+		}
+		k = p.Kernels[0]
+	}
+	iface := sf.iface
+	if _, fromFile, err := sim.PolybenchHeader(string(src)); iface == "" && err == nil {
+		iface = fromFile
+	}
+	if iface == "per-array" {
+		cfg.Interface = sim.ArrayInterface
+	}
+	res, err := sim.EstimateKernel(k, cfg)
+	return res, iface, err
+}
+
+// simJSON is kiln sim --json's object (DESIGN.md, "kiln sim --json").
+type simJSON struct {
+	Model          string       `json:"model"`
+	Target         string       `json:"target"`
+	Kind           string       `json:"kind"`
+	ClockNS        float64      `json:"clock_ns"`
+	ClockMHz       float64      `json:"clock_mhz"`
+	Precision      string       `json:"precision"`
+	Batch          int          `json:"batch"`
+	Channels       int          `json:"channels"`
+	Interface      string       `json:"interface"`
+	LLVMUnroll     bool         `json:"llvm_unroll"`
+	Cycles         int64        `json:"cycles"`
+	LatencyUS      float64      `json:"latency_us"`
+	IntervalCycles int64        `json:"interval_cycles"`
+	ThroughputInfS float64      `json:"throughput_inf_s"`
+	Resources      simResources `json:"resources"`
+	PowerW         float64      `json:"power_w"`
+	StaticPowerW   float64      `json:"static_power_w"`
+	DynamicPowerW  float64      `json:"dynamic_power_w"`
+	EnergyUJ       float64      `json:"energy_uj"`
+	Ops            int64        `json:"ops"`
+	Feasible       bool         `json:"feasible"`
+	Infeasible     []string     `json:"infeasible,omitempty"`
+	Notes          []string     `json:"notes,omitempty"`
+	Layers         []sim.Layer  `json:"layers"`
+}
+
+// simResources: LUT, FF, DSP, BRAM and utilization for an FPGA, area for
+// an ASIC.
+type simResources struct {
+	LUT         *int             `json:"lut,omitempty"`
+	FF          *int             `json:"ff,omitempty"`
+	DSP         *int             `json:"dsp,omitempty"`
+	BRAM        *int             `json:"bram,omitempty"`
+	AreaUM2     *float64         `json:"area_um2,omitempty"`
+	Utilization *sim.Utilization `json:"utilization,omitempty"`
+}
+
+func simReport(r *sim.Result, dev targets.Device, sf *simFlags, arg, iface string, batch int) simJSON {
+	if iface == "" {
+		iface = "shared"
+	}
+	out := simJSON{Model: strings.TrimSuffix(filepath.Base(arg), filepath.Ext(arg)), Target: dev.Name, Kind: string(dev.Kind),
+		ClockNS: sf.clock, ClockMHz: 1000 / sf.clock, Precision: "fp32", Batch: max(batch, 1),
+		Channels: sf.channels, Interface: iface, LLVMUnroll: sf.o2,
+		Cycles: r.Cycles, LatencyUS: r.LatencyUS, IntervalCycles: r.IntervalCycles, ThroughputInfS: r.ThroughputInfS,
+		PowerW: r.PowerW, StaticPowerW: r.StaticPowerW, DynamicPowerW: r.DynamicPowerW, EnergyUJ: r.EnergyUJ,
+		Ops: r.Ops, Feasible: r.Feasible, Infeasible: r.Infeasible, Notes: r.Notes, Layers: r.Layers}
+	if sf.lower.precision != "" {
+		out.Precision = sf.lower.precision
+	}
+	res := r.Resources
+	if dev.Kind == targets.ASIC {
+		out.Resources.AreaUM2 = &res.AreaUM2
+	} else {
+		out.Resources = simResources{LUT: &res.LUT, FF: &res.FF, DSP: &res.DSP, BRAM: &res.BRAM, Utilization: r.Utilization}
+	}
+	return out
+}
+
+// text prints the estimate for a person: the totals, then a line per layer.
+func (s simJSON) text(w io.Writer) error {
+	fmt.Fprintf(w, "%s on %s at %g ns (%.4g MHz), %s, %d channels, %s interface\n", s.Model, s.Target, s.ClockNS, s.ClockMHz, s.Precision, s.Channels, s.Interface)
+	fmt.Fprintf(w, "cycles %d   latency %.4g µs   throughput %.4g inferences/s (no overlap between inferences)\n", s.Cycles, s.LatencyUS, s.ThroughputInfS)
+	if r := s.Resources; r.AreaUM2 != nil {
+		fmt.Fprintf(w, "area %.4g µm² (functional units)\n", *r.AreaUM2)
+	} else {
+		fmt.Fprintf(w, "LUT %d   FF %d   DSP %d   BRAM36 %d", *r.LUT, *r.FF, *r.DSP, *r.BRAM)
+		if u := r.Utilization; u != nil {
+			fmt.Fprintf(w, "   (%.1f%%, %.1f%%, %.1f%%, %.1f%% of the device)", 100*u.LUT, 100*u.FF, 100*u.DSP, 100*u.BRAM)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "power %.4g W (static %.4g, dynamic %.4g)   energy %.4g µJ per inference\n", s.PowerW, s.StaticPowerW, s.DynamicPowerW, s.EnergyUJ)
+	if !s.Feasible {
+		fmt.Fprintf(w, "INFEASIBLE on %s: %s\n", s.Target, strings.Join(s.Infeasible, "; "))
+	}
+	for _, n := range s.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "cycles\tlatency µs\tshare\t\tkernel (nodes)")
+	for _, l := range s.Layers {
+		share := 0.0
+		if s.Cycles > 0 {
+			share = 100 * float64(l.Cycles) / float64(s.Cycles)
+		}
+		name := l.Kernel
+		if len(l.Nodes) > 0 {
+			name += " (" + strings.Join(l.Nodes, ", ") + ")"
+		}
+		fmt.Fprintf(tw, "%d\t%.4g\t%.1f%%\t\t%s\n", l.Cycles, l.LatencyUS, share, name)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kiln-hls/kiln/frontend/onnx"
+	"github.com/kiln-hls/kiln/ir/loop"
+	"github.com/kiln-hls/kiln/sim"
+	"github.com/kiln-hls/kiln/targets"
+)
+
+const polybench = "../../sim/testdata/polybench"
+
+// runSim runs kiln sim (built here: root.go may not register it yet).
+func runSim(args ...string) (string, error) {
+	cmd := newSim(&globalFlags{maxTensorBytes: onnx.DefaultMaxTensorBytes})
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(args)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	err := cmd.Execute()
+	return out.String(), err
+}
+
+func simJSONOf(t *testing.T, args ...string) map[string]any {
+	t.Helper()
+	out, err := runSim(append(args, "--json")...)
+	require.NoError(t, err, out)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &m), out)
+	return m
+}
+
+// TestSimKir: a PolyBench file on the Virtex-7: the JSON has DESIGN.md's
+// fields, its cycles are sim.EstimateKernel's on the same file and
+// settings, and the file's header picks the interface (per-array for the
+// full variant) unless --interface overrides it.
+func TestSimKir(t *testing.T) {
+	d, err := targets.Lookup("xc7vx690t-3ffg1930-VVD")
+	require.NoError(t, err)
+	for _, c := range []struct {
+		file, iface string
+		flags       []string
+	}{
+		{"gemm_4.kir", "shared", nil},
+		{"gemm_4_full.kir", "per-array", nil},
+		{"gemm_4_full.kir", "shared", []string{"--interface", "shared"}},
+		{"atax_8.kir", "shared", []string{"--channels", "1"}},
+	} {
+		t.Run(c.file+"/"+c.iface, func(t *testing.T) {
+			path := filepath.Join(polybench, c.file)
+			m := simJSONOf(t, append([]string{path, "-t", d.Name, "--clock", "10"}, c.flags...)...)
+			for _, k := range []string{"model", "target", "clock_mhz", "precision", "batch", "cycles", "latency_us",
+				"interval_cycles", "throughput_inf_s", "resources", "power_w", "energy_uj", "layers", "feasible"} {
+				assert.Contains(t, m, k)
+			}
+			assert.Equal(t, c.iface, m["interface"])
+			assert.Equal(t, 100.0, m["clock_mhz"])
+			res := m["resources"].(map[string]any)
+			assert.Contains(t, res, "lut")
+			assert.Contains(t, res, "utilization")
+			assert.NotContains(t, res, "area_um2")
+
+			src, err := os.ReadFile(path)
+			require.NoError(t, err)
+			k, err := loop.Parse(string(src), nil)
+			require.NoError(t, err)
+			cfg, err := sim.ForDevice(d, 10, 2)
+			require.NoError(t, err)
+			if len(c.flags) == 2 && c.flags[0] == "--channels" {
+				cfg.Channels = 1
+			}
+			if c.iface == "per-array" {
+				cfg.Interface = sim.ArrayInterface
+			}
+			want, err := sim.EstimateKernel(k, cfg)
+			require.NoError(t, err)
+			assert.Equal(t, float64(want.Cycles), m["cycles"])
+			assert.Len(t, m["layers"], 1)
+		})
+	}
+}
+
+// TestSimModel: a built-in model on the ASIC library gives area, not
+// LUTs; the text form names the kernels.
+func TestSimModel(t *testing.T) {
+	m := simJSONOf(t, "lstm", "-t", "nangate45", "--clock", "5")
+	res := m["resources"].(map[string]any)
+	assert.Positive(t, res["area_um2"])
+	assert.NotContains(t, res, "lut")
+	assert.Equal(t, "asic", m["kind"])
+	assert.Positive(t, m["cycles"])
+	assert.NotEmpty(t, m["layers"])
+
+	out, err := runSim("lstm", "-t", "xc7vx690t-3ffg1930-VVD")
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "lstm on xc7vx690t-3ffg1930-VVD at 10 ns (100 MHz), fp32, 2 channels, shared interface")
+	assert.Regexp(t, `(?m)^cycles \d+ `, out)
+}
+
+// TestSimInfeasible: a kernel whose on-chip buffer needs more block RAM
+// than the Zynq-7020 has is reported infeasible with the numbers, not an
+// error.
+func TestSimInfeasible(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "big.kir")
+	require.NoError(t, os.WriteFile(path, []byte(`kernel big(in x: f32[4], out y: f32[4]) {
+  temp t: f32[1000000]
+  for i in 0..4 {
+    t[i] = x[i]
+    y[i] = t[i]
+  }
+}
+`), 0o644))
+	m := simJSONOf(t, path, "-t", "xc7z020-1clg484-VVD")
+	assert.Equal(t, false, m["feasible"])
+	require.Len(t, m["infeasible"], 1)
+	assert.Contains(t, m["infeasible"].([]any)[0], "BRAM36: the design needs 977, the device has")
+
+	out, err := runSim(path, "-t", "xc7z020-1clg484-VVD")
+	require.NoError(t, err)
+	assert.Contains(t, out, "INFEASIBLE on xc7z020-1clg484-VVD: BRAM36: the design needs 977")
+}
+
+// TestSimErrors: bad input is an error that says what is wrong.
+func TestSimErrors(t *testing.T) {
+	gemm := filepath.Join(polybench, "gemm_4.kir")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{gemm}, "-t DEVICE is required"},
+		{[]string{gemm, "-t", "nosuch"}, `unknown device "nosuch"`},
+		{[]string{gemm, "-t", "nangate45", "--clock", "0.001"}, "nangate45 cannot run at 0.001 ns"},
+		{[]string{gemm, "-t", "nangate45", "--clock", "-1"}, "--clock -1"},
+		{[]string{gemm, "-t", "nangate45", "--channels", "0"}, "--channels 0"},
+		{[]string{gemm, "-t", "nangate45", "--interface", "bus"}, `--interface "bus"`},
+		{[]string{gemm, "-t", "nangate45", "--precision", "fp16"}, "apply to models, not to a loop-IR file"},
+		{[]string{"nosuch.kir", "-t", "nangate45"}, "nosuch.kir"},
+		{[]string{gemm, "-t", "nangate45", "--unroll", "gemm_4_kernel.nosuch=2"}, "nosuch"},
+	} {
+		t.Run(c.want, func(t *testing.T) {
+			_, err := runSim(c.args...)
+			assert.ErrorContains(t, err, c.want)
+		})
+	}
+}
+
+// TestSimUnrollFlag: the loop flags reach the estimate: unrolling gemm's
+// k loop by 2 (a directive) changes the cycles.
+func TestSimUnrollFlag(t *testing.T) {
+	gemm := filepath.Join(polybench, "gemm_16.kir")
+	plain := simJSONOf(t, gemm, "-t", "xc7vx690t-3ffg1930-VVD")
+	unrolled := simJSONOf(t, gemm, "-t", "xc7vx690t-3ffg1930-VVD", "--unroll", "gemm_16_kernel.k=2")
+	assert.NotEqual(t, plain["cycles"], unrolled["cycles"])
+}
