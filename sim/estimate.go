@@ -307,7 +307,7 @@ func (x *Estimator) estimate(p *loop.Program, cfg Config, calls []int, ext [][]b
 	done := make([]bool, len(p.Kernels))
 	e = &Result{ClockNS: cfg.ClockNS, Layers: make([]Layer, 0, len(calls))}
 	var pj float64
-	for ci, ki := range calls {
+	for _, ki := range calls {
 		if !done[ki] {
 			done[ki] = true
 			if models[ki], err = estimateKernel(p.Kernels[ki], &cfg, tune, cache, ext[ki]); err != nil {
@@ -320,7 +320,7 @@ func (x *Estimator) estimate(p *loop.Program, cfg Config, calls []int, ext [][]b
 		l := Layer{Kernel: p.Kernels[ki].Name, Cycles: ke.t.cycles, Ops: ke.t.ops, Resources: ke.res}
 		l.LatencyUS = float64(l.Cycles) * cfg.ClockNS / 1000
 		l.EnergyUJ = ke.t.pj*1e-6 + cfg.StaticPowerW*l.LatencyUS
-		if ci < len(p.Calls) && p.KernelNodes != nil {
+		if ki < len(p.KernelNodes) {
 			l.Nodes = p.KernelNodes[ki]
 		}
 		e.Layers = append(e.Layers, l)

@@ -337,3 +337,98 @@ func TestMemories(t *testing.T) {
 		})
 	}
 }
+
+// TestIfs: an if without loops is predicated code in its block (its
+// compare chains into the state); an if holding a loop costs its
+// condition's block and its longer branch, with a note saying so.
+func TestIfs(t *testing.T) {
+	// load 0, add 2, store 2 (the compare, 2 ns, is ready long before):
+	// 3 states + 1 latch, × 4; four operations an iteration.
+	e := estimateText(t, `kernel f(in x: i32[4], out y: i32[4]) {
+  for i in 0..4 {
+    if i < 2 {
+      y[i] = x[i] + 1:i32
+    }
+  }
+}`, testConfig(2))
+	assert.Equal(t, int64(16), e.Cycles)
+	assert.Equal(t, int64(16), e.Ops)
+	assert.Empty(t, e.Notes)
+
+	// per i: the compare's state, then 3 × (3 + 1) for the j loop, + 1 latch.
+	e = estimateText(t, `kernel f(in x: i32[4], out y: i32[4]) {
+  for i in 0..4 {
+    if i < 2 {
+      for j in 0..3 {
+        y[j] = x[j] + 1:i32
+      }
+    }
+  }
+}`, testConfig(2))
+	assert.Equal(t, int64(4*(1+12+1)), e.Cycles)
+	assert.Equal(t, []string{"an if holding loops is costed as its longer branch"}, e.Notes)
+}
+
+// TestDividerUnits: a divider with II 12 (not pipelined) is busy 12
+// states; two divisions in one state need two, the chain of two (the
+// second uses the first) one.
+func TestDividerUnits(t *testing.T) {
+	par := estimateText(t, `kernel d(in x: f32[2], out y: f32[2]) {
+  y[0] = x[0] / 3.0
+  y[1] = x[1] / 3.0
+}`, testConfig(2))
+	ser := estimateText(t, `kernel d(in x: f32[2], out y: f32[2]) {
+  y[0] = x[0] / 3.0 / 3.0
+}`, testConfig(2))
+	// the fixture's divider: 800 LUT; the chain's one unit serves two
+	// divisions (a 2:1 mux on two 32-bit operands, 64 LUTs).
+	assert.Equal(t, 2*800, par.Resources.LUT)
+	assert.Equal(t, 800+64, ser.Resources.LUT)
+	// load 0–1, div 2–13, store 14 / a second div 14–25, store 26.
+	assert.Equal(t, int64(15), par.Cycles)
+	assert.Equal(t, int64(27), ser.Cycles)
+}
+
+// TestProgramMemories: in a program the top's intermediate is an on-chip
+// memory with its own ports (so, with one channel, kernel b's read of it
+// does not wait for the argument y's port) and its storage counts once,
+// as block RAM; the top's arguments are external.
+func TestProgramMemories(t *testing.T) {
+	a, err := loop.Parse(`kernel a(in x: i32[512], out t: i32[512]) {
+  for i in 0..512 {
+    t[i] = x[i] + 1:i32
+  }
+}`, nil)
+	require.NoError(t, err)
+	b, err := loop.Parse(`kernel b(in t: i32[512], in x: i32[512], out y: i32[512]) {
+  for i in 0..512 {
+    y[i] = t[i] + x[i]
+  }
+}`, nil)
+	require.NoError(t, err)
+	i32 := a.Buffers[0].Kind
+	p := &loop.Program{Name: "top", Kernels: []*loop.Kernel{a, b},
+		Buffers: []*loop.Buffer{
+			{Name: "x", Kind: i32, Shape: []int{512}, Role: loop.Input},
+			{Name: "t", Kind: i32, Shape: []int{512}, Role: loop.Temp},
+			{Name: "y", Kind: i32, Shape: []int{512}, Role: loop.Output},
+		},
+		Params: []loop.BufID{0, 2},
+		Calls:  []loop.KernelCall{{Kernel: 0, Args: []loop.BufID{0, 1}}, {Kernel: 1, Args: []loop.BufID{1, 0, 2}}},
+	}
+	require.NoError(t, loop.VerifyProgram(p))
+	e, err := Estimate(p, testConfig(1))
+	require.NoError(t, err)
+	require.Len(t, e.Layers, 2)
+	// a: load x 0, add 2, store t 2: 3 + 1. b: t and x load in state 0
+	// (different memories), add 2, store y 2: 3 + 1.
+	assert.Equal(t, int64(512*4), e.Layers[0].Cycles)
+	assert.Equal(t, int64(512*4), e.Layers[1].Cycles)
+	assert.Equal(t, 1, e.Resources.BRAM, "t: 512 × 32 bits, one RAMB36")
+
+	// The same kernel b alone: t is an argument, behind the one shared port.
+	alone, err := EstimateKernel(b, testConfig(1))
+	require.NoError(t, err)
+	assert.Equal(t, int64(512*5), alone.Cycles)
+	assert.Zero(t, alone.Resources.BRAM)
+}
