@@ -10,6 +10,42 @@ import (
 	"github.com/kiln-hls/kiln/ir/loop"
 )
 
+// The schedule model (Estimate), how it turns loop IR into what Bambu
+// would build:
+//
+//   - Blocks. The statements between loop boundaries form a basic block;
+//     unrolled copies (an unroll(n) directive: n copies with the variable
+//     shifted; unroll(full) or LLVM -O2's full unrolling: every iteration,
+//     the variable a constant) join their block. Each block is scheduled
+//     once: its operations (loads, stores, arithmetic, casts, calls) in
+//     program order, each at the earliest time its operands (and memory
+//     order: a load after a store that may write its element, a store after
+//     loads and stores of it) allow, in a state where its memory has a free
+//     port. Combinational operations chain while their delays fit the
+//     period; a multi-cycle unit starts in the state its operands arrive
+//     if its input stage fits, and its result is there Cycles states
+//     later. Scalars and reg buffers are registers (no port, no state);
+//     a constant's element at a constant index is folded (LLVM does).
+//   - Memories: Config.Channels ports per memory per state; the array
+//     arguments share one memory (SharedInterface) or have one each
+//     (ArrayInterface); every on-chip array — each bank of a partitioned
+//     buffer, each intermediate of a program — is a memory of its own.
+//   - Loops run as a state machine, one iteration after another: a loop
+//     costs its body's states per iteration plus Tuning.LoopCycles per pass
+//     through its latch (none when fully unrolled). Trip counts come from
+//     the bounds over the enclosing loops' variables (triangular loops
+//     iterate their outer loops), and from constant data (CSR row
+//     pointers); bounds read from non-constant data are an error. An if
+//     without loops is predicated code in its block; one holding loops
+//     costs its condition and its longer branch (a note says so).
+//   - Kernels run one after another from the top; each call costs its body
+//     plus Tuning.CallCycles. The interval between inferences is the
+//     latency (nothing overlaps).
+//   - Resources, power, energy: see kmodel.resources; power is
+//     Config.StaticPowerW plus the operations' energy over the latency.
+//     A design that needs more than Config.Capacity is infeasible
+//     (Result.Feasible, Result.Infeasible), not an error.
+
 // Interface is how a kernel's array arguments reach memory.
 type Interface uint8
 
