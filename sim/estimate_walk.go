@@ -114,18 +114,47 @@ func (m *kmodel) inlined(f *loop.For) (int, bool) {
 	return trip, ok
 }
 
-// unrolled is inlined's answer with the size of the unrolled loop. Outside
-// unrolled copies (no substitution in force) the answer is remembered.
+// unrolled is inlined's answer with the size of the unrolled loop. The
+// answer is remembered where it cannot depend on the unrolled copies'
+// substitutions: outside them, or for a nest whose bounds are constants.
 func (m *kmodel) unrolled(f *loop.For) (trip, size int, ok bool) {
-	if m.nsub > 0 {
-		return m.unroll(f)
-	}
-	if r, hit := m.memo[f]; hit {
+	r, hit := m.memo[f]
+	if hit && r.valid && (m.nsub == 0 || r.rect) {
 		return r.trip, r.size, r.ok
 	}
+	if !hit {
+		r.rect = rectangular(f)
+	}
 	trip, size, ok = m.unroll(f)
-	m.memo[f] = unrollMemo{trip, size, ok}
+	if m.nsub == 0 || r.rect {
+		r.trip, r.size, r.ok, r.valid = trip, size, ok, true
+	}
+	m.memo[f] = r
 	return trip, size, ok
+}
+
+// rectangular reports whether f and every loop in it have constant bounds.
+func rectangular(f *loop.For) bool {
+	if f.Lo.Dyn != nil || f.Hi.Dyn != nil || !f.Lo.Aff.IsConst() || !f.Hi.Aff.IsConst() {
+		return false
+	}
+	return rectangularIn(f.Body)
+}
+
+func rectangularIn(ss []loop.Stmt) bool {
+	for _, s := range ss {
+		switch s := s.(type) {
+		case *loop.For:
+			if !rectangular(s) {
+				return false
+			}
+		case *loop.If:
+			if !rectangularIn(s.Then) || !rectangularIn(s.Else) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (m *kmodel) unroll(f *loop.For) (trip, size int, ok bool) {
@@ -147,8 +176,8 @@ func (m *kmodel) unroll(f *loop.For) (trip, size int, ok bool) {
 }
 
 type unrollMemo struct {
-	trip, size int
-	ok         bool
+	trip, size      int
+	ok, rect, valid bool
 }
 
 // size is the body's size as LLVM's unroll cost sees it, roughly: one per
