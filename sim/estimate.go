@@ -69,7 +69,11 @@ type Config struct {
 	// LLVMUnroll models LLVM -O2 (Bambu's front end) fully unrolling a
 	// loop with a constant trip count and a straight-line body whose
 	// unrolled size is under Tuning.UnrollThreshold.
-	LLVMUnroll   bool
+	LLVMUnroll bool
+	// NoAlias: the array arguments never overlap (kiln's emitters mark
+	// them noalias; SODA's plain runs did not). Without it, an access to
+	// one argument is ordered after the stores to every other.
+	NoAlias      bool
 	Tuning       *Tuning   // nil: DefaultTuning()
 	Capacity     *Capacity // the device's resources; nil: no feasibility check (ASICs)
 	StaticPowerW float64   // the device's static power

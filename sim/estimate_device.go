@@ -23,13 +23,14 @@ func (c DeviceCosts) OpCost(k OpKey, clockNS float64) (OpCost, error) {
 
 // ForDevice is the Config of device d at clockNS with channels memory
 // channels: its cost tables, resources (an FPGA's, for the feasibility
-// check) and static power. A period shorter than the device's tables
+// check) and static power, LLVM's unrolling, arguments that do not alias
+// (as kiln emits them). A period shorter than the device's tables
 // support is an error.
 func ForDevice(d targets.Device, clockNS float64, channels int) (Config, error) {
 	if min := d.MinClockNS(); !(clockNS >= min) {
 		return Config{}, fmt.Errorf("sim: %s cannot run at %g ns: its tables reach %g ns at the shortest", d.Name, clockNS, min)
 	}
-	cfg := Config{Costs: DeviceCosts{d}, ClockNS: clockNS, Channels: channels, LLVMUnroll: true,
+	cfg := Config{Costs: DeviceCosts{d}, ClockNS: clockNS, Channels: channels, LLVMUnroll: true, NoAlias: true,
 		StaticPowerW: d.StaticPowerW, ASIC: d.Kind == targets.ASIC}
 	if r := d.Resources; r != nil {
 		cfg.Capacity = &Capacity{LUT: r.LUT, FF: r.FF, DSP: r.DSP, BRAM36: r.BRAM36}

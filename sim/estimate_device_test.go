@@ -50,6 +50,7 @@ func TestDeviceEstimates(t *testing.T) {
 		k, err := loop.Parse(string(src), nil)
 		require.NoError(t, err, f)
 		c := cfg
+		c.NoAlias = variant != "none" // SODA marks the arguments noalias in full and nbt only
 		if iface == "per-array" {
 			c.Interface = ArrayInterface
 		}

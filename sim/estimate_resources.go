@@ -53,6 +53,7 @@ func resizeZero[T any](s []T, n int) []T {
 // a partitioned buffer are buffers of their own) is a memory with its own
 // ports.
 func (m *kmodel) assign(ext []bool) {
+	m.ext = ext
 	m.mem = resizeZero(m.mem, len(m.k.Buffers))
 	m.types = resizeZero(m.types, len(m.k.Buffers))
 	shared := -1

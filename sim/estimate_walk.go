@@ -17,6 +17,7 @@ type kmodel struct {
 	costs  *costCache
 	mem    []int   // per buffer: memReg or a memory ID
 	types  []vtype // per buffer: its elements' type
+	ext    []bool  // per buffer: an argument of the accelerator
 	memo   map[*loop.For]unrollMemo
 	nmem   int
 	sub    []shift // per variable: its substitution in unrolled copies
@@ -68,6 +69,10 @@ func (m *kmodel) substAff(a loop.Affine) (loop.Affine, bool) {
 	}
 	return out, true
 }
+
+// argsAlias reports whether buffer id is an argument that may overlap the
+// other arguments.
+func (m *kmodel) argsAlias(id loop.BufID) bool { return !m.cfg.NoAlias && m.ext[id] }
 
 func (m *kmodel) setSub(v loop.VarID, s shift) shift {
 	old := m.sub[v]

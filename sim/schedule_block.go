@@ -20,6 +20,7 @@ type blk struct {
 	s     *sched
 	regs  [][]regWrite // per buffer: register writes in this block
 	acc   [][]access   // per buffer: memory accesses in this block
+	args  []access     // accesses of the arguments (when they may alias)
 	preds []int32      // conditions of the enclosing inlined ifs
 	ops   []int32      // scratch for a store's operands
 	ixs   []loop.Index // storage for substituted indices
@@ -33,6 +34,7 @@ type regWrite struct {
 
 type access struct {
 	idx   []loop.Index
+	buf   loop.BufID
 	store bool
 	slot  int32
 }
@@ -48,7 +50,7 @@ func (m *kmodel) newBlk() *blk {
 	n := len(m.k.Buffers)
 	b.m = m
 	b.regs, b.acc = resize(b.regs, n), resize(b.acc, n)
-	b.preds, b.ixs, b.terms = b.preds[:0], b.ixs[:0], b.terms[:0]
+	b.preds, b.ixs, b.terms, b.args = b.preds[:0], b.ixs[:0], b.terms[:0], b.args[:0]
 	b.s.period, b.s.ports = m.cfg.ClockNS, m.cfg.Channels
 	b.s.mem = resize(b.s.mem, m.nmem)
 	b.s.reset()
@@ -167,7 +169,7 @@ func (b *blk) load(e *loop.Load) (int32, vtype) {
 	after := b.order(e.Buf, idx, false)
 	k := b.m.costs.id(opLoad, t)
 	id := b.s.place(k, b.m.costs.cost(k), t.bits, mem, after, dyn...)
-	b.acc[e.Buf] = append(b.acc[e.Buf], access{idx: idx, slot: id})
+	b.record(e.Buf, access{idx: idx, buf: e.Buf, slot: id})
 	return id, t
 }
 
@@ -184,7 +186,7 @@ func (b *blk) store(st *loop.Store) {
 	b.ops = append(append(append(b.ops[:0], dyn...), v), b.preds...)
 	k := b.m.costs.id(opStore, t)
 	id := b.s.place(k, b.m.costs.cost(k), 0, mem, after, b.ops...)
-	b.acc[st.Buf] = append(b.acc[st.Buf], access{idx: idx, store: true, slot: id})
+	b.record(st.Buf, access{idx: idx, buf: st.Buf, store: true, slot: id})
 }
 
 // readReg is the value a register read sees: the last write in the block
@@ -201,14 +203,20 @@ func (b *blk) readReg(id loop.BufID, idx []loop.Index) int32 {
 
 // order is the earliest time (ns) an access of buffer id at idx may take
 // place after the block's earlier accesses that may touch the element.
+// Without Config.NoAlias an argument's access is ordered after the other
+// arguments' as well (they may overlap).
 func (b *blk) order(id loop.BufID, idx []loop.Index, store bool) float64 {
 	var after float64
 	p := b.s.period
-	for _, a := range b.acc[id] {
+	list := b.acc[id]
+	if b.m.argsAlias(id) {
+		list = b.args
+	}
+	for _, a := range list {
 		if !a.store && !store {
 			continue
 		}
-		if alias, _ := mayAlias(a.idx, idx); !alias {
+		if alias, _ := mayAlias(a.idx, idx); a.buf == id && !alias {
 			continue
 		}
 		c := float64(b.s.slots[a.slot].cycle)
@@ -218,6 +226,13 @@ func (b *blk) order(id loop.BufID, idx []loop.Index, store bool) float64 {
 		after = max(after, c*p)
 	}
 	return after
+}
+
+func (b *blk) record(id loop.BufID, a access) {
+	b.acc[id] = append(b.acc[id], a)
+	if b.m.argsAlias(id) {
+		b.args = append(b.args, a)
+	}
 }
 
 // inlineIf schedules an if without loops as predicated code: the

@@ -47,9 +47,10 @@ var testCosts = fixture{
 }
 
 // testConfig: 10 ns, the given channels, one latch state per iteration,
-// no call overhead (so a kernel's cycles are its body's).
+// no call overhead (so a kernel's cycles are its body's), arguments that
+// do not alias.
 func testConfig(channels int) Config {
-	return Config{Costs: testCosts, ClockNS: 10, Channels: channels,
+	return Config{Costs: testCosts, ClockNS: 10, Channels: channels, NoAlias: true,
 		Tuning: &Tuning{LoopCycles: 1, CallCycles: 0, UnrollThreshold: 150, DistRAMBits: 256}}
 }
 
@@ -71,6 +72,8 @@ func TestSchedules(t *testing.T) {
 	llvm.LLVMUnroll = true
 	llvm10.LLVMUnroll = true
 	llvm10.Tuning = &Tuning{LoopCycles: 1, UnrollThreshold: 10, DistRAMBits: 256}
+	aliasing := testConfig(2)
+	aliasing.NoAlias = false
 	sum4 := `kernel s(in x: i32[4], out y: i32[1]) {
   temp acc: i32 reg
   acc = 0:i32
@@ -168,6 +171,20 @@ func TestSchedules(t *testing.T) {
     y[0] = y[0] + x[i]
   }
 }`, testConfig(2), 6},
+		// arguments that may alias: copy 1's load of x[1] waits for copy
+		// 0's store of y[0] (state 2): x[1] loads in 3, y[0] in 3; add 5,
+		// store 5: 6 states, as the dependence through y.
+		{"may alias", `kernel d(in x: i32[2], out y: i32[2]) {
+  for i in 0..2 unroll(full) {
+    y[i] = x[i] + 1:i32
+  }
+}`, aliasing, 6},
+		// the same with noalias: both loads in state 0: 3 states.
+		{"noalias", `kernel d(in x: i32[2], out y: i32[2]) {
+  for i in 0..2 unroll(full) {
+    y[i] = x[i] + 1:i32
+  }
+}`, testConfig(2), 3},
 		// different elements do not wait: y[0] and y[1] both load in 0.
 		// Loads y0, x0 at 0, y1, x1 at 1 (2 ports), add/store 2 and 3: 4.
 		{"no dependence", `kernel d(in x: i32[2], out y: i32[2]) {

@@ -26,6 +26,8 @@ type simFlags struct {
 	channels int
 	iface    string
 	o2       bool
+	noalias  bool
+	aliasSet bool // --noalias was given
 	planFile string
 	plan     loops.Plan
 	json     bool
@@ -49,10 +51,12 @@ the latency. A design larger than the FPGA is reported infeasible, with the numb
 
 --interface shared puts every array argument behind one memory interface (Bambu's default);
 per-array gives each its own (SODA's full/nbt runs). A .kir file whose first line reads
-"// variant: V, interface: I" (sim/testdata/polybench) chooses its own unless the flag is given.`,
+"// variant: V, interface: I" (sim/testdata/polybench) chooses its own unless the flag is given,
+and variant none means arguments that may alias (--noalias=false) unless --noalias is given.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sf.lower.tables.given = changed(cmd, "lut-size", "lut-range", "lut-nearest")
+			sf.aliasSet = changed(cmd, "noalias")
 			return sf.run(cmd, gf, args[0])
 		},
 	}
@@ -62,6 +66,7 @@ per-array gives each its own (SODA's full/nbt runs). A .kir file whose first lin
 	f.IntVar(&sf.channels, "channels", 2, "memory ports per memory (Bambu's --channels-number)")
 	f.StringVar(&sf.iface, "interface", "", "memory interface of the array arguments: shared or per-array (default: the .kir file's header, else shared)")
 	f.BoolVar(&sf.o2, "llvm-unroll", true, "model LLVM -O2 fully unrolling small constant loops (Bambu's front end)")
+	f.BoolVar(&sf.noalias, "noalias", true, "the array arguments never overlap, as kiln emits them (default for a .kir file: false when its header says variant none)")
 	f.StringVar(&sf.planFile, "loops", "", "a .yaml/.json file of loop transforms, run before the flags' (as kiln compile --loops)")
 	for _, op := range []loops.Op{loops.OpTile, loops.OpInterchange, loops.OpUnroll, loops.OpPartition} {
 		f.Var(&loopFlag{op: op, plan: &sf.plan}, op.String(), loopFlagHelp[op])
@@ -84,7 +89,7 @@ func (sf *simFlags) run(cmd *cobra.Command, gf *globalFlags, arg string) error {
 	if err != nil {
 		return err
 	}
-	cfg.LLVMUnroll = sf.o2
+	cfg.LLVMUnroll, cfg.NoAlias = sf.o2, sf.noalias
 	plan := sf.plan
 	if sf.planFile != "" {
 		fromFile, err := loops.ReadPlanFile(sf.planFile)
@@ -175,8 +180,13 @@ func (sf *simFlags) kernelFile(path string, plan loops.Plan, cfg sim.Config) (*s
 		k = p.Kernels[0]
 	}
 	iface := sf.iface
-	if _, fromFile, err := sim.PolybenchHeader(string(src)); iface == "" && err == nil {
-		iface = fromFile
+	if variant, fromFile, err := sim.PolybenchHeader(string(src)); err == nil {
+		if iface == "" {
+			iface = fromFile
+		}
+		if !sf.aliasSet {
+			cfg.NoAlias = variant != "none" // SODA's plain runs: no noalias
+		}
 	}
 	if iface == "per-array" {
 		cfg.Interface = sim.ArrayInterface
