@@ -248,7 +248,7 @@ func (sc *scratch) keep(segs []seg) []seg {
 
 // reset makes the slabs free for the next estimate.
 func (sc *scratch) reset() {
-	sc.nloop = 0
+	sc.nloop, sc.stack = 0, sc.stack[:0]
 	if n := len(sc.segs); n > 1 {
 		sc.segs = sc.segs[n-1:] // keep the newest slab only
 	}

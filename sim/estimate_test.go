@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/loop"
 	"github.com/kiln-hls/kiln/passes/lower/lowertest"
 )
@@ -98,6 +99,9 @@ func TestEstimateErrors(t *testing.T) {
 	assert.ErrorContains(t, err, "call 0: unknown kernel 3")
 	_, err = Estimate(&loop.Program{Name: "p", Kernels: []*loop.Kernel{k}, Calls: []loop.KernelCall{{Kernel: 0}}}, testConfig(2))
 	assert.ErrorContains(t, err, "l takes 2 arguments, given 0")
+	bad := &loop.Kernel{Name: "bad", Body: []loop.Stmt{&loop.Store{Buf: 9, Value: loop.Int(dtype.I32, 1)}}}
+	_, err = EstimateKernel(bad, testConfig(2))
+	assert.ErrorContains(t, err, "sim: bad: malformed program (does it verify?)")
 	_, err = Estimate(nil, testConfig(2))
 	assert.Error(t, err)
 	_, err = EstimateKernel(nil, testConfig(2))
