@@ -99,7 +99,7 @@ func (bd *builder) stmts(ss []loop.Stmt) {
 		case *loop.Store:
 			bd.block().store(s)
 		case *loop.If:
-			if _, straight := m.size([]loop.Stmt{s}); straight {
+			if m.straight(s.Then) && m.straight(s.Else) {
 				bd.inlineIf(s)
 				continue
 			}
@@ -153,8 +153,7 @@ func (m *kmodel) loopSeg(f *loop.For) *loopSeg {
 	} else if n == loop.UnrollFull && constant {
 		ls.full, ls.overhead = true, 0
 	}
-	_, straight := m.size(f.Body)
-	ls.flat = straight && !ls.full
+	ls.flat = m.straight(f.Body) && !ls.full
 	if ls.flat {
 		ls.body = m.costs.sc.keep([]seg{{block: m.copies(f, ls.group)}})
 		if ls.group > 1 {

@@ -211,6 +211,24 @@ func (m *kmodel) size(ss []loop.Stmt) (n int, straight bool) {
 	return n, straight
 }
 
+// straight reports whether ss is straight-line code once the loops in it
+// that are unrolled completely are.
+func (m *kmodel) straight(ss []loop.Stmt) bool {
+	for _, s := range ss {
+		switch s := s.(type) {
+		case *loop.For:
+			if _, _, ok := m.unrolled(s); !ok {
+				return false
+			}
+		case *loop.If:
+			if !m.straight(s.Then) || !m.straight(s.Else) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 func (m *kmodel) accessSize(id loop.BufID, ix []loop.Index) int {
 	if m.mem[id] == memReg {
 		return 0

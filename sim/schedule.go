@@ -137,7 +137,7 @@ func (s *sched) place(k int32, c *OpCost, bits int, mem int, after float64, oper
 	for _, v := range operands {
 		t = max(t, s.ready(v))
 	}
-	cyc := int32(math.Floor(t/s.period + eps))
+	cyc := int32(t/s.period + eps) // t ≥ 0: truncation is the floor
 	off := t - float64(cyc)*s.period
 	if off > eps && off+c.DelayNS > s.period+eps {
 		cyc, off = cyc+1, 0
@@ -165,7 +165,7 @@ func (s *sched) place(k int32, c *OpCost, bits int, mem int, after float64, oper
 			s.slots[v].lastUse = max(s.slots[v].lastUse, cyc)
 		}
 	}
-	end := int32(math.Ceil(ready/s.period - eps))
+	end := ceilStates(ready / s.period)
 	s.length = max(s.length, end, cyc+1)
 	s.pj += c.EnergyPJ
 	s.ops++
@@ -174,6 +174,15 @@ func (s *sched) place(k int32, c *OpCost, bits int, mem int, after float64, oper
 	}
 	s.static[k]++
 	return id
+}
+
+// ceilStates is ⌈x⌉ for x ≥ 0, x within eps of an integer counting as it.
+func ceilStates(x float64) int32 {
+	n := int32(x)
+	if x-float64(n) > eps {
+		n++
+	}
+	return n
 }
 
 // freePort is the first state from cyc on where memory mem has a port
@@ -237,7 +246,7 @@ func (s *sched) liveBits() int {
 	s.diff = append(s.diff[:0], make([]int, s.length+2)...)
 	diff := s.diff
 	for _, sl := range s.slots {
-		made := int32(math.Ceil(sl.ready/s.period - eps)) // first state that sees it registered
+		made := ceilStates(sl.ready / s.period) // first state that sees it registered
 		if sl.lastUse < made {
 			continue // used where it is made: chained, no register
 		}

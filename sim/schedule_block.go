@@ -20,6 +20,7 @@ type blk struct {
 	s     *sched
 	regs  [][]regWrite // per buffer: register writes in this block
 	acc   [][]access   // per buffer: memory accesses in this block
+	sts   [][]access   // per buffer: its stores only (what a load waits for)
 	args  []access     // accesses of the arguments (when they may alias)
 	preds []int32      // conditions of the enclosing inlined ifs
 	ops   []int32      // scratch for a store's operands
@@ -49,7 +50,7 @@ func (m *kmodel) newBlk() *blk {
 	}
 	n := len(m.k.Buffers)
 	b.m = m
-	b.regs, b.acc = resize(b.regs, n), resize(b.acc, n)
+	b.regs, b.acc, b.sts = resize(b.regs, n), resize(b.acc, n), resize(b.sts, n)
 	b.preds, b.ixs, b.terms, b.args = b.preds[:0], b.ixs[:0], b.terms[:0], b.args[:0]
 	b.s.period, b.s.ports = m.cfg.ClockNS, m.cfg.Channels
 	b.s.mem = resize(b.s.mem, m.nmem)
@@ -209,8 +210,11 @@ func (b *blk) order(id loop.BufID, idx []loop.Index, store bool) float64 {
 	var after float64
 	p := b.s.period
 	list := b.acc[id]
-	if b.m.argsAlias(id) {
+	switch {
+	case b.m.argsAlias(id):
 		list = b.args
+	case !store:
+		list = b.sts[id]
 	}
 	for _, a := range list {
 		if !a.store && !store {
@@ -230,6 +234,9 @@ func (b *blk) order(id loop.BufID, idx []loop.Index, store bool) float64 {
 
 func (b *blk) record(id loop.BufID, a access) {
 	b.acc[id] = append(b.acc[id], a)
+	if a.store {
+		b.sts[id] = append(b.sts[id], a)
+	}
 	if b.m.argsAlias(id) {
 		b.args = append(b.args, a)
 	}
