@@ -96,6 +96,11 @@ type Tuning struct {
 	// DistRAMBits is the largest memory, in bits, that becomes
 	// distributed (LUT) RAM rather than block RAM.
 	DistRAMBits int
+	// UnitCycles is added to every multi-cycle unit's latency but the
+	// memories' (at least 1 remains): the tables' soft-float and libm latencies were measured as
+	// top functions with registered inputs, which a unit inside a design
+	// may not pay. 0 takes the tables as they are.
+	UnitCycles int
 }
 
 // DefaultTuning is the model's parameters before calibration.
@@ -336,7 +341,7 @@ func (x *Estimator) estimate(p *loop.Program, cfg Config, calls []int, ext [][]b
 	}()
 	x.sc.reset()
 	cache := &x.sc.cache
-	cache.reset(cfg, &x.sc)
+	cache.reset(cfg, tune.UnitCycles, &x.sc)
 	defer func() {
 		if x.sc.spare != nil {
 			x.sc.spare.m = nil
@@ -437,24 +442,25 @@ func appendNew(list []string, more ...string) []string {
 // the kinds (IDs) so that schedules count units in slices. An
 // Estimator's scratch keeps one, emptied for each estimate.
 type costCache struct {
-	cfg   Config
-	slot  []int32 // ID+1 per (operation, type, width); 0: not asked yet
-	used  []int32 // the slots set
-	keys  []OpKey
-	costs []OpCost
-	errs  []error
-	sc    *scratch
+	cfg        Config
+	unitCycles int     // Tuning.UnitCycles
+	slot       []int32 // ID+1 per (operation, type, width); 0: not asked yet
+	used       []int32 // the slots set
+	keys       []OpKey
+	costs      []OpCost
+	errs       []error
+	sc         *scratch
 }
 
 // reset empties c for an estimate with cfg.
-func (c *costCache) reset(cfg Config, sc *scratch) {
+func (c *costCache) reset(cfg Config, unitCycles int, sc *scratch) {
 	for _, s := range c.used {
 		c.slot[s] = 0
 	}
 	if c.slot == nil {
 		c.slot = make([]int32, len(opNames)*3*65)
 	}
-	c.cfg, c.sc, c.used, c.errs = cfg, sc, c.used[:0], nil
+	c.cfg, c.unitCycles, c.sc, c.used, c.errs = cfg, unitCycles, sc, c.used[:0], nil
 	c.keys, c.costs = c.keys[:0], c.costs[:0]
 }
 
@@ -471,6 +477,10 @@ func (c *costCache) id(o op, t vtype) int32 {
 		oc = OpCost{}
 	}
 	oc.II = max(oc.II, 1)
+	if oc.Cycles > 0 && c.unitCycles != 0 && o != opLoad && o != opStore {
+		oc.Cycles = max(oc.Cycles+c.unitCycles, 1)
+		oc.II = min(oc.II, oc.Cycles)
+	}
 	id := int32(len(c.keys))
 	c.slot[s] = id + 1
 	c.used = append(c.used, s)
