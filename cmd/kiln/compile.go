@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kiln-hls/kiln/conform"
 	"github.com/kiln-hls/kiln/hls"
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/loop"
@@ -207,7 +208,7 @@ func explainSteps(precision string, plan loops.Plan) string {
 // inputs are the testbenches' inputs: the first window of the validation
 // data, or seeded pseudo-random values when the model has none.
 func (cf *compileFlags) inputs(gf *globalFlags, arg string, p *loop.Program) ([]*dtype.Array, string, error) {
-	bench, err := cf.lower.validation(gf, arg)
+	fsys, err := cf.lower.dataFS(arg)
 	if err != nil {
 		return nil, "", err
 	}
@@ -217,7 +218,7 @@ func (cf *compileFlags) inputs(gf *globalFlags, arg string, p *loop.Program) ([]
 			params = append(params, b)
 		}
 	}
-	if bench == nil || len(bench.Sets) == 0 {
+	if fsys == nil {
 		r := rand.New(rand.NewPCG(1, 2))
 		out := make([]*dtype.Array, len(params))
 		for i, b := range params {
@@ -228,7 +229,14 @@ func (cf *compileFlags) inputs(gf *globalFlags, arg string, p *loop.Program) ([]
 		}
 		return out, "seeded pseudo-random inputs in [-1, 1) (the model has no validation data)", nil
 	}
-	set := bench.Sets[0]
+	sets, err := conform.DataSets(fsys)
+	if err != nil {
+		return nil, "", fmt.Errorf("validation data: %w", err)
+	}
+	set, err := conform.ReadSet(fsys, sets[0], "input", gf.maxTensorBytes)
+	if err != nil {
+		return nil, "", fmt.Errorf("validation data: %w", err)
+	}
 	if len(set) != len(params) {
 		return nil, "", fmt.Errorf("the validation data has %d inputs, the program %d", len(set), len(params))
 	}
@@ -238,7 +246,7 @@ func (cf *compileFlags) inputs(gf *globalFlags, arg string, p *loop.Program) ([]
 			return nil, "", err
 		}
 	}
-	return out, "the first window of the model's validation data", nil
+	return out, "the first window of the model's validation data (" + sets[0] + ")", nil
 }
 
 // firstWindow is the first len(b) elements of a (axis 0 is the batch of

@@ -79,21 +79,13 @@ func (lf *lowerFlags) validation(gf *globalFlags, arg string) (*accuracy.Bench, 
 }
 
 func (lf *lowerFlags) prepare(gf *globalFlags, arg string) (*accuracy.Bench, error) {
-	src, builtin, err := modelArg(arg)
+	src, _, err := modelArg(arg)
 	if err != nil {
 		return nil, err
 	}
-	var fsys fs.FS
-	switch {
-	case lf.data != "":
-		if st, err := os.Stat(lf.data); err != nil || !st.IsDir() {
-			return nil, fmt.Errorf("--data %s: not a folder", lf.data)
-		}
-		fsys = os.DirFS(lf.data)
-	case builtin != nil:
-		fsys = builtin.Data()
-	default:
-		return nil, nil
+	fsys, err := lf.dataFS(arg)
+	if fsys == nil || err != nil {
+		return nil, err
 	}
 	lo, err := gf.loadOptions()
 	if err != nil {
@@ -106,4 +98,22 @@ func (lf *lowerFlags) prepare(gf *globalFlags, arg string) (*accuracy.Bench, err
 		return nil, fmt.Errorf("calibration: %w", err)
 	}
 	return bench, nil
+}
+
+// dataFS is the validation data: --data DIR's, or a built-in model's own;
+// nil when there is none.
+func (lf *lowerFlags) dataFS(arg string) (fs.FS, error) {
+	_, builtin, err := modelArg(arg)
+	switch {
+	case err != nil:
+		return nil, err
+	case lf.data != "":
+		if st, err := os.Stat(lf.data); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("--data %s: not a folder", lf.data)
+		}
+		return os.DirFS(lf.data), nil
+	case builtin != nil:
+		return builtin.Data(), nil
+	}
+	return nil, nil
 }
