@@ -164,7 +164,11 @@ func (pj *projectText) makefile() string {
 		asics = append(asics, "asic-"+a.Name)
 	}
 	w("asic: %s\n\n", strings.Join(asics, " "))
-	w("report: synth-$(TOP)\n\t$(KILN) bambu-report $(BUILD)/synth/%s\n\n", pj.stem(main))
+	w("report: synth-$(TOP)\n")
+	if _, ok := pj.opt.Extra["report.json"]; ok {
+		w("\tcp report.json $(BUILD)/synth/%s/report.json\n", pj.stem(main))
+	}
+	w("\t$(KILN) bambu-report $(BUILD)/synth/%s\n\n", pj.stem(main))
 	w("clean:\n\trm -rf $(BUILD)\n\n")
 	w("$(CSIM)/%%.o: %%.c\n\t@mkdir -p $(CSIM)\n\t$(CC) $(CFLAGS) -c -o $@ $<\n\n")
 	for _, d := range pj.designs {
@@ -224,7 +228,7 @@ func (pj *projectText) helpLines() []string {
 		"  make sim           Bambu HLS of the top and a Verilator co-simulation (cycles)",
 		"  make synth         the same plus logic synthesis (Bambu --evaluation: Vivado for FPGAs)",
 		"  make asic          the top through Bambu's OpenROAD flow for every ASIC library",
-		"  make report        synth, then kiln bambu-report on its results",
+		"  make report        synth, then kiln bambu-report: Bambu's figures beside report.json's",
 		"  make csim-K sim-K synth-K   one design (a kernel or " + pj.top + "); make K = synth-K",
 		"  variables: BAMBU KILN CC CFLAGS TB=c|xml BUILD",
 	}

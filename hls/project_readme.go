@@ -67,6 +67,8 @@ func (pj *projectText) describeFile(name string) string {
 		return "LLVM IR of the top and every kernel, one module: Bambu's input for the whole design"
 	case name == pj.top+".c" || name == pj.top+".h":
 		return "the top in C: calls the kernels in order; the tensors between them are static arrays"
+	case name == "report.json":
+		return "kiln's estimate for exactly this design (`kiln sim --json`): cycles, latency, resources, power, energy, per layer; `make report` puts Bambu's figures beside it"
 	case name == "narrow_report.txt":
 		return "what narrowing to the precision made of each kernel (types, lookup tables, float fallbacks)"
 	case strings.HasPrefix(name, "bambu/"):

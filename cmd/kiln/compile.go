@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/loop"
 	"github.com/kiln-hls/kiln/passes/loops"
+	"github.com/kiln-hls/kiln/sim"
 	"github.com/kiln-hls/kiln/targets"
 )
 
@@ -148,6 +150,7 @@ func (cf *compileFlags) run(cmd *cobra.Command, gf *globalFlags, arg string) err
 	if rep, ok := extra["narrow_report.txt"]; ok {
 		opt.Extra["narrow_report.txt"] = rep
 	}
+	opt.Extra["report.json"] = cf.estimate(cmd, p, dev, arg, gf.batch)
 	files, err := hls.Project(p, opt)
 	if err != nil {
 		return err
@@ -284,4 +287,34 @@ func quoteArg(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// estimate is report.json: what kiln sim estimates for exactly this
+// program on the device (Bambu's default shared memory interface; kiln's
+// pointers are noalias). A program the model cannot estimate still
+// compiles: report.json then says why, and a warning goes to stderr.
+func (cf *compileFlags) estimate(cmd *cobra.Command, p *loop.Program, dev targets.Device, arg string, batch int) string {
+	sf := &simFlags{clock: cf.clock, channels: cf.channels, o2: true, noalias: true}
+	sf.lower.precision = cf.lower.precision
+	var sb strings.Builder
+	enc := json.NewEncoder(&sb)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	cfg, err := sim.ForDevice(dev, cf.clock, cf.channels)
+	var res *sim.Result
+	if err == nil {
+		res, err = sim.Estimate(p, cfg)
+	}
+	if err == nil {
+		err = enc.Encode(simReport(res, dev, sf, arg, "shared", batch))
+	}
+	if err == nil && !res.Feasible {
+		fmt.Fprintf(cmd.ErrOrStderr(), "compile: warning: kiln's estimate says the design does not fit %s: %s\n", dev.Name, strings.Join(res.Infeasible, "; "))
+	}
+	if err != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "compile: warning: no estimate in report.json: %v\n", err)
+		sb.Reset()
+		enc.Encode(map[string]string{"model": arg, "target": dev.Name, "error": err.Error()})
+	}
+	return sb.String()
 }

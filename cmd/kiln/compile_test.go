@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,6 +44,20 @@ func TestCompileBuiltins(t *testing.T) {
 				dir := filepath.Join(t.TempDir(), "proj")
 				out, err := run("compile", model, "-t", "xc7z020-1clg484-VVD", "--clock", "10", "--precision", prec, "-o", dir)
 				require.NoError(t, err, out)
+
+				var est struct {
+					Cycles    int64   `json:"cycles"`
+					LatencyUS float64 `json:"latency_us"`
+					Target    string  `json:"target"`
+					Layers    []any   `json:"layers"`
+				}
+				data, err := os.ReadFile(filepath.Join(dir, "report.json"))
+				require.NoError(t, err)
+				require.NoError(t, json.Unmarshal(data, &est), "report.json holds kiln sim's estimate")
+				assert.Positive(t, est.Cycles)
+				assert.InDelta(t, float64(est.Cycles)*10/1000, est.LatencyUS, 1e-6*est.LatencyUS)
+				assert.Equal(t, "xc7z020-1clg484-VVD", est.Target)
+				assert.NotEmpty(t, est.Layers)
 
 				csim := command(t, dir, mk, "-s", "-C", dir, "csim")
 				assert.Contains(t, csim, "csim forward_kernel: OK")

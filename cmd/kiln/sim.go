@@ -111,6 +111,7 @@ func (sf *simFlags) run(cmd *cobra.Command, gf *globalFlags, arg string) error {
 	out := simReport(res, dev, sf, arg, iface, gf.batch)
 	if sf.json {
 		enc := json.NewEncoder(cmd.OutOrStdout())
+		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
