@@ -24,10 +24,10 @@ type gpuComparison struct {
 	Model     string `json:"model"`
 	Batch     int    `json:"batch"`
 	Precision string `json:"precision"`
-	// Targets will hold the FPGA/ASIC columns (kiln sim's estimates for
-	// -t TARGET); see targetColumns.
-	Targets []any       `json:"targets"`
-	GPUs    []gpuColumn `json:"gpus"`
+	// Targets are the FPGA/ASIC columns: kiln sim's estimates for each
+	// -t TARGET (targetColumns).
+	Targets []targetColumn `json:"targets"`
+	GPUs    []gpuColumn    `json:"gpus"`
 }
 
 // gpuColumn is the model's estimate for one GPU and the measurements
@@ -48,6 +48,9 @@ type measured struct {
 type compareFlags struct {
 	gpus, targets []string
 	precision     string
+	fpgaPrecision string
+	clock         float64
+	channels      int
 	baselines     string
 	json, layers  bool
 }
@@ -56,12 +59,14 @@ func newCompare(gf *globalFlags) *cobra.Command {
 	var cf compareFlags
 	cmd := &cobra.Command{
 		Use:   "compare MODEL",
-		Short: "estimate MODEL on GPUs (and, later, FPGA/ASIC targets) side by side, with imported measurements",
+		Short: "estimate MODEL on GPUs and FPGA/ASIC targets side by side, with imported GPU measurements",
 		Long: `compare estimates one batch of MODEL (a built-in name or an .onnx file) on each
 --gpu as PyTorch runs it (sim/gpu: kernels per node, launch overhead, compute and memory
 time, host transfers), at --batch (default 1) and --precision, and shows next to each
 GPU the measurements imported with 'kiln baseline import' for the same model, GPU, batch
-and precision (from --baselines; see 'kiln baseline --help').`,
+and precision (from --baselines; see 'kiln baseline --help'). Each -t TARGET adds kiln sim's
+estimate of the model on that FPGA or ASIC (one window per inference, at --clock, with
+--fpga-precision or --precision's counterpart) and its speed-up and energy ratio against each GPU.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := compare(gf, cf, args[0])
@@ -80,7 +85,10 @@ and precision (from --baselines; see 'kiln baseline --help').`,
 	}
 	f := cmd.Flags()
 	f.StringSliceVar(&cf.gpus, "gpu", []string{"a100-sxm4-40gb"}, "GPUs to estimate (repeatable or comma-separated; "+strings.Join(targets.GPUNames(), ", ")+")")
-	f.StringArrayVarP(&cf.targets, "target", "t", nil, "FPGA/ASIC targets (not yet estimated here: see kiln sim)")
+	f.StringArrayVarP(&cf.targets, "target", "t", nil, "FPGA/ASIC targets estimated with kiln sim's model (repeatable; kiln targets lists them)")
+	f.StringVar(&cf.fpgaPrecision, "fpga-precision", "", "precision spec on the FPGA/ASIC targets (default: --precision's counterpart: fp32, fp16, bf16, amp, int8)")
+	f.Float64Var(&cf.clock, "clock", 10, "clock period of the FPGA/ASIC targets in ns")
+	f.IntVar(&cf.channels, "channels", 2, "memory channels of the FPGA/ASIC targets (Bambu's --channels-number)")
 	f.StringVar(&cf.precision, "precision", "fp32", "GPU precision: fp64, fp32, tf32, fp16, bf16, amp or int8")
 	f.StringVar(&cf.baselines, "baselines", "", "folder of imported measurements (default $KILN_BASELINES, else <user config dir>/kiln/baselines)")
 	f.BoolVar(&cf.json, "json", false, "print JSON")
@@ -103,10 +111,6 @@ func compare(gf *globalFlags, cf compareFlags, arg string) (*gpuComparison, erro
 		}
 		gs = append(gs, g)
 	}
-	tcols, err := targetColumns(cf.targets)
-	if err != nil {
-		return nil, err
-	}
 	m, err := gf.loadRaw(arg)
 	if err != nil {
 		return nil, err
@@ -126,13 +130,16 @@ func compare(gf *globalFlags, cf compareFlags, arg string) (*gpuComparison, erro
 	if err != nil {
 		return nil, err
 	}
-	c := &gpuComparison{Model: name, Batch: batch, Precision: string(prec), Targets: tcols}
+	c := &gpuComparison{Model: name, Batch: batch, Precision: string(prec)}
 	for _, g := range gs {
 		r, err := gpu.Estimate(m.Graph, g, gpu.Options{Batch: batch, Precision: prec, Params: gpu.DefaultParams()})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", arg, err)
 		}
 		c.GPUs = append(c.GPUs, gpuColumn{Result: r, Measured: measuredFor(bases, r, name, sum)})
+	}
+	if c.Targets, err = targetColumns(gf, cf, arg, batch, c.GPUs); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -150,16 +157,6 @@ func measuredFor(bases []storedBaseline, r gpu.Result, name, sum string) []measu
 		}
 	}
 	return out
-}
-
-// targetColumns is the hook for the FPGA and ASIC columns: kiln sim's
-// estimates of the same model on each -t TARGET will go here. Until the
-// simulator is wired in, a target is an error rather than a silent gap.
-func targetColumns(ts []string) ([]any, error) {
-	if len(ts) == 0 {
-		return []any{}, nil
-	}
-	return nil, fmt.Errorf("-t %s: compare does not estimate FPGA/ASIC targets yet (use kiln sim); leave -t out for the GPU columns", strings.Join(ts, ", "))
 }
 
 // graphBatch is the batch the graph computes: --batch when the model's
@@ -218,6 +215,7 @@ func printComparison(w io.Writer, c *gpuComparison, layers bool) {
 			100*g.TransferUS/g.BatchLatencyUS, g.Kernels, 100*g.PeakFraction, meas)
 	}
 	tw.Flush()
+	printTargets(w, c.Targets)
 	if !layers {
 		return
 	}

@@ -137,6 +137,27 @@ func TestBaselineImportCompare(t *testing.T) {
 	assert.Contains(t, out, "58.6 (pytorch, 2024)")
 }
 
+// TestCompareTargets: -t adds kiln sim's estimate of the model on each
+// target, the same figures kiln sim gives, with speed-ups against each GPU.
+func TestCompareTargets(t *testing.T) {
+	out, err := runGPU("compare", "lstm", "--gpu", "a100-sxm4-40gb", "-t", "xc7vx690t-3ffg1930-VVD", "--precision", "fp16",
+		"--baselines", t.TempDir(), "--json")
+	require.NoError(t, err, out)
+	var c gpuComparison
+	require.NoError(t, json.Unmarshal([]byte(out), &c))
+	require.Len(t, c.Targets, 1)
+	tc := c.Targets[0]
+	assert.Equal(t, "fp16", tc.Precision)
+	simOut, err := run("sim", "lstm", "-t", "xc7vx690t-3ffg1930-VVD", "--precision", "fp16", "--json")
+	require.NoError(t, err, simOut)
+	var s simJSON
+	require.NoError(t, json.Unmarshal([]byte(simOut), &s))
+	assert.Equal(t, s.Cycles, tc.Cycles)
+	assert.InDelta(t, s.LatencyUS, tc.PerInferenceUS, 1e-9*s.LatencyUS)
+	assert.InDelta(t, c.GPUs[0].PerInferenceUS/s.LatencyUS, tc.SpeedupVs["a100-sxm4-40gb"], 1e-12)
+	assert.InDelta(t, c.GPUs[0].EnergyUJ/s.EnergyUJ, tc.EnergyRatioVs["a100-sxm4-40gb"], 1e-12)
+}
+
 func TestCompareErrors(t *testing.T) {
 	bad := t.TempDir()
 	require.NoError(t, os.MkdirAll(filepath.Join(bad, "lstm"), 0o755))
@@ -148,7 +169,9 @@ func TestCompareErrors(t *testing.T) {
 	}{
 		{"gpu", []string{"compare", "lstm", "--gpu", "rtx-4090"}, `--gpu: unknown GPU "rtx-4090"`},
 		{"precision", []string{"compare", "lstm", "--precision", "fp8"}, `--precision: unknown GPU precision "fp8"`},
-		{"target", []string{"compare", "lstm", "-t", "xcu280-2Lfsvh2892-VVD"}, "does not estimate FPGA/ASIC targets yet"},
+		{"target", []string{"compare", "lstm", "-t", "xcu9p", "--baselines", t.TempDir()}, `-t: unknown device "xcu9p"`},
+		{"fp64 on a target", []string{"compare", "lstm", "-t", "nangate45", "--precision", "fp64", "--baselines", t.TempDir()}, "--precision fp64 has no FPGA/ASIC counterpart"},
+		{"target clock", []string{"compare", "lstm", "-t", "nangate45", "--clock", "0.5", "--baselines", t.TempDir()}, "nangate45 cannot run at 0.5 ns"},
 		{"no rate", []string{"compare", "lstm", "--gpu", "v100-sxm2", "--precision", "bf16", "--baselines", t.TempDir()}, "v100-sxm2 has no bf16 rate"},
 		{"model", []string{"compare", "gru"}, `no built-in model "gru"`},
 		{"fixed batch", []string{"compare", nodeTests + "/test_lstm_batchwise/model.onnx", "--batch", "4"}, "no batch dimension of 4"},

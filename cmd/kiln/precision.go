@@ -267,9 +267,14 @@ type tableFlags struct {
 	given   bool // set by kiln lower: any of the flags was given
 }
 
+// defaultTables are the lookup-table flags' defaults (hls4ml's: 1024
+// entries over [−8, 8), interpolated), for commands without the flags.
+func defaultTables() tableFlags { return tableFlags{size: 1024, rng: []float64{-8, 8}} }
+
 func (tf *tableFlags) add(cmd *cobra.Command) {
-	cmd.Flags().IntVar(&tf.size, "lut-size", 1024, "with --precision: entries of each lookup table of a non-linear function in fixed point (hls4ml's table_size)")
-	cmd.Flags().Float64SliceVar(&tf.rng, "lut-range", []float64{-8, 8}, "with --precision: the input range LO,HI a lookup table covers; (HI−LO)/size must be a power of two")
+	d := defaultTables()
+	cmd.Flags().IntVar(&tf.size, "lut-size", d.size, "with --precision: entries of each lookup table of a non-linear function in fixed point (hls4ml's table_size)")
+	cmd.Flags().Float64SliceVar(&tf.rng, "lut-range", d.rng, "with --precision: the input range LO,HI a lookup table covers; (HI−LO)/size must be a power of two")
 	cmd.Flags().BoolVar(&tf.nearest, "lut-nearest", false, "with --precision: read the nearest table entry instead of interpolating between two")
 }
 
