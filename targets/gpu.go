@@ -1,9 +1,7 @@
 package targets
 
 import (
-	"bytes"
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -51,11 +49,9 @@ var loadGPUs = sync.OnceValues(func() ([]GPU, error) {
 // parseGPUs reads a GPU list, checking that every GPU is complete, named
 // once and has positive rates under known names.
 func parseGPUs(data []byte) ([]GPU, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var gs []GPU
-	if err := dec.Decode(&gs); err != nil {
-		return nil, fmt.Errorf("targets: gpus.json: %w", err)
+	gs, err := decodeList[GPU](data, "gpus.json")
+	if err != nil {
+		return nil, err
 	}
 	seen := map[string]bool{}
 	for i, g := range gs {

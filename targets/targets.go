@@ -84,11 +84,9 @@ var load = sync.OnceValues(func() ([]Device, error) {
 // parse reads a device list, checking that every device is complete and
 // named once.
 func parse(data []byte) ([]Device, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var ds []Device
-	if err := dec.Decode(&ds); err != nil {
-		return nil, fmt.Errorf("targets: devices.json: %w", err)
+	ds, err := decodeList[Device](data, "devices.json")
+	if err != nil {
+		return nil, err
 	}
 	seen := map[string]bool{}
 	for i, d := range ds {
@@ -160,4 +158,15 @@ func ASICs() []Device {
 		}
 	}
 	return out
+}
+
+// decodeList reads an embedded JSON list, refusing unknown fields.
+func decodeList[T any](data []byte, file string) ([]T, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var out []T
+	if err := dec.Decode(&out); err != nil {
+		return nil, fmt.Errorf("targets: %s: %w", file, err)
+	}
+	return out, nil
 }

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -21,28 +19,8 @@ import (
 
 const studyFixtures = "../../sim/gpu/testdata"
 
-// runGPU runs kiln with compare and baseline: through newRoot once it
-// registers them, else on a root with the global flags they read.
-func runGPU(args ...string) (string, error) {
-	root := newRoot()
-	if c, _, err := root.Find([]string{"compare"}); err != nil || c.Name() != "compare" {
-		gf := &globalFlags{}
-		root = &cobra.Command{Use: "kiln", SilenceUsage: true, SilenceErrors: true}
-		pf := root.PersistentFlags()
-		pf.IntVar(&gf.batch, "batch", 0, "")
-		pf.Int64Var(&gf.maxTensorBytes, "max-tensor-bytes", onnx.DefaultMaxTensorBytes, "")
-		root.AddCommand(newCompare(gf), newBaseline())
-	}
-	var out bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&out)
-	root.SetArgs(args)
-	err := root.Execute()
-	return out.String(), err
-}
-
 func compareJSON(t *testing.T, args ...string) gpuComparison {
-	out, err := runGPU(append([]string{"compare", "--json"}, args...)...)
+	out, err := run(append([]string{"compare", "--json"}, args...)...)
 	require.NoError(t, err, out)
 	var c gpuComparison
 	require.NoError(t, json.Unmarshal([]byte(out), &c), out)
@@ -52,7 +30,7 @@ func compareJSON(t *testing.T, args ...string) gpuComparison {
 // TestCompareContract: the fields issue 7 asks for, per GPU, and the same
 // figures as sim/gpu gives on the compiled graph.
 func TestCompareContract(t *testing.T) {
-	out, err := runGPU("compare", "lstm", "--json", "--gpu", "a100-sxm4-40gb,h100-sxm", "--batch", "2048", "--precision", "amp", "--baselines", t.TempDir())
+	out, err := run("compare", "lstm", "--json", "--gpu", "a100-sxm4-40gb,h100-sxm", "--batch", "2048", "--precision", "amp", "--baselines", t.TempDir())
 	require.NoError(t, err, out)
 	var raw map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &raw))
@@ -94,7 +72,7 @@ func TestCompareAnyModel(t *testing.T) {
 	require.Len(t, c.GPUs, 1)
 	assert.Equal(t, 8, c.GPUs[0].Batch)
 	assert.Greater(t, c.GPUs[0].PerInferenceUS, 0.0)
-	out, err := runGPU("compare", "stgcn", "--layers", "--gpu", "v100-sxm2", "--baselines", t.TempDir())
+	out, err := run("compare", "stgcn", "--layers", "--gpu", "v100-sxm2", "--baselines", t.TempDir())
 	require.NoError(t, err, out)
 	assert.Contains(t, out, "model stgcn, batch 1, precision fp32")
 	assert.Contains(t, out, "v100-sxm2: per layer")
@@ -106,18 +84,18 @@ func TestCompareAnyModel(t *testing.T) {
 // next to the estimate; list shows them; a re-import lands on the same file.
 func TestBaselineImportCompare(t *testing.T) {
 	dir := t.TempDir()
-	out, err := runGPU("baseline", "import", "--dir", dir, studyFixtures+"/study-lstm.json", studyFixtures+"/study-cnn.json")
+	out, err := run("baseline", "import", "--dir", dir, studyFixtures+"/study-lstm.json", studyFixtures+"/study-cnn.json")
 	require.NoError(t, err, out)
 	assert.Equal(t, 2, strings.Count(out, "imported "), out)
 	files, err := filepath.Glob(filepath.Join(dir, "lstm", "a100-sxm4-40gb_2024_*.json"))
 	require.NoError(t, err)
 	require.Len(t, files, 1)
-	_, err = runGPU("baseline", "import", "--dir", dir, studyFixtures+"/study-lstm.json")
+	_, err = run("baseline", "import", "--dir", dir, studyFixtures+"/study-lstm.json")
 	require.NoError(t, err)
 	again, _ := filepath.Glob(filepath.Join(dir, "lstm", "*.json"))
 	assert.Len(t, again, 1, "the same file imported twice is stored once")
 
-	out, err = runGPU("baseline", "list", "--dir", dir)
+	out, err = run("baseline", "list", "--dir", dir)
 	require.NoError(t, err, out)
 	assert.Equal(t, 1+6, strings.Count(strings.TrimSpace(out), "\n")+1, out)
 	assert.Contains(t, out, "26.700")
@@ -132,7 +110,7 @@ func TestBaselineImportCompare(t *testing.T) {
 	assert.Empty(t, compareJSON(t, "lstm", "--batch", "1", "--baselines", dir).GPUs[0].Measured)
 	assert.Empty(t, compareJSON(t, "lstm", "--batch", "2048", "--gpu", "h100-sxm", "--baselines", dir).GPUs[0].Measured)
 	t.Setenv("KILN_BASELINES", dir)
-	out, err = runGPU("compare", "cnn", "--batch", "2048", "--precision", "fp64")
+	out, err = run("compare", "cnn", "--batch", "2048", "--precision", "fp64")
 	require.NoError(t, err, out)
 	assert.Contains(t, out, "58.6 (pytorch, 2024)")
 }
@@ -140,7 +118,7 @@ func TestBaselineImportCompare(t *testing.T) {
 // TestCompareTargets: -t adds kiln sim's estimate of the model on each
 // target, the same figures kiln sim gives, with speed-ups against each GPU.
 func TestCompareTargets(t *testing.T) {
-	out, err := runGPU("compare", "lstm", "--gpu", "a100-sxm4-40gb", "-t", "xc7vx690t-3ffg1930-VVD", "--precision", "fp16",
+	out, err := run("compare", "lstm", "--gpu", "a100-sxm4-40gb", "-t", "xc7vx690t-3ffg1930-VVD", "--precision", "fp16",
 		"--baselines", t.TempDir(), "--json")
 	require.NoError(t, err, out)
 	var c gpuComparison
@@ -181,7 +159,7 @@ func TestCompareErrors(t *testing.T) {
 	}
 	for _, r := range rows {
 		t.Run(r.name, func(t *testing.T) {
-			out, err := runGPU(r.args...)
+			out, err := run(r.args...)
 			require.Error(t, err, out)
 			assert.Contains(t, err.Error(), r.want)
 		})

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,7 +9,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kiln-hls/kiln/frontend/onnx"
 	"github.com/kiln-hls/kiln/ir/loop"
 	"github.com/kiln-hls/kiln/sim"
 	"github.com/kiln-hls/kiln/targets"
@@ -18,17 +16,8 @@ import (
 
 const polybench = "../../sim/testdata/polybench"
 
-// runSim runs kiln sim (built here: root.go may not register it yet).
-func runSim(args ...string) (string, error) {
-	cmd := newSim(&globalFlags{maxTensorBytes: onnx.DefaultMaxTensorBytes})
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.Execute()
-	return out.String(), err
-}
+// runSim runs kiln sim with args.
+func runSim(args ...string) (string, error) { return run(append([]string{"sim"}, args...)...) }
 
 func simJSONOf(t *testing.T, args ...string) map[string]any {
 	t.Helper()
