@@ -56,7 +56,7 @@ func TestEstimateSTGCN(t *testing.T) {
 	one.Channels = 1
 	e1, err := Estimate(p, one)
 	require.NoError(t, err)
-	assert.Greater(t, e1.Cycles, e.Cycles)
+	assert.GreaterOrEqual(t, e1.Cycles, e.Cycles) // equal since loads are forwarded (noalias)
 
 	unrolled := cfg
 	unrolled.LLVMUnroll = true

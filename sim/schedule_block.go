@@ -34,10 +34,12 @@ type regWrite struct {
 }
 
 type access struct {
-	idx   []loop.Index
-	buf   loop.BufID
-	store bool
-	slot  int32
+	idx     []loop.Index
+	buf     loop.BufID
+	store   bool
+	guarded bool  // a store inside an inlined if
+	slot    int32 // the load or store
+	val     int32 // the value loaded or stored
 }
 
 // newBlk starts a block. Only one is open at a time, so one blk serves
@@ -167,11 +169,49 @@ func (b *blk) load(e *loop.Load) (int32, vtype) {
 	if mem == memReg {
 		return b.readReg(e.Buf, idx), t
 	}
+	if v, ok := b.known(e.Buf, idx, dyn); ok {
+		return v, t
+	}
 	after := b.order(e.Buf, idx, false)
 	k := b.m.costs.id(opLoad, t)
 	id := b.s.place(k, b.m.costs.cost(k), t.bits, mem, after, dyn...)
-	b.record(e.Buf, access{idx: idx, buf: e.Buf, slot: id})
+	b.record(e.Buf, access{idx: idx, buf: e.Buf, slot: id, val: id})
 	return id, t
+}
+
+// known is the value of element idx of buffer id when the block has
+// loaded or stored that very element before and nothing since may have
+// written it: LLVM -O2's redundant-load removal and store-to-load
+// forwarding (GVN) on the straight-line code, and SODA's affine scalar
+// replacement in its full and nbt pipelines (polybench_kernels.md §3 step
+// 5). Only under Config.NoAlias: SODA's plain runs (no noalias, no scalar
+// replacement) show none of it — their cycles fit the model without it.
+// Data-dependent indices never match.
+func (b *blk) known(id loop.BufID, idx []loop.Index, dyn []int32) (int32, bool) {
+	if len(dyn) > 0 || !b.m.cfg.NoAlias {
+		return 0, false
+	}
+	list := b.acc[id]
+	if b.m.argsAlias(id) {
+		list = b.args
+	}
+	for i := len(list) - 1; i >= 0; i-- {
+		a := &list[i]
+		if a.buf != id {
+			if a.store {
+				return 0, false // another argument that may overlap
+			}
+			continue
+		}
+		alias, same := mayAlias(a.idx, idx)
+		switch {
+		case same && !a.guarded:
+			return a.val, true
+		case alias && a.store:
+			return 0, false
+		}
+	}
+	return 0, false
 }
 
 func (b *blk) store(st *loop.Store) {
@@ -187,7 +227,7 @@ func (b *blk) store(st *loop.Store) {
 	b.ops = append(append(append(b.ops[:0], dyn...), v), b.preds...)
 	k := b.m.costs.id(opStore, t)
 	id := b.s.place(k, b.m.costs.cost(k), 0, mem, after, b.ops...)
-	b.record(st.Buf, access{idx: idx, buf: st.Buf, store: true, slot: id})
+	b.record(st.Buf, access{idx: idx, buf: st.Buf, store: true, guarded: len(b.preds) > 0, slot: id, val: v})
 }
 
 // readReg is the value a register read sees: the last write in the block

@@ -163,14 +163,22 @@ func TestSchedules(t *testing.T) {
   }
   y[0] = acc
 }`, testConfig(2), 4},
-		// a memory-carried accumulation: load y after the previous store.
-		// Copy 0: load 0, add 2, store 2; copy 1 loads y[0] in 3 (after
-		// the store), x[1] in 0: add 5, store 5: 6 states.
+		// a memory-carried accumulation: load y after the previous store
+		// (arguments that may alias: nothing forwarded). Copy 0: load 0,
+		// add 2, store 2; copy 1 loads y[0] in 3 (after the store), x[1]
+		// in 0: add 5, store 5: 6 states.
 		{"memory dependence", `kernel d(in x: i32[2], out y: i32[1]) {
   for i in 0..2 unroll(full) {
     y[0] = y[0] + x[i]
   }
-}`, testConfig(2), 6},
+}`, aliasing, 6},
+		// the same with noalias: copy 1's y[0] is copy 0's sum (store-to-
+		// load forwarding), its add follows copy 0's at once: 4 states.
+		{"forwarded", `kernel d(in x: i32[2], out y: i32[1]) {
+  for i in 0..2 unroll(full) {
+    y[0] = y[0] + x[i]
+  }
+}`, testConfig(2), 4},
 		// arguments that may alias: copy 1's load of x[1] waits for copy
 		// 0's store of y[0] (state 2): x[1] loads in 3, y[0] in 3; add 5,
 		// store 5: 6 states, as the dependence through y.
