@@ -5,12 +5,19 @@
 // For each node of a graph (after passes.CompilePipeline) the model plans
 // the kernels a framework launches:
 //   - Gemm, MatMul and Conv (as cuDNN's implicit GEMM) are one GEMM each;
-//   - LSTM, GRU and RNN run as cuDNN's standard algorithm: one GEMM of the
-//     inputs of every step, then per step a GEMM of the hidden state and an
+//   - LSTM, GRU and RNN run one GEMM of the inputs of every step, then the
+//     recurrence: for small batches whose recurrent weights fit in the
+//     register files (not in fp64) as cuDNN's persistent algorithm, one
+//     kernel whose steps cost a latency chain (three trips through the L2
+//     for the grid-wide exchange of the state, and the dependent
+//     instructions of the dot products and gates); otherwise as cuDNN's
+//     standard algorithm, per step a GEMM of the hidden state and an
 //     element-wise kernel for the gates and the cell;
 //   - element-wise operators, normalisations and reductions stream their
 //     operands once; Transpose, Concat, Gather and the like copy; Reshape,
-//     Squeeze, Slice and a Gather of one index are views and cost nothing;
+//     Squeeze, Slice, a Gather of one index and a Transpose that only moves
+//     axes of length 1 are views and cost nothing; a GEMM too small to give
+//     every SM a block takes smaller tiles;
 //   - under amp (autocast), GEMM operands are cast to fp16 and operands of
 //     normalisations and softmax back to fp32, each cast a kernel.
 //

@@ -91,9 +91,10 @@ func convDims(n *graph.Node, w, out []int) (m, nn, k, batches int) {
 }
 
 // rnn plans a recurrent layer as cuDNN runs it: one GEMM of the inputs of
-// every step (per direction), then per step and direction a GEMM of the
-// hidden state with the recurrent weights and an element-wise kernel for
-// the gates and the cell (cuDNN's standard algorithm).
+// every step (per direction), then the recurrence, by cuDNN's standard
+// algorithm (per step and direction a GEMM of the hidden state with the
+// recurrent weights and an element-wise kernel for the gates and the
+// cell) or, where persistent applies, by a persistent kernel.
 func (pl *planner) rnn(n *graph.Node) ([]kernel, error) {
 	x, w := pl.g.Tensors[n.In[0]].Shape, pl.g.Tensors[n.In[1]].Shape
 	if len(x) != 3 || len(w) != 3 {
@@ -105,14 +106,16 @@ func (pl *planner) rnn(n *graph.Node) ([]kernel, error) {
 		steps, batch = x[1], x[0]
 	}
 	dirs, gh, inputs := w[0], w[1], w[2]
-	gates := map[graph.Op]int{graph.OpLSTM: 4, graph.OpGRU: 3, graph.OpRNN: 1}[n.Op]
-	hidden := gh / gates
+	hidden := gh / rnnGates[n.Op]
 	op := float64(pl.spec.act)
 	casts := pl.castOperands(n, 2)
 	pl.setOut(n, pl.spec.act)
 	in := kernel{What: "rnn.input", GEMM: true, M: steps * batch, N: gh, K: inputs, Batches: 1, Count: dirs}
 	in.FLOPs = 2 * float64(in.M*in.N*in.K)
 	in.Bytes = op * float64(steps*batch*inputs+gh*inputs+steps*batch*gh)
+	if pl.persistent(batch, dirs*gh*hidden) {
+		return append(casts, in, pl.persist(n.Op, steps, batch, gh, dirs)), nil
+	}
 	step := kernel{What: "rnn.step", GEMM: true, M: batch, N: gh, K: hidden, Batches: 1, Count: steps * dirs}
 	step.FLOPs = 2 * float64(step.M*step.N*step.K)
 	step.Bytes = op * float64(batch*hidden+gh*hidden+batch*gh)
@@ -120,4 +123,50 @@ func (pl *planner) rnn(n *graph.Node) ([]kernel, error) {
 	cell.FLOPs = 4 * float64(batch*gh) // activations and the cell update, about 4 per gate value
 	cell.Bytes = op * float64(2*batch*gh+4*batch*hidden)
 	return append(casts, in, step, cell), nil
+}
+
+var rnnGates = map[graph.Op]int{graph.OpLSTM: 4, graph.OpGRU: 3, graph.OpRNN: 1}
+
+// gateOps are the dependent special-function and arithmetic ops of one
+// step's gates after the dot products: an LSTM's sigmoids and tanh (an exp
+// and a reciprocal each) in parallel, the cell update, tanh of the cell and
+// the output product (2+2+1+2+1); a GRU's alike; a plain RNN one tanh.
+var gateOps = map[graph.Op]int{graph.OpLSTM: 8, graph.OpGRU: 8, graph.OpRNN: 2}
+
+// persistMaxBatch: PyTorch enables cuDNN's persistent LSTM on sm_80 and
+// later for batches up to 128 ("Based on tests by Vasily Volkov ...
+// conservatively enable persistence for bsize <= 128 only",
+// use_persist_device_heuristics in aten/src/ATen/native/cudnn/RNN.cpp).
+const persistMaxBatch = 128
+
+// persistent tells whether cuDNN runs the recurrence with
+// CUDNN_RNN_ALGO_PERSIST_STATIC: documented as "expected to be fast when
+// the first dimension of the input tensor is small (meaning, a small
+// minibatch)", it keeps the recurrent weights in the SMs' registers for
+// all steps (cuDNN API reference, cudnnRNNAlgo_t), so they must fit there;
+// it has no double-precision form (PyTorch's get_algo never asks for it
+// with CUDNN_DATA_DOUBLE). PyTorch's further filters (batch a multiple of
+// 8, hidden and input sizes multiples of 128) weed out shapes with poor
+// performance in its tests; a cuDNN-direct call need not apply them, and
+// the model follows cuDNN.
+func (pl *planner) persistent(batch, recurrentWeights int) bool {
+	return pl.prec != FP64 && batch <= persistMaxBatch && recurrentWeights*pl.spec.act <= pl.onChip
+}
+
+// persist is one persistent kernel per direction running every step: the
+// SMs hold the recurrent weights, each step every SM reads the previous
+// hidden state, computes its rows of the gate GEMV (a warp per row, the
+// hidden size split over its 32 lanes, summed by 5 shuffle rounds), applies
+// the gates and publishes its part of the new state, then all wait at a
+// grid-wide barrier. A step is thus latency, not throughput: its chain is
+// costed by costing.chain.
+func (pl *planner) persist(op graph.Op, steps, batch, gh, dirs int) kernel {
+	hidden := gh / rnnGates[op]
+	k := kernel{What: "rnn.persist", Count: dirs, Steps: steps}
+	k.StepOps = ceilDiv(hidden, 32)*batch + 5 + gateOps[op]
+	k.FLOPs = float64(steps) * (2*float64(batch*gh*hidden) + 4*float64(batch*gh))
+	// weights once into registers; per step the state in and out, the
+	// input GEMM's gate values read.
+	k.Bytes = float64(pl.spec.act) * (float64(gh*hidden) + float64(steps)*float64(2*batch*hidden+batch*gh))
+	return k
 }

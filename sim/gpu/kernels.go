@@ -3,6 +3,7 @@ package gpu
 import (
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/graph"
+	"github.com/kiln-hls/kiln/targets"
 )
 
 // kernel is one kernel launch, or Count identical ones, as a framework
@@ -16,19 +17,33 @@ type kernel struct {
 	M, N, K int     // GEMM shape (0: unknown, EffMax only)
 	Batches int     // GEMMs in one launch (grouped or batched)
 	Count   int     // identical launches
+	// Steps and StepOps describe a persistent kernel's dependency chain:
+	// Steps rounds, each a grid-wide exchange through the L2 plus StepOps
+	// dependent warp instructions (see costing.chain).
+	Steps, StepOps int
 }
 
 // planner turns graph nodes into kernels, tracking the bytes per element
 // each tensor has at run time (under amp they differ).
 type planner struct {
-	g    *graph.Graph
-	spec spec
-	amp  bool
-	size []int // bytes per element of each tensor, 0 until known
+	g      *graph.Graph
+	spec   spec
+	prec   Precision
+	amp    bool
+	size   []int // bytes per element of each tensor, 0 until known
+	onChip int   // bytes of register file a persistent kernel may fill with weights
 }
 
-func newPlanner(g *graph.Graph, p Precision) *planner {
-	pl := &planner{g: g, spec: specs[p], amp: p == AMP, size: make([]int, len(g.Tensors))}
+// regsPerSM is the register file of one SM: 64K 32-bit registers for
+// compute capabilities 7.0 to 9.0 (CUDA C++ Programming Guide, "Technical
+// Specifications per Compute Capability"), every GPU kiln lists.
+const regsPerSM = 64 * 1024 * 4
+
+func newPlanner(g *graph.Graph, p Precision, gpu targets.GPU) *planner {
+	pl := &planner{g: g, spec: specs[p], prec: p, amp: p == AMP, size: make([]int, len(g.Tensors))}
+	// half the register file for the weights, the rest for the threads'
+	// own work (assumption: a persistent kernel cannot use all of it).
+	pl.onChip = gpu.SMs * regsPerSM / 2
 	for _, t := range g.Tensors {
 		if t.Init != nil {
 			pl.size[t.ID] = pl.spec.param
@@ -76,7 +91,7 @@ func (pl *planner) node(n *graph.Node) ([]kernel, error) {
 	case n.Op == graph.OpGather && pl.scalarIndex(n):
 		pl.setOut(n, pl.size[n.In[0]])
 		return nil, nil
-	case views[n.Op]:
+	case views[n.Op], n.Op == graph.OpTranspose && pl.keepsOrder(n):
 		pl.setOut(n, pl.size[n.In[0]])
 		return nil, nil
 	case copies[n.Op]:
@@ -94,6 +109,29 @@ func (pl *planner) node(n *graph.Node) ([]kernel, error) {
 		return append(casts, k), nil
 	}
 	return pl.elementwise(n), nil
+}
+
+// keepsOrder: a Transpose that keeps the order of the axes longer than 1
+// moves no data (only axes of length 1 move: [1,T,F] to [T,1,F]), and
+// PyTorch's contiguous() of it copies nothing.
+func (pl *planner) keepsOrder(n *graph.Node) bool {
+	shape := pl.g.Tensors[n.In[0]].Shape
+	a, _ := n.Attrs.(graph.TransposeAttrs)
+	perm, err := graph.TransposePerm(a.Perm, len(shape))
+	if err != nil {
+		return false
+	}
+	last := -1
+	for _, ax := range perm {
+		if shape[ax] == 1 {
+			continue
+		}
+		if ax < last {
+			return false
+		}
+		last = ax
+	}
+	return true
 }
 
 func (pl *planner) scalarIndex(n *graph.Node) bool {

@@ -33,6 +33,7 @@ type Result struct {
 	KernelUS       float64 `json:"kernel_us"`   // the GPU busy with kernels
 	LaunchUS       float64 `json:"launch_us"`   // launch overheads
 	TransferUS     float64 `json:"transfer_us"` // host <-> device
+	DeviceUS       float64 `json:"device_us"`   // the nodes' kernels and launches: no host copies or the casts beside them
 	Kernels        int     `json:"kernels"`     // launches per batch (copies included)
 	GFLOP          float64 `json:"gflop"`       // per batch
 	PeakFraction   float64 `json:"peak_fraction"`
@@ -79,7 +80,7 @@ func Estimate(g *graph.Graph, gpu targets.GPU, opt Options) (Result, error) {
 	}
 	c := costing{gpu: gpu, p: opt.Params, gemmPeak: gemmPeak, elemPeak: elemPeak}
 	r := Result{GPU: gpu.Name, Batch: opt.Batch, Precision: string(opt.Precision)}
-	pl := newPlanner(g, opt.Precision)
+	pl := newPlanner(g, opt.Precision, gpu)
 	r.add(c.transferIn(g, pl, sp))
 	for _, n := range g.Nodes {
 		ks, err := pl.node(n)
@@ -120,14 +121,23 @@ func (c costing) time(k kernel) (compute, memory float64) {
 	default:
 		compute = k.FLOPs / (c.elemPeak * c.p.EffMax) * 1e6
 	}
-	return compute, memory
+	return max(compute, c.chain(k)), memory
+}
+
+// chain is the latency of a persistent kernel's dependency chain: per
+// step, three trips through the L2 (reading the previous state, arriving
+// at the grid barrier, seeing it released) and StepOps dependent
+// instructions.
+func (c costing) chain(k kernel) float64 {
+	return float64(k.Steps) * (3*c.p.L2US + float64(k.StepOps)*c.p.DepOpUS)
 }
 
 // efficiency is EffMax times the fraction of the launched work that is
 // useful: each thread block computes a tile of tm×tn outputs over K
 // rounded up to TileK, the tile is the smallest power of two from TileMin
 // to TileMax that covers the dimension (cuBLAS and cuDNN pick smaller
-// tiles for thin problems), and the blocks run in waves of one per SM, the
+// tiles for thin problems), halved while there are fewer blocks than SMs,
+// and the blocks run in waves of one per SM, the
 // last wave possibly part empty.
 func (c costing) efficiency(k kernel) float64 {
 	if k.M <= 0 {
@@ -135,6 +145,17 @@ func (c costing) efficiency(k kernel) float64 {
 	}
 	tm, tn := c.p.tile(k.M), c.p.tile(k.N)
 	tiles := ceilDiv(k.M, tm) * ceilDiv(k.N, tn) * max(k.Batches, 1)
+	// too few blocks for the SMs: smaller tiles, more blocks (the larger
+	// side halves first, down to TileMin), as cuBLAS's heuristics pick
+	// small tiles for small problems.
+	for tiles < c.gpu.SMs && max(tm, tn) > c.p.TileMin {
+		if tm >= tn {
+			tm /= 2
+		} else {
+			tn /= 2
+		}
+		tiles = ceilDiv(k.M, tm) * ceilDiv(k.N, tn) * max(k.Batches, 1)
+	}
 	waves := ceilDiv(tiles, c.gpu.SMs)
 	launched := float64(waves*c.gpu.SMs) * float64(tm*tn*c.p.TileK*ceilDiv(k.K, c.p.TileK))
 	useful := float64(k.M) * float64(k.N) * float64(k.K) * float64(max(k.Batches, 1))
@@ -226,6 +247,8 @@ func (r *Result) add(l Layer, busy float64) {
 	r.GFLOP += l.GFLOP
 	if l.Bound == "transfer" {
 		r.TransferUS += l.TimeUS - l.LaunchUS - busy
+	} else {
+		r.DeviceUS += l.TimeUS
 	}
 }
 

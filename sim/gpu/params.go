@@ -46,19 +46,34 @@ type Params struct {
 	// SXM4 draws about 50-60 W of its 400 W (nvidia-smi readings; no data
 	// sheet gives it), so 0.15.
 	IdleFrac float64
+	// L2US is the latency, in µs, of one load or atomic that misses an
+	// SM's L1 and is served by the L2: how long a value written by one SM
+	// takes to reach another. Derived: 193 cycles on a V100 (Jia et al.,
+	// "Dissecting the NVIDIA Volta GPU Architecture via
+	// Microbenchmarking", 2018, L2 hit latency) at the A100's 1410 MHz
+	// boost clock (A100 data sheet) is 0.137 µs; assumption: the same
+	// cycles on Ampere and Hopper, the same time on every GPU here.
+	L2US float64
+	// DepOpUS is the latency, in µs, of one dependent warp instruction in
+	// a persistent recurrent kernel's chain: a warp shuffle of the
+	// dot-product reduction or a special-function op (exp, reciprocal) of
+	// the gates. Assumption: about 20 cycles (FMAs take 4, Jia et al.
+	// 2018; shuffles and MUFU ops several times that) at 1410 MHz.
+	DepOpUS float64
 }
 
 // DefaultParams are the parameters kiln uses.
 func DefaultParams() Params {
-	return Params{EffMax: 0.5, TileMin: 16, TileMax: 128, TileK: 32, MemEff: 0.85, HostGBs: 1.8, IdleFrac: 0.15}
+	return Params{EffMax: 0.5, TileMin: 16, TileMax: 128, TileK: 32, MemEff: 0.85, HostGBs: 1.8, IdleFrac: 0.15,
+		L2US: 0.137, DepOpUS: 0.014}
 }
 
 func (p Params) check() error {
 	if p.EffMax <= 0 || p.EffMax > 1 || p.MemEff <= 0 || p.MemEff > 1 || p.IdleFrac < 0 || p.IdleFrac > 1 {
 		return fmt.Errorf("gpu: params: EffMax, MemEff and IdleFrac must be fractions (got %g, %g, %g)", p.EffMax, p.MemEff, p.IdleFrac)
 	}
-	if p.TileMin <= 0 || p.TileMax < p.TileMin || p.TileK <= 0 || p.HostGBs <= 0 {
-		return fmt.Errorf("gpu: params: tiles and HostGBs must be positive")
+	if p.TileMin <= 0 || p.TileMax < p.TileMin || p.TileK <= 0 || p.HostGBs <= 0 || p.L2US <= 0 || p.DepOpUS <= 0 {
+		return fmt.Errorf("gpu: params: tiles, HostGBs, L2US and DepOpUS must be positive")
 	}
 	return nil
 }
