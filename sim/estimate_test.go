@@ -1,6 +1,13 @@
 package sim
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,6 +16,7 @@ import (
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/loop"
 	"github.com/kiln-hls/kiln/passes/lower/lowertest"
+	"github.com/kiln-hls/kiln/targets"
 )
 
 func stgcn(t testing.TB) *loop.Program {
@@ -140,4 +148,50 @@ func BenchmarkEstimateSTGCN(b *testing.B) {
 			}
 		}
 	})
+}
+
+// pinnedDigest is a digest of the estimates of the STGCN (test tables:
+// two channels, one, LLVM's unrolling, aliasing arguments; the Virtex-7
+// and nangate45 tables) and of every PolyBench file on both devices.
+func pinnedDigest(t testing.TB) string {
+	p := stgcn(t)
+	h := sha256.New()
+	put := func(r *Result, err error) {
+		require.NoError(t, err)
+		b, err := json.Marshal(r)
+		require.NoError(t, err)
+		h.Write(b)
+	}
+	unrolled, one, alias := testConfig(2), testConfig(1), testConfig(2)
+	unrolled.LLVMUnroll, alias.NoAlias = true, false
+	var x Estimator
+	for _, c := range []Config{testConfig(2), one, unrolled, alias} {
+		put(x.Estimate(p, c))
+	}
+	files, err := filepath.Glob("testdata/polybench/*.kir")
+	require.NoError(t, err)
+	sort.Strings(files)
+	for _, dev := range []string{"xc7vx690t-3ffg1930-VVD", "nangate45"} {
+		d, err := targets.Lookup(dev)
+		require.NoError(t, err)
+		cfg, err := ForDevice(d, 5, 2)
+		require.NoError(t, err)
+		put(x.Estimate(p, cfg))
+		for _, f := range files {
+			src, err := os.ReadFile(f)
+			require.NoError(t, err)
+			k, err := loop.Parse(string(src), nil)
+			require.NoError(t, err)
+			cfg.NoAlias = strings.Contains(f, "_full")
+			put(x.EstimateKernel(k, cfg))
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// TestEstimatePinned pins the model's answers (the digest of
+// pinnedDigest's estimates) so that speed work cannot change them; a
+// change of the model itself updates the digest, in the same commit.
+func TestEstimatePinned(t *testing.T) {
+	assert.Equal(t, "dfb3046702c5e9d77f2126c200454e7544b51699533cf36fe187281a94b83668", pinnedDigest(t))
 }

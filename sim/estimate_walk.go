@@ -33,6 +33,7 @@ type kmodel struct {
 // unrolled) or v → v + c (a copy of a partly unrolled body).
 type shift struct {
 	on, fixed bool
+	llvm      bool // LLVM is weighing whether to unroll the loop (sizing only)
 	c         int
 }
 
@@ -164,13 +165,14 @@ func rectangularIn(ss []loop.Stmt) bool {
 
 func (m *kmodel) unroll(f *loop.For) (trip, size int, ok bool) {
 	lo, trip, ok := m.constTrip(f)
-	if !ok || f.Dir.Unroll >= 2 || f.Dir.Unroll == 0 && !m.cfg.LLVMUnroll {
+	llvm := f.Dir.Unroll == 0
+	if !ok || f.Dir.Unroll >= 2 || llvm && (!m.cfg.LLVMUnroll || m.llvmBound(f)) {
 		return 0, 0, false
 	}
 	if trip == 0 {
 		return 0, 0, true
 	}
-	old := m.setSub(f.Var, shift{on: true, fixed: true, c: lo})
+	old := m.setSub(f.Var, shift{on: true, fixed: true, llvm: llvm, c: lo})
 	body, straight := m.size(f.Body)
 	m.setSub(f.Var, old)
 	if !straight {
@@ -178,6 +180,23 @@ func (m *kmodel) unroll(f *loop.For) (trip, size int, ok bool) {
 	}
 	size = body * trip
 	return trip, size, f.Dir.Unroll == loop.UnrollFull || size+2 < m.tune.UnrollThreshold
+}
+
+// llvmBound reports whether f's bounds read the variable of an enclosing
+// loop that LLVM is weighing to unroll (a triangular loop inside it). To
+// LLVM's cost such a loop is one loop, its body counted once (unrolled
+// size = trip × the outer body's size, LoopUnrollPass.cpp); once the outer
+// loop is unrolled, each copy's inner loop has a constant trip count and
+// is weighed on its own.
+func (m *kmodel) llvmBound(f *loop.For) bool {
+	for _, a := range [2]loop.Affine{f.Lo.Aff, f.Hi.Aff} {
+		for _, t := range a.Terms {
+			if s := m.sub[t.Var]; s.on && s.llvm {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 type unrollMemo struct {
@@ -202,10 +221,17 @@ func (m *kmodel) size(ss []loop.Stmt) (n int, straight bool) {
 			straight = straight && ok1 && ok2
 		case *loop.For:
 			_, size, ok := m.unrolled(s)
-			if !ok {
+			switch {
+			case ok:
+				n += size
+			case m.llvmBound(s):
+				// a loop whose trip count the candidate's unrolling makes
+				// constant: LLVM's cost counts it once, with its latch
+				body, _ := m.size(s.Body)
+				n += body + 2
+			default:
 				return n, false
 			}
-			n += size
 		}
 	}
 	return n, straight

@@ -37,9 +37,34 @@ type access struct {
 	idx     []loop.Index
 	buf     loop.BufID
 	store   bool
-	guarded bool  // a store inside an inlined if
-	slot    int32 // the load or store
-	val     int32 // the value loaded or stored
+	guarded bool   // a store inside an inlined if
+	slot    int32  // the load or store
+	val     int32  // the value loaded or stored
+	key     uint64 // a load's idxKey(idx) under NoAlias: equal for the same element
+}
+
+// idxKey hashes an index (FNV-1a over its constants and terms) so that
+// accesses of surely different elements are told apart without
+// comparing them; data-dependent dimensions hash to a marker.
+func idxKey(idx []loop.Index) uint64 {
+	h := uint64(14695981039346656037)
+	mix := func(v int) {
+		h ^= uint64(v)
+		h *= 1099511628211
+	}
+	for _, x := range idx {
+		if x.Dyn != nil {
+			mix(-1 << 40)
+			continue
+		}
+		mix(x.Aff.Const)
+		for _, t := range x.Aff.Terms {
+			mix(int(t.Var))
+			mix(t.Coeff)
+		}
+		mix(1 << 41)
+	}
+	return h
 }
 
 // newBlk starts a block. Only one is open at a time, so one blk serves
@@ -175,7 +200,11 @@ func (b *blk) load(e *loop.Load) (int32, vtype) {
 	after := b.order(e.Buf, idx, false)
 	k := b.m.costs.id(opLoad, t)
 	id := b.s.place(k, b.m.costs.cost(k), t.bits, mem, after, dyn...)
-	b.record(e.Buf, access{idx: idx, buf: e.Buf, slot: id, val: id})
+	a := access{idx: idx, buf: e.Buf, slot: id, val: id}
+	if b.m.cfg.NoAlias {
+		a.key = idxKey(idx) // known compares loads by it
+	}
+	b.record(e.Buf, a)
 	return id, t
 }
 
@@ -195,6 +224,7 @@ func (b *blk) known(id loop.BufID, idx []loop.Index, dyn []int32) (int32, bool) 
 	if b.m.argsAlias(id) {
 		list = b.args
 	}
+	key := uint64(0)
 	for i := len(list) - 1; i >= 0; i-- {
 		a := &list[i]
 		if a.buf != id {
@@ -202,6 +232,14 @@ func (b *blk) known(id loop.BufID, idx []loop.Index, dyn []int32) (int32, bool) 
 				return 0, false // another argument that may overlap
 			}
 			continue
+		}
+		if !a.store {
+			if key == 0 {
+				key = idxKey(idx)
+			}
+			if a.key != key {
+				continue // a load of another element: no bar
+			}
 		}
 		alias, same := mayAlias(a.idx, idx)
 		switch {

@@ -472,3 +472,27 @@ func TestProgramMemories(t *testing.T) {
 	assert.Equal(t, int64(512*5), alone.Cycles)
 	assert.Zero(t, alone.Resources.BRAM)
 }
+
+// TestLLVMUnrollTriangular: LLVM weighs a loop holding a triangular loop
+// with the inner body counted once (trip × body size): a 2-row triangle
+// is unrolled into straight-line code (fewer cycles than the loops), a
+// 32-row one (32 × 7 over the threshold 150) is not, and its inner loop,
+// whose trip count depends on i, stays a loop too (the same cycles as
+// without LLVM's unrolling).
+func TestLLVMUnrollTriangular(t *testing.T) {
+	src := func(n int) string {
+		return fmt.Sprintf(`kernel tri(in x: i32[%d], out y: i32[%d,%d]) {
+  for i in 0..%d {
+    for j in 0..i + 1 {
+      y[i, j] = x[j] + 1:i32
+    }
+  }
+}`, n, n, n, n)
+	}
+	o2 := testConfig(2)
+	o2.LLVMUnroll = true
+	small, smallLoops := estimateText(t, src(2), o2), estimateText(t, src(2), testConfig(2))
+	assert.Less(t, small.Cycles, smallLoops.Cycles)
+	big, bigLoops := estimateText(t, src(32), o2), estimateText(t, src(32), testConfig(2))
+	assert.Equal(t, bigLoops.Cycles, big.Cycles)
+}
