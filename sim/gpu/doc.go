@@ -19,7 +19,9 @@
 //     axes of length 1 are views and cost nothing; a GEMM too small to give
 //     every SM a block takes smaller tiles;
 //   - under amp (autocast), GEMM operands are cast to fp16 and operands of
-//     normalisations and softmax back to fp32, each cast a kernel.
+//     normalisations and softmax back to fp32, each cast a kernel; in
+//     half precision, cuDNN transposes a convolution's NCHW input and
+//     filter to NHWC for its tensor-core kernels and the output back.
 //
 // A kernel costs the GPU's launch overhead plus the larger of its compute
 // time (FLOPs over the peak for the precision times an efficiency that

@@ -106,7 +106,7 @@ func (pl *planner) node(n *graph.Node) ([]kernel, error) {
 		}
 		casts := pl.castOperands(n, 2)
 		pl.setOut(n, pl.spec.act)
-		return append(casts, k), nil
+		return append(append(casts, pl.toNHWC(n, k)...), k), nil
 	}
 	return pl.elementwise(n), nil
 }
@@ -218,4 +218,24 @@ func (pl *planner) elementwise(n *graph.Node) []kernel {
 		return append(casts, pl.stream("elementwise", n, 1, 4)) // reads the cast copies
 	}
 	return []kernel{pl.stream("elementwise", n, 1, 0)}
+}
+
+// toNHWC: cuDNN's tensor-core convolutions in half precision work on NHWC
+// data; PyTorch's tensors are NCHW unless the model asks for channels_last,
+// so cuDNN transposes the input and the filter to NHWC before the
+// convolution and the output back after it, each a kernel reading and
+// writing the tensor (NVIDIA Deep Learning Performance Guide,
+// "Convolutional Layers User's Guide", "Tensor Layouts In Memory: NCHW vs
+// NHWC"; PyTorch's "Channels Last Memory Format" tutorial). Other
+// precisions run NCHW kernels directly.
+func (pl *planner) toNHWC(n *graph.Node, k kernel) []kernel {
+	if k.What != "conv" || pl.spec.act != 2 || len(pl.g.Tensors[n.In[0]].Shape) < 3 {
+		return nil
+	}
+	var ks []kernel
+	for _, t := range []graph.TensorID{n.In[0], n.In[1], n.Out[0]} {
+		e := pl.elems(t)
+		ks = append(ks, kernel{What: "layout", Bytes: 2 * e * 2, Count: 1})
+	}
+	return ks
 }
