@@ -43,26 +43,21 @@ type access struct {
 	key     uint64 // a load's idxKey(idx) under NoAlias: equal for the same element
 }
 
-// idxKey hashes an index (FNV-1a over its constants and terms) so that
-// accesses of surely different elements are told apart without
+// idxKey hashes an index (a polynomial hash of its constants and terms)
+// so that loads of surely different elements are told apart without
 // comparing them; data-dependent dimensions hash to a marker.
 func idxKey(idx []loop.Index) uint64 {
-	h := uint64(14695981039346656037)
-	mix := func(v int) {
-		h ^= uint64(v)
-		h *= 1099511628211
-	}
+	h := uint64(17)
 	for _, x := range idx {
 		if x.Dyn != nil {
-			mix(-1 << 40)
+			h = h*1000003 + 7
 			continue
 		}
-		mix(x.Aff.Const)
+		h = h*1000003 + uint64(x.Aff.Const)
 		for _, t := range x.Aff.Terms {
-			mix(int(t.Var))
-			mix(t.Coeff)
+			h = (h*1000003+uint64(t.Var))*1000003 + uint64(t.Coeff)
 		}
-		mix(1 << 41)
+		h = h*1000003 + 11
 	}
 	return h
 }
@@ -85,8 +80,10 @@ func (m *kmodel) newBlk() *blk {
 	return b
 }
 
-// resize is s with n empty slices, reusing their storage.
+// resize is s with n empty slices, reusing their storage (those beyond
+// len(s) within its capacity too: appending nil there would drop them).
 func resize[T any](s [][]T, n int) [][]T {
+	s = s[:min(n, cap(s))]
 	for len(s) < n {
 		s = append(s, nil)
 	}
