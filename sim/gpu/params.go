@@ -7,7 +7,9 @@ import (
 
 // Params are the model's global parameters: the same for every model and
 // every GPU. None is fitted per model; HostGBs and EffMax are calibrated
-// on the study's measurements (see their comments and TestGlobalFit).
+// on the study's measurements (see their comments and TestGlobalFit);
+// L2US and DepOpUS, which only persistent recurrent kernels use, are set
+// from published latencies and assumptions, not from a study row.
 type Params struct {
 	// EffMax is the fraction of a GPU's peak that a GEMM or convolution
 	// reaches when its tiles are full. Calibrated: the least-squares
@@ -59,6 +61,11 @@ type Params struct {
 	// dot-product reduction or a special-function op (exp, reciprocal) of
 	// the gates. Assumption: about 20 cycles (FMAs take 4, Jia et al.
 	// 2018; shuffles and MUFU ops several times that) at 1410 MHz.
+	//
+	// No study row sets L2US or DepOpUS: the batch-1 LSTM row (35 µs) is
+	// their one test, and it is sensitive to them: 42.8 µs (+22%) as set;
+	// 10 to 30 cycles per op and 2 or 3 L2 trips per step give 28 to 49
+	// µs (-19% to +40%).
 	DepOpUS float64
 }
 
