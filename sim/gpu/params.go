@@ -63,7 +63,7 @@ type Params struct {
 	// 2018; shuffles and MUFU ops several times that) at 1410 MHz.
 	//
 	// No study row sets L2US or DepOpUS: the batch-1 LSTM row (35 µs) is
-	// their one test, and it is sensitive to them: 42.8 µs (+22%) as set;
+	// their one test, and it is sensitive to them: 42.6 µs (+22%) as set;
 	// 10 to 30 cycles per op and 2 or 3 L2 trips per step give 28 to 49
 	// µs (-19% to +40%).
 	DepOpUS float64
