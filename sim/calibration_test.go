@@ -251,6 +251,9 @@ func TestTutorialKernel(t *testing.T) {
 			require.NoError(t, err)
 			k, err := loop.Parse(string(src), nil)
 			require.NoError(t, err)
+			variant, _, err := PolybenchHeader(string(src)) // as kiln sim reads it
+			require.NoError(t, err)
+			require.Equal(t, c.noAlias, variant != "none")
 			cfg, err := ForDevice(d, 5, 2)
 			require.NoError(t, err)
 			cfg.NoAlias = c.noAlias

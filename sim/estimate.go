@@ -108,15 +108,26 @@ type Tuning struct {
 	RegisteredInputCycles int
 }
 
-// DefaultTuning is the model's parameters before calibration.
+// DefaultTuning is the model's parameters, global (no kernel has its own),
+// as calibrated on SODA's PolyBench runs (calibration_test.go):
 //
-//   - LoopCycles 1, CallCycles 1: assumptions (one FSM state each), to be
-//     fitted on the PolyBench rows.
+//   - LoopCycles 1, CallCycles 1: one FSM state per latch pass and per
+//     call's start/done handshake (assumptions of Bambu's FSM). Evidence:
+//     with them the median |cycle error| is 6–9 % on both devices; the
+//     grid fit on four kernels (TestCalibrationHoldOut) picks LoopCycles 1
+//     and CallCycles 2, within one state.
 //   - UnrollThreshold 150: LLVM's -unroll-threshold default at -O2
 //     (llvm/lib/Transforms/Scalar/LoopUnrollPass.cpp, UnrollThresholdDefault;
 //     the aggressive 300 is for -O3).
 //   - DistRAMBits 256: Bambu's --distram-threshold default, also set by
 //     BAMBU-BALANCED-MP (../shared/calibration/polybench_kernels.md §2.2).
+//   - RegisteredInputCycles 1: the input register state of a unit
+//     measured as a top function with --registered-inputs=top (every row
+//     of softfloat_libm.csv, its bambu_args column); not a fit: without it
+//     the Virtex-7 medians are 19 % and 26 % (rows too slow), with it
+//     8.5 % and 6.2 %, and nangate45's, whose 2 ns latencies interpolate a
+//     csv point and the tutorial log's (a caller's latency already), stay
+//     at 8.2 % and 6.5 % either way (estimate_units.go).
 func DefaultTuning() Tuning {
 	return Tuning{LoopCycles: 1, CallCycles: 1, UnrollThreshold: 150, DistRAMBits: 256, RegisteredInputCycles: 1}
 }
