@@ -496,3 +496,34 @@ func TestLLVMUnrollTriangular(t *testing.T) {
 	big, bigLoops := estimateText(t, src(32), o2), estimateText(t, src(32), testConfig(2))
 	assert.Equal(t, bigLoops.Cycles, big.Cycles)
 }
+
+// TestRedundantLoads: under noalias an element loaded twice in a block is
+// loaded once (3 operations: load, mul, add; and the store), and a load
+// after a store of the same element takes the stored value; a store to an
+// element that may be the same (y[i] then y[0]) keeps the later load; with
+// arguments that may alias nothing is removed.
+func TestRedundantLoads(t *testing.T) {
+	src := `kernel r(in x: f32[4], out y: f32[4]) {
+  y[0] = x[0] * x[0] + x[0]
+}`
+	e := estimateText(t, src, testConfig(2))
+	assert.Equal(t, int64(4), e.Ops)
+	aliasing := testConfig(2)
+	aliasing.NoAlias = false
+	assert.Equal(t, int64(6), estimateText(t, src, aliasing).Ops)
+	fwd := estimateText(t, `kernel r(in x: f32[4], out y: f32[4]) {
+  for i in 0..2 unroll(full) {
+    y[1] = x[i]
+    y[2] = y[1] + 1.0
+  }
+}`, testConfig(2))
+	assert.Equal(t, int64(2*(1+1+1+1)), fwd.Ops, "load x, store y[1], add, store y[2]: no load of y[1]")
+	may := estimateText(t, `kernel r(in x: f32[4], out y: f32[4]) {
+  for i in 0..2 {
+    y[0] = x[0]
+    y[i] = 2.0
+    y[3] = y[0] + 1.0
+  }
+}`, testConfig(2))
+	assert.Equal(t, int64(2*6), may.Ops, "y[0] is read again after y[i]")
+}
