@@ -295,14 +295,17 @@ func (b *blk) order(id loop.BufID, idx []loop.Index, store bool) float64 {
 		if !a.store && !store {
 			continue
 		}
-		if alias, _ := mayAlias(a.idx, idx); a.buf == id && !alias {
-			continue
-		}
 		c := float64(b.s.slots[a.slot].cycle)
 		if a.store {
 			c++ // the write lands at the end of its state
 		}
-		after = max(after, c*p)
+		if c*p <= after {
+			continue // no later than a bar already found
+		}
+		if alias, _ := mayAlias(a.idx, idx); a.buf == id && !alias {
+			continue
+		}
+		after = c * p
 	}
 	return after
 }
