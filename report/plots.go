@@ -1,0 +1,304 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// The plots' fixed look: size, fonts (gonum's embedded Liberation Sans,
+// named here rather than taken from plot.DefaultFont so that nothing
+// global changes the bytes), colours and glyph shapes.
+const (
+	plotW = 8 * vg.Inch
+	plotH = 5 * vg.Inch
+)
+
+var (
+	sans    = font.Font{Typeface: "Liberation", Variant: "Sans"}
+	palette = []color.RGBA{
+		{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}, {R: 0xff, G: 0x7f, B: 0x0e, A: 0xff},
+		{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff}, {R: 0xd6, G: 0x27, B: 0x28, A: 0xff},
+		{R: 0x94, G: 0x67, B: 0xbd, A: 0xff}, {R: 0x8c, G: 0x56, B: 0x4b, A: 0xff},
+		{R: 0xe3, G: 0x77, B: 0xc2, A: 0xff}, {R: 0x7f, G: 0x7f, B: 0x7f, A: 0xff},
+	}
+	shapes = []draw.GlyphDrawer{draw.CircleGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}, draw.RingGlyph{}, draw.BoxGlyph{}}
+)
+
+func colorOf(i int) color.Color { return palette[i%len(palette)] }
+
+// newPlot is a plot with the fixed fonts.
+func newPlot(title, x, y string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text, p.Y.Label.Text = x, y
+	p.Title.TextStyle.Font = font.From(sans, 14)
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font = font.From(sans, 12)
+		a.Tick.Label.Font = font.From(sans, 10)
+	}
+	p.Legend.TextStyle.Font = font.From(sans, 10)
+	p.Add(plotter.NewGrid())
+	return p
+}
+
+// render writes p as PNG and SVG under name.
+func render(p *plot.Plot, name string, files map[string][]byte) error {
+	for _, format := range []string{"png", "svg"} {
+		w, err := p.WriterTo(plotW, plotH, format)
+		if err != nil {
+			return fmt.Errorf("%s.%s: %w", name, format, err)
+		}
+		var buf bytes.Buffer
+		if _, err := w.WriteTo(&buf); err != nil {
+			return fmt.Errorf("%s.%s: %w", name, format, err)
+		}
+		files[name+"."+format] = buf.Bytes()
+	}
+	return nil
+}
+
+// glyphKey is a legend entry that is a glyph alone.
+type glyphKey draw.GlyphStyle
+
+func (g glyphKey) Thumbnail(c *draw.Canvas) { c.DrawGlyph(draw.GlyphStyle(g), c.Center()) }
+
+// log10Ticks labels a log10-valued axis with the values themselves.
+type log10Ticks struct{}
+
+func (log10Ticks) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	for k := math.Floor(lo); k <= math.Ceil(hi); k++ {
+		ts = append(ts, plot.Tick{Value: k, Label: decade(k)})
+	}
+	return ts
+}
+
+func decade(k float64) string {
+	if k >= -3 && k <= 4 {
+		return fmt.Sprintf("%g", math.Pow(10, k))
+	}
+	return fmt.Sprintf("1e%d", int(k))
+}
+
+// latencyEnergy plots one model's designs and GPU runs: time per
+// inference against energy per inference, log-log; colour is the
+// platform, shape the precision.
+func (r *Report) latencyEnergy(model string) (*plot.Plot, error) {
+	p := newPlot(model+": time vs energy per inference (one marker per design or GPU run)",
+		"time per inference (µs; GPU: batch latency ÷ batch)", "energy per inference (µJ)")
+	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
+	// The legend sits top right, above the points: GPUs lie top left,
+	// the designs bottom right.
+	p.Legend.Top = true
+	p.Legend.YOffs = -vg.Points(4)
+	var platforms []string
+	var precs []string
+	add := func(platform, prec string, x, y float64) error {
+		pi, si := index(&platforms, platform), index(&precs, prec)
+		s, err := plotter.NewScatter(plotter.XYs{{X: x, Y: y}})
+		if err != nil {
+			return err
+		}
+		s.GlyphStyle = draw.GlyphStyle{Color: colorOf(pi), Radius: vg.Points(4), Shape: shapes[si%len(shapes)]}
+		p.Add(s)
+		return nil
+	}
+	for _, d := range r.Designs {
+		if d.Model == model {
+			if err := add(fmt.Sprintf("%s @ %g ns", d.Target.Device, d.Target.ClockNS), d.Precision, d.Sim.LatencyUS, d.Sim.EnergyUJ); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, g := range r.GPUs {
+		if g.Model == model {
+			if err := add(fmt.Sprintf("%s, batch %d", g.GPU, g.Batch), g.Precision, g.PerInferenceUS, g.EnergyUJ); err != nil {
+				return nil, err
+			}
+		}
+	}
+	xmin, xmax, ymin, ymax := dataRange(r, model)
+	p.X.Min, p.X.Max = xmin/2, xmax*2
+	p.Y.Min, p.Y.Max = ymin/2, ymax*math.Pow(10, 2.5) // head room for the legend
+	for i, name := range platforms {
+		p.Legend.Add(name, glyphKey{Color: colorOf(i), Radius: vg.Points(4), Shape: draw.CircleGlyph{}})
+	}
+	for i, name := range precs {
+		p.Legend.Add(name, glyphKey{Color: color.Black, Radius: vg.Points(4), Shape: shapes[i%len(shapes)]})
+	}
+	return p, nil
+}
+
+// dataRange is the extent of one model's points in latencyEnergy.
+func dataRange(r *Report, model string) (xmin, xmax, ymin, ymax float64) {
+	xmin, ymin = math.Inf(1), math.Inf(1)
+	xmax, ymax = math.Inf(-1), math.Inf(-1)
+	see := func(x, y float64) {
+		xmin, xmax = math.Min(xmin, x), math.Max(xmax, x)
+		ymin, ymax = math.Min(ymin, y), math.Max(ymax, y)
+	}
+	for _, d := range r.Designs {
+		if d.Model == model {
+			see(d.Sim.LatencyUS, d.Sim.EnergyUJ)
+		}
+	}
+	for _, g := range r.GPUs {
+		if g.Model == model {
+			see(g.PerInferenceUS, g.EnergyUJ)
+		}
+	}
+	return xmin, xmax, ymin, ymax
+}
+
+// index is s's position in *list, appending it when new.
+func index(list *[]string, s string) int {
+	for i, x := range *list {
+		if x == s {
+			return i
+		}
+	}
+	*list = append(*list, s)
+	return len(*list) - 1
+}
+
+// speedUps plots every design's speed-up against one GPU at one batch
+// (log10 bars: up is faster than the GPU), grouped by model and target,
+// one bar per precision.
+func (r *Report) speedUps(gpuName string, batch int) (*plot.Plot, error) {
+	p := newPlot(fmt.Sprintf("speed-up against %s at batch %d (GPU at the matching precision)", gpuName, batch),
+		"model / target", "speed-up (×, log scale; above 1: design faster)")
+	p.Y.Tick.Marker = log10Ticks{}
+	p.Legend.Top = true
+	p.Legend.YOffs = -vg.Points(4)
+	var groups []string
+	for _, d := range r.Designs {
+		index(&groups, d.Model+" / "+d.Target.Device)
+	}
+	n := len(r.Config.Precisions)
+	lo, hi := 0.0, 0.0
+	w := vg.Points(math.Min(60/float64(n), 18))
+	for i, prec := range r.Config.Precisions {
+		vals := make(plotter.Values, len(groups))
+		for _, d := range r.Designs {
+			if d.Precision != prec {
+				continue
+			}
+			g, ok := r.GPU(d.Model, gpuName, batch, GPUPrecision(prec))
+			if !ok {
+				continue
+			}
+			v := math.Log10(Compare(d, g).SpeedUp)
+			vals[index(&groups, d.Model+" / "+d.Target.Device)] = v
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+		bars, err := plotter.NewBarChart(vals, w)
+		if err != nil {
+			return nil, err
+		}
+		bars.Color = colorOf(i)
+		bars.LineStyle.Width = 0
+		bars.Offset = w * vg.Length(float64(i)-float64(n-1)/2)
+		p.Add(bars)
+		p.Legend.Add(prec, bars)
+	}
+	p.Add(plotter.NewFunction(func(float64) float64 { return 0 }))
+	p.Y.Min, p.Y.Max = math.Floor(lo)-0.2, math.Ceil(hi)+2 // head room for the legend
+	p.NominalX(groups...)
+	p.X.Tick.Label.Rotation = math.Pi / 8
+	p.X.Tick.Label.XAlign = draw.XRight
+	p.X.Tick.Label.YAlign = draw.YCenter
+	return p, nil
+}
+
+// layerShares plots the share of cycles of each kernel of a model's
+// chosen design.
+func (r *Report) layerShares(model string) (*plot.Plot, bool, error) {
+	d, ok := r.Chosen(model)
+	if !ok {
+		return nil, false, nil
+	}
+	s := d.Sim
+	p := newPlot(fmt.Sprintf("%s: cycles per kernel, %s on %s (%d cycles in all)", model, d.Precision, d.Target.Device, s.Cycles),
+		"kernel (in call order)", "share of the design's cycles (%)")
+	vals := make(plotter.Values, len(s.Layers))
+	names := make([]string, len(s.Layers))
+	for i, l := range s.Layers {
+		vals[i], names[i] = share(l.Cycles, s.Cycles), l.Kernel
+	}
+	bars, err := plotter.NewBarChart(vals, vg.Points(math.Min(400/float64(max(len(vals), 1)), 30)))
+	if err != nil {
+		return nil, false, err
+	}
+	bars.Color = colorOf(0)
+	bars.LineStyle.Width = 0
+	p.Add(bars)
+	p.NominalX(names...)
+	p.Y.Min = 0
+	if len(names) > 6 {
+		p.X.Tick.Label.Rotation = math.Pi / 4
+		p.X.Tick.Label.XAlign = draw.XRight
+		p.X.Tick.Label.YAlign = draw.YCenter
+	}
+	return p, true, nil
+}
+
+// plots renders every plot into files and returns their names (without
+// extension) in the report's order.
+func (r *Report) plots(files map[string][]byte) ([]string, error) {
+	var names []string
+	emit := func(p *plot.Plot, name string) error {
+		names = append(names, name)
+		return render(p, name, files)
+	}
+	for _, m := range r.Config.Models {
+		p, err := r.latencyEnergy(m)
+		if err == nil {
+			err = emit(p, "latency_energy_"+m)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, g := range r.Config.GPUs {
+		for _, b := range r.Config.Batches {
+			p, err := r.speedUps(g, b)
+			if err == nil {
+				err = emit(p, fmt.Sprintf("speedup_%s_batch%d", g, b))
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, m := range r.Config.Models {
+		p, ok, err := r.layerShares(m)
+		if err == nil && ok {
+			err = emit(p, "layers_"+m)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return names, nil
+}
+
+// Files is the report as files: report.md and each plot as PNG and SVG,
+// by name relative to the report's folder.
+func (r *Report) Files() (map[string][]byte, error) {
+	files := map[string][]byte{}
+	names, err := r.plots(files)
+	if err != nil {
+		return nil, err
+	}
+	files["report.md"] = []byte(r.markdown(names))
+	return files, nil
+}
