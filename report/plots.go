@@ -241,8 +241,29 @@ func (r *Report) layerShares(model string) (*plot.Plot, bool, error) {
 	bars.Color = colorOf(0)
 	bars.LineStyle.Width = 0
 	p.Add(bars)
+	// Each bar's share written above it (shares under 0.1% are left bare).
+	var xys plotter.XYs
+	var texts []string
+	for i, v := range vals {
+		if v >= 0.1 {
+			xys = append(xys, plotter.XY{X: float64(i), Y: v})
+			texts = append(texts, fmt.Sprintf("%.1f%%", v))
+		}
+	}
+	if len(xys) > 0 {
+		labels, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: texts})
+		if err != nil {
+			return nil, false, err
+		}
+		for i := range labels.TextStyle {
+			labels.TextStyle[i].Font = font.From(sans, 9)
+			labels.TextStyle[i].XAlign = draw.XCenter
+		}
+		labels.Offset = vg.Point{Y: vg.Points(3)}
+		p.Add(labels)
+	}
 	p.NominalX(names...)
-	p.Y.Min = 0
+	p.Y.Min, p.Y.Max = 0, 105
 	if len(names) > 6 {
 		p.X.Tick.Label.Rotation = math.Pi / 4
 		p.X.Tick.Label.XAlign = draw.XRight

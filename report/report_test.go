@@ -70,7 +70,7 @@ func TestReportNumbers(t *testing.T) {
 	files, err := r.Files()
 	require.NoError(t, err)
 	md := string(files["report.md"])
-	for _, h := range []string{"## FPGA and ASIC designs", "## GPUs", "## Speed-up and energy ratio against the GPUs at batch 1",
+	for _, h := range []string{"## Summary", "## FPGA and ASIC designs", "## GPUs", "## Speed-up and energy ratio against the GPUs at batch 1",
 		"## Speed-up and energy ratio against the GPUs at batch 2048", "## Accuracy loss per precision", "## Per-layer breakdown"} {
 		assert.Contains(t, md, h)
 	}

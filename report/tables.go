@@ -29,6 +29,7 @@ func num(v float64) string {
 func (r *Report) markdown(plots []string) string {
 	var b strings.Builder
 	r.header(&b)
+	r.summary(&b)
 	r.designTable(&b)
 	r.gpuTable(&b)
 	for _, batch := range r.Config.Batches {
@@ -93,6 +94,41 @@ func joinInts(v []int) string {
 		s[i] = fmt.Sprint(x)
 	}
 	return strings.Join(s, " and ")
+}
+
+// summary is each model's chosen design against every GPU and batch.
+func (r *Report) summary(b *strings.Builder) {
+	b.WriteString("## Summary: each model's chosen design\n\n")
+	fmt.Fprintf(b, "The chosen design is the fastest feasible one whose precision keeps the relative RMSE within %g%% of fp32 (fp32 always qualifies). Speed-up and energy ratio: the GPU's time and energy per inference ÷ the design's, GPU at the matching precision; above 1 the design is better. The designs run their kernels one after another and Bambu does not pipeline loops, so one inference takes the sum of every loop iteration's states.\n\n", 100*Budget)
+	b.WriteString("| model | design | latency µs | energy µJ |")
+	sep := "|---|---|---:|---:|"
+	for _, g := range r.Config.GPUs {
+		for _, bt := range r.Config.Batches {
+			fmt.Fprintf(b, " %s batch %d: speed-up, energy ratio |", g, bt)
+			sep += "---|"
+		}
+	}
+	b.WriteString("\n" + sep + "\n")
+	for _, m := range r.Config.Models {
+		d, ok := r.Chosen(m)
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(b, "| %s | %s on %s | %s | %s |", m, d.Precision, d.Target.Device, num(d.Sim.LatencyUS), num(d.Sim.EnergyUJ))
+		for _, name := range r.Config.GPUs {
+			for _, bt := range r.Config.Batches {
+				g, ok := r.GPU(m, name, bt, GPUPrecision(d.Precision))
+				if !ok {
+					b.WriteString(" – |")
+					continue
+				}
+				q := Compare(d, g)
+				fmt.Fprintf(b, " %s×, %s× |", num(q.SpeedUp), num(q.EnergyRatio))
+			}
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
 }
 
 func (r *Report) designTable(b *strings.Builder) {
@@ -214,7 +250,6 @@ func (r *Report) Chosen(model string) (Design, bool) {
 
 func (r *Report) layerTables(b *strings.Builder) {
 	b.WriteString("## Per-layer breakdown of each model's chosen design\n\n")
-	fmt.Fprintf(b, "The chosen design is the fastest feasible one whose precision keeps the relative RMSE within %g%% of fp32 (fp32 always qualifies).\n\n", 100*Budget)
 	for _, m := range r.Config.Models {
 		d, ok := r.Chosen(m)
 		if !ok {
