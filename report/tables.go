@@ -59,15 +59,15 @@ func (r *Report) header(b *strings.Builder) {
 	fmt.Fprintf(b, "- precisions: %s; %d memory channels; kernels run one after another, so the interval between inferences is the latency\n", strings.Join(c.Precisions, ", "), c.Channels)
 	fmt.Fprintf(b, "- GPUs: %s at batch %s (%d is the study's batch); each design precision is compared with the GPU running %s\n",
 		strings.Join(c.GPUs, ", "), joinInts(c.Batches), StudyBatch, gpuPrecisions(c.Precisions))
-	b.WriteString("- accuracy: relative RMSE of the narrowed design's outputs against the fp32 reference evaluator, loop interpreter, on the first validation windows of each model:")
+	var ws []string
 	for _, m := range c.Models {
-		if w, ok := c.Windows[m]; ok && w > 0 {
-			fmt.Fprintf(b, " %s %d,", m, w)
+		if w := c.Windows[m]; w > 0 {
+			ws = append(ws, fmt.Sprintf("%s %d", m, w))
 		} else {
-			fmt.Fprintf(b, " %s all,", m)
+			ws = append(ws, m+" all")
 		}
 	}
-	b.WriteString(" (the int8 designs are calibrated on the same windows)\n\n")
+	fmt.Fprintf(b, "- accuracy: relative RMSE of the narrowed design's outputs against the fp32 reference evaluator (loop interpreter) on the first validation windows of each model (%s; the int8 designs are calibrated on the same windows)\n\n", strings.Join(ws, ", "))
 }
 
 // staticUnknown reports whether the designs on t have no static power.
