@@ -43,6 +43,7 @@ var allowed = map[string][]string{
 	"frontend/zoo/gridsim":   {},
 	"targets":                {},
 	"targets/gen":            {},
+	"report":                 {"accuracy", "conform", "frontend/...", "ir/...", "passes", "passes/...", "sim", "sim/...", "targets"},
 	"cmd/kiln":               {"..."},
 }
 
