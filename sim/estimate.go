@@ -216,10 +216,14 @@ func (c *Config) check() (Tuning, error) {
 
 // Estimator estimates design after design, keeping its scratch storage
 // (the schedule tables of the block being built) from one to the next, as
-// a sweep's worker does. It is not safe for concurrent use; the zero value
-// is ready.
+// a sweep's worker does, and each kernel's estimate of the last design
+// (keep): a kernel met again, by pointer, under the same settings and
+// cost answers is not scheduled again. So a kernel must not change once
+// an Estimator has estimated it (kiln's passes build new kernels). It is
+// not safe for concurrent use; the zero value is ready.
 type Estimator struct {
-	sc scratch
+	sc   scratch
+	keep keep
 }
 
 // scratch is storage an Estimator keeps between estimates.
@@ -356,13 +360,14 @@ func (x *Estimator) estimate(p *loop.Program, cfg Config, calls []int, ext [][]b
 		}
 	}()
 	x.sc.reset()
+	x.keep.start()
 	cache := &x.sc.cache
 	cache.reset(cfg, tune, &x.sc)
 	defer func() {
 		if x.sc.spare != nil {
 			x.sc.spare.m = nil
 		}
-		x.sc.km = kmodel{sub: x.sc.km.sub, units: x.sc.km.units, static: x.sc.km.static, mem: x.sc.km.mem, types: x.sc.km.types}
+		x.sc.km = kmodel{sub: x.sc.km.sub, units: x.sc.km.units, static: x.sc.km.static, mem: x.sc.km.mem, types: x.sc.km.types, looked: x.sc.km.looked}
 	}()
 	models := make([]kernelEst, len(p.Kernels))
 	done := make([]bool, len(p.Kernels))
@@ -371,7 +376,7 @@ func (x *Estimator) estimate(p *loop.Program, cfg Config, calls []int, ext [][]b
 	for _, ki := range calls {
 		if !done[ki] {
 			done[ki] = true
-			if models[ki], err = estimateKernel(p.Kernels[ki], &cfg, tune, cache, ext[ki]); err != nil {
+			if models[ki], err = x.kernel(p.Kernels[ki], &cfg, tune, ext[ki]); err != nil {
 				return nil, err
 			}
 			e.Resources.add(models[ki].res)
@@ -395,6 +400,7 @@ func (x *Estimator) estimate(p *loop.Program, cfg Config, calls []int, ext [][]b
 		}
 	}
 	e.finish(cfg, pj)
+	x.keep.done()
 	return e, nil
 }
 
@@ -464,6 +470,7 @@ type costCache struct {
 	slot       []int32 // ID+1 per (operation, type, width); 0: not asked yet
 	used       []int32 // the slots set
 	keys       []OpKey
+	kinds      []kind // per ID: the operation and type asked
 	costs      []OpCost
 	errs       []error
 	sc         *scratch
@@ -479,7 +486,7 @@ func (c *costCache) reset(cfg Config, tune Tuning, sc *scratch) {
 		c.slot = make([]int32, len(opNames)*3*65)
 	}
 	c.cfg, c.unitCycles, c.regCycles, c.sc, c.used, c.errs = cfg, unitCycles, tune.RegisteredInputCycles, sc, c.used[:0], nil
-	c.keys, c.costs = c.keys[:0], c.costs[:0]
+	c.keys, c.kinds, c.costs = c.keys[:0], c.kinds[:0], c.costs[:0]
 }
 
 // id is the number of operation o on type t.
@@ -510,6 +517,7 @@ func (c *costCache) id(o op, t vtype) int32 {
 	c.slot[s] = id + 1
 	c.used = append(c.used, s)
 	c.keys = append(c.keys, k)
+	c.kinds = append(c.kinds, kind{o, t})
 	c.costs = append(c.costs, oc)
 	return id
 }

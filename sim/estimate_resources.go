@@ -21,7 +21,7 @@ func estimateKernel(k *loop.Kernel, cfg *Config, tune Tuning, cache *costCache, 
 	sc := cache.sc
 	m := &sc.km // reused: its slices keep their storage
 	*m = kmodel{k: k, cfg: cfg, tune: tune, costs: cache, sub: resizeZero(m.sub, len(k.Vars)),
-		memo: sc.memo, units: m.units[:0], static: m.static[:0], mem: m.mem, types: m.types}
+		memo: sc.memo, units: m.units[:0], static: m.static[:0], mem: m.mem, types: m.types, looked: m.looked[:0]}
 	clear(m.memo)
 	m.assign(ext)
 	segs := m.build(k.Body)
@@ -119,7 +119,10 @@ func (m *kmodel) resources(ext []bool) Resources {
 		}
 		if !seen[mem] {
 			seen[mem] = true
-			if c, ok := m.costs.lookup(opLoad, m.types[id]); ok {
+			c, ok := m.costs.lookup(opLoad, m.types[id])
+			m.looked = append(m.looked, looked{t: m.types[id], ok: ok})
+			if ok {
+				m.looked[len(m.looked)-1].cost = *c
 				r.LUT += c.LUT
 				r.FF += c.FF
 				r.AreaUM2 += c.AreaUM2

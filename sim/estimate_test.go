@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -118,25 +119,45 @@ func TestEstimateErrors(t *testing.T) {
 
 // BenchmarkEstimateSTGCN is one design point of the study's STGCN: every
 // kernel's blocks scheduled and added up (issue 7 asks for at most 100 µs
-// on one core). "sweep" reuses an Estimator's scratch storage as a sweep's
-// worker does; "fresh" starts from nothing each time.
-// "no-O2" leaves LLVM's unrolling out (fewer, smaller blocks).
+// on one core). An Estimator reuses its scratch storage and keeps the last
+// design's kernel estimates, as a sweep's worker does:
+//   - "cold": every point changes the clock, so every kernel is scheduled
+//     again (the cost of a point that changes a global knob);
+//   - "one-kernel": every point replaces one kernel (a new pointer, as a
+//     pass returns; each kernel in turn), the others are kept;
+//   - "same": the same point again (every kernel kept);
+//   - "cold-no-O2": "cold" without LLVM's unrolling (fewer, smaller blocks);
+//   - "fresh": a new Estimator each time (nothing kept, nothing reused).
 func BenchmarkEstimateSTGCN(b *testing.B) {
 	p := stgcn(b)
 	cfg := testConfig(2)
 	cfg.LLVMUnroll = true
-	plain := testConfig(2)
+	other := cfg
+	other.ClockNS = 10.5
+	plain, plainOther := testConfig(2), testConfig(2)
+	plainOther.ClockNS = 10.5
 	for _, c := range []struct {
 		name string
-		cfg  Config
-	}{{"sweep", cfg}, {"sweep-no-O2", plain}} {
+		cfgs [2]Config
+		swap bool
+	}{{"cold", [2]Config{cfg, other}, false}, {"one-kernel", [2]Config{cfg, cfg}, true},
+		{"same", [2]Config{cfg, cfg}, false}, {"cold-no-O2", [2]Config{plain, plainOther}, false}} {
 		b.Run(c.name, func(b *testing.B) {
+			q := *p
+			q.Kernels = slices.Clone(p.Kernels)
 			b.ReportAllocs()
 			var x Estimator
+			i := 0
 			for b.Loop() {
-				if _, err := x.Estimate(p, c.cfg); err != nil {
+				if c.swap {
+					j := i % len(q.Kernels)
+					k := *q.Kernels[j]
+					q.Kernels[j] = &k
+				}
+				if _, err := x.Estimate(&q, c.cfgs[i%2]); err != nil {
 					b.Fatal(err)
 				}
+				i++
 			}
 		})
 	}

@@ -27,6 +27,7 @@ type kmodel struct {
 	live   int   // the most value bits held across a state boundary
 	loops  int   // loops left after unrolling (their counters are registers)
 	notes  []string
+	looked []looked // the memories' load costs resources looked up
 }
 
 // shift substitutes a variable in an unrolled copy: v → c (fully
