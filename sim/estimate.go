@@ -228,17 +228,22 @@ type Estimator struct {
 
 // scratch is storage an Estimator keeps between estimates.
 type scratch struct {
-	spare *blk                     // the block being built (kmodel.newBlk)
-	memo  map[*loop.For]unrollMemo // kmodel.unrolled's answers
-	km    kmodel                   // the kernel being estimated
-	loops [][]loopSeg              // slabs of loopSegs
-	nloop int                      // loopSegs used
-	stack []seg                    // the segs of the builders at work
-	segs  [][]seg                  // slabs of finished seg lists
-	nseg  int                      // segs used in the last slab
-	ids   []int32                  // costCache.sorted's result
-	env   []int                    // loop variables' values
-	cache costCache                // the cost tables' answers
+	spare  *blk                     // the block being built (kmodel.newBlk)
+	memo   map[*loop.For]unrollMemo // kmodel.unrolled's answers
+	km     kmodel                   // the kernel being estimated
+	loops  [][]loopSeg              // slabs of loopSegs
+	nloop  int                      // loopSegs used
+	stack  []seg                    // the segs of the builders at work
+	segs   [][]seg                  // slabs of finished seg lists
+	nseg   int                      // segs used in the last slab
+	ids    []int32                  // costCache.sorted's result
+	env    []int                    // loop variables' values
+	cache  costCache                // the cost tables' answers
+	exts   [][]bool                 // Estimate's arguments per kernel
+	flags  []bool                   // their storage
+	calls  []int                    // Estimate's kernel per call
+	models []kernelEst              // estimate's kernels
+	done   []bool                   // estimate's kernels done
 }
 
 // newLoop is a zero loopSeg from the slabs.
@@ -319,8 +324,10 @@ func (x *Estimator) Estimate(p *loop.Program, cfg Config) (*Result, error) {
 	if p == nil {
 		return nil, errors.New("sim: nil program")
 	}
-	ext := make([][]bool, len(p.Kernels))
-	calls := make([]int, len(p.Calls))
+	sc := &x.sc
+	ext := resizeZero(sc.exts, len(p.Kernels))
+	calls := resizeZero(sc.calls, len(p.Calls))
+	sc.exts, sc.calls, sc.flags = ext, calls, sc.flags[:0]
 	for i, c := range p.Calls {
 		if c.Kernel < 0 || c.Kernel >= len(p.Kernels) || p.Kernels[c.Kernel] == nil {
 			return nil, fmt.Errorf("sim: call %d: unknown kernel %d", i, c.Kernel)
@@ -331,7 +338,7 @@ func (x *Estimator) Estimate(p *loop.Program, cfg Config) (*Result, error) {
 		}
 		calls[i] = c.Kernel
 		if ext[c.Kernel] == nil {
-			ext[c.Kernel] = argsExternal(p, k, c)
+			ext[c.Kernel] = sc.argsExternal(p, k, c)
 		}
 	}
 	return x.estimate(p, cfg, calls, ext)
@@ -339,8 +346,14 @@ func (x *Estimator) Estimate(p *loop.Program, cfg Config) (*Result, error) {
 
 // argsExternal marks the kernel's parameters that the call binds to the
 // top's own arguments.
-func argsExternal(p *loop.Program, k *loop.Kernel, c loop.KernelCall) []bool {
-	ext := make([]bool, len(k.Buffers))
+func (sc *scratch) argsExternal(p *loop.Program, k *loop.Kernel, c loop.KernelCall) []bool {
+	n := len(sc.flags)
+	if cap(sc.flags)-n < len(k.Buffers) { // a new slab: the old one's slices stay valid
+		sc.flags = make([]bool, 0, max(256, 2*cap(sc.flags), len(k.Buffers)))
+		n = 0
+	}
+	sc.flags = append(sc.flags, make([]bool, len(k.Buffers))...)
+	ext := sc.flags[n:len(sc.flags):len(sc.flags)]
 	for j, id := range c.Args {
 		if int(id) >= 0 && int(id) < len(p.Buffers) && p.Buffers[id].Role != loop.Temp {
 			ext[k.Params[j]] = true
@@ -369,8 +382,9 @@ func (x *Estimator) estimate(p *loop.Program, cfg Config, calls []int, ext [][]b
 		}
 		x.sc.km = kmodel{sub: x.sc.km.sub, units: x.sc.km.units, static: x.sc.km.static, mem: x.sc.km.mem, types: x.sc.km.types, looked: x.sc.km.looked}
 	}()
-	models := make([]kernelEst, len(p.Kernels))
-	done := make([]bool, len(p.Kernels))
+	models := resizeZero(x.sc.models, len(p.Kernels))
+	done := resizeZero(x.sc.done, len(p.Kernels))
+	x.sc.models, x.sc.done = models, done
 	e = &Result{ClockNS: cfg.ClockNS, Layers: make([]Layer, 0, len(calls))}
 	var pj float64
 	for _, ki := range calls {

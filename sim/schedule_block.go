@@ -302,7 +302,7 @@ func (b *blk) order(id loop.BufID, idx []loop.Index, store bool) float64 {
 		if c*p <= after {
 			continue // no later than a bar already found
 		}
-		if alias, _ := mayAlias(a.idx, idx); a.buf == id && !alias {
+		if a.buf == id && !mayAliasOnly(a.idx, idx) {
 			continue
 		}
 		after = c * p
@@ -336,7 +336,7 @@ func (bd *builder) inlineIf(s *loop.If) {
 func mayAlias(a, b []loop.Index) (alias, same bool) {
 	same = len(a) == len(b)
 	for i := range min(len(a), len(b)) {
-		x, y := a[i], b[i]
+		x, y := &a[i], &b[i]
 		if x.Dyn != nil || y.Dyn != nil || !sameTerms(x.Aff, y.Aff) {
 			same = false
 			continue
@@ -346,6 +346,17 @@ func mayAlias(a, b []loop.Index) (alias, same bool) {
 		}
 	}
 	return true, same
+}
+
+// mayAliasOnly is mayAlias's first answer.
+func mayAliasOnly(a, b []loop.Index) bool {
+	for i := range min(len(a), len(b)) {
+		x, y := &a[i], &b[i]
+		if x.Aff.Const != y.Aff.Const && x.Dyn == nil && y.Dyn == nil && sameTerms(x.Aff, y.Aff) {
+			return false
+		}
+	}
+	return true
 }
 
 func sameTerms(a, b loop.Affine) bool {
