@@ -282,8 +282,7 @@ func (b *blk) readReg(id loop.BufID, idx []loop.Index) int32 {
 // Without Config.NoAlias an argument's access is ordered after the other
 // arguments' as well (they may overlap).
 func (b *blk) order(id loop.BufID, idx []loop.Index, store bool) float64 {
-	var after float64
-	p := b.s.period
+	var after int32 // in states
 	list := b.acc[id]
 	switch {
 	case b.m.argsAlias(id):
@@ -291,23 +290,25 @@ func (b *blk) order(id loop.BufID, idx []loop.Index, store bool) float64 {
 	case !store:
 		list = b.sts[id]
 	}
-	for _, a := range list {
+	slots := b.s.slots
+	for i := range list {
+		a := &list[i]
 		if !a.store && !store {
 			continue
 		}
-		c := float64(b.s.slots[a.slot].cycle)
+		c := slots[a.slot].cycle
 		if a.store {
 			c++ // the write lands at the end of its state
 		}
-		if c*p <= after {
+		if c <= after {
 			continue // no later than a bar already found
 		}
 		if a.buf == id && !mayAliasOnly(a.idx, idx) {
 			continue
 		}
-		after = c * p
+		after = c
 	}
-	return after
+	return float64(after) * b.s.period
 }
 
 func (b *blk) record(id loop.BufID, a access) {
