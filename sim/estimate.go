@@ -217,10 +217,12 @@ func (c *Config) check() (Tuning, error) {
 // Estimator estimates design after design, keeping its scratch storage
 // (the schedule tables of the block being built) from one to the next, as
 // a sweep's worker does, and each kernel's estimate of the last design
-// (keep): a kernel met again, by pointer, under the same settings and
-// cost answers is not scheduled again. So a kernel must not change once
-// an Estimator has estimated it (kiln's passes build new kernels). It is
-// not safe for concurrent use; the zero value is ready.
+// (keep): a kernel met again at the same position of the program, the
+// same pointer, under the same settings and cost answers is not scheduled
+// again. So a kernel must not change once an Estimator has estimated it
+// (kiln's passes build new kernels); the Estimator holds the last
+// design's kernels. It is not safe for concurrent use; the zero value is
+// ready.
 type Estimator struct {
 	sc   scratch
 	keep keep
@@ -288,14 +290,16 @@ func (sc *scratch) reset() {
 	}
 }
 
-// EstimateKernel is (&Estimator{}).EstimateKernel(k, cfg).
+// EstimateKernel is EstimateKernel on a one-off Estimator (that keeps
+// no kernel estimates).
 func EstimateKernel(k *loop.Kernel, cfg Config) (*Result, error) {
-	return new(Estimator).EstimateKernel(k, cfg)
+	return (&Estimator{keep: keep{off: true}}).EstimateKernel(k, cfg)
 }
 
-// Estimate is (&Estimator{}).Estimate(p, cfg).
+// Estimate is Estimate on a one-off Estimator (that keeps no kernel
+// estimates).
 func Estimate(p *loop.Program, cfg Config) (*Result, error) {
-	return new(Estimator).Estimate(p, cfg)
+	return (&Estimator{keep: keep{off: true}}).Estimate(p, cfg)
 }
 
 // EstimateKernel estimates one kernel as a top function of its own: its
@@ -373,7 +377,7 @@ func (x *Estimator) estimate(p *loop.Program, cfg Config, calls []int, ext [][]b
 		}
 	}()
 	x.sc.reset()
-	x.keep.start()
+	x.keep.start(len(p.Kernels))
 	cache := &x.sc.cache
 	cache.reset(cfg, tune, &x.sc)
 	defer func() {
@@ -390,7 +394,7 @@ func (x *Estimator) estimate(p *loop.Program, cfg Config, calls []int, ext [][]b
 	for _, ki := range calls {
 		if !done[ki] {
 			done[ki] = true
-			if models[ki], err = x.kernel(p.Kernels[ki], &cfg, tune, ext[ki]); err != nil {
+			if models[ki], err = x.kernel(ki, p.Kernels[ki], &cfg, tune, ext[ki]); err != nil {
 				return nil, err
 			}
 			e.Resources.add(models[ki].res)
@@ -414,7 +418,6 @@ func (x *Estimator) estimate(p *loop.Program, cfg Config, calls []int, ext [][]b
 		}
 	}
 	e.finish(cfg, pj)
-	x.keep.done()
 	return e, nil
 }
 

@@ -6,18 +6,20 @@ import (
 	"github.com/kiln-hls/kiln/ir/loop"
 )
 
-// keep holds the kernel estimates of an Estimator's last design, so that a
-// sweep that changes one kernel (kiln's passes return a new kernel, the
-// others stay the same pointers) schedules only that one again. An entry
-// answers only when everything the kernel's estimate read is the same:
-// the settings (kernelKey), which buffers are arguments, every operation
-// cost it asked for (asked again, so a cost table that now answers
-// differently misses), and the load costs its memories looked up (which
-// depend on what earlier kernels asked: costCache.lookup).
+// keep holds the kernel estimates of an Estimator's last design, one per
+// kernel position, so that a sweep that changes one kernel (kiln's passes
+// return a new kernel, the others stay the same pointers) schedules only
+// that one again. An entry answers only for the same kernel pointer when
+// everything its estimate read is the same: the settings (kernelKey),
+// which buffers are arguments, every operation cost it asked for (asked
+// again, so a cost table that now answers differently misses), and the
+// load costs its memories looked up (which depend on what earlier kernels
+// asked: costCache.lookup). Each entry stands on its own, so an estimate
+// that fails half-way leaves the entries valid.
 type keep struct {
-	last, next map[*loop.Kernel]*kept
-	spare      []*kept // entries dropped, for reuse
-	hits       int     // kernels kept in the estimate at hand
+	kernels []*kept // per kernel position
+	hits    int     // kernels kept in the estimate at hand
+	off     bool    // keep nothing (a one-off Estimator)
 }
 
 // kernelKey is the part of a Config (and its Tuning) a kernel's estimate
@@ -45,6 +47,7 @@ type looked struct {
 }
 
 type kept struct {
+	k      *loop.Kernel
 	key    kernelKey
 	ext    []bool
 	asked  []kind
@@ -58,33 +61,24 @@ func keyOf(cfg *Config, tune Tuning) kernelKey {
 		llvm: cfg.LLVMUnroll, noAlias: cfg.NoAlias, tune: tune}
 }
 
-// start begins an estimate: the entries it uses move to next.
-func (kp *keep) start() {
-	if kp.next == nil {
-		kp.last, kp.next = map[*loop.Kernel]*kept{}, map[*loop.Kernel]*kept{}
+// start begins an estimate of n kernels.
+func (kp *keep) start(n int) {
+	for len(kp.kernels) < n {
+		kp.kernels = append(kp.kernels, nil)
 	}
-	clear(kp.next)
 	kp.hits = 0
 }
 
-// done ends a successful estimate: its kernels are the ones kept.
-func (kp *keep) done() {
-	for k, e := range kp.last {
-		if kp.next[k] != e {
-			kp.spare = append(kp.spare, e)
-		}
-	}
-	clear(kp.last)
-	kp.last, kp.next = kp.next, kp.last
-}
-
-// kernel is k's estimate: the kept one if it still holds, else
-// estimateKernel's (kept for the next design).
-func (x *Estimator) kernel(k *loop.Kernel, cfg *Config, tune Tuning, ext []bool) (kernelEst, error) {
+// kernel is the estimate of k, kernel ki: the kept one if it still holds,
+// else estimateKernel's (kept for the next design).
+func (x *Estimator) kernel(ki int, k *loop.Kernel, cfg *Config, tune Tuning, ext []bool) (kernelEst, error) {
 	kp, cache := &x.keep, &x.sc.cache
+	if kp.off {
+		return estimateKernel(k, cfg, tune, cache, ext)
+	}
 	key := keyOf(cfg, tune)
-	if e := kp.last[k]; e != nil && e.holds(key, ext, cache) {
-		kp.next[k] = e
+	e := kp.kernels[ki]
+	if e != nil && e.k == k && e.holds(key, ext, cache) {
 		kp.hits++
 		return e.est, nil
 	}
@@ -92,8 +86,11 @@ func (x *Estimator) kernel(k *loop.Kernel, cfg *Config, tune Tuning, ext []bool)
 	if err != nil {
 		return est, err
 	}
-	e := kp.entry(k)
-	e.key, e.ext, e.est = key, append(e.ext[:0], ext...), est
+	if e == nil {
+		e = &kept{}
+		kp.kernels[ki] = e
+	}
+	e.k, e.key, e.ext, e.est = k, key, append(e.ext[:0], ext...), est
 	e.est.notes = slices.Clone(est.notes)
 	e.asked, e.costs = e.asked[:0], e.costs[:0]
 	for id, n := range x.sc.km.static {
@@ -103,23 +100,7 @@ func (x *Estimator) kernel(k *loop.Kernel, cfg *Config, tune Tuning, ext []bool)
 		}
 	}
 	e.looked = append(e.looked[:0], x.sc.km.looked...)
-	kp.next[k] = e
 	return est, nil
-}
-
-// entry is a free entry for k (not one the last design's other kernels
-// may still claim).
-func (kp *keep) entry(k *loop.Kernel) *kept {
-	if e := kp.last[k]; e != nil {
-		delete(kp.last, k) // stale: rewritten in place
-		return e
-	}
-	if n := len(kp.spare); n > 0 {
-		e := kp.spare[n-1]
-		kp.spare = kp.spare[:n-1]
-		return e
-	}
-	return &kept{}
 }
 
 // holds reports whether e answers for the estimate at hand; it asks the
