@@ -3,6 +3,7 @@ package sim
 import (
 	"encoding/json"
 	"maps"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -66,4 +67,21 @@ func TestEstimatorKeeps(t *testing.T) {
 	c1, _ := Estimate(p, cfg)
 	c2, _ := Estimate(p, costs)
 	assert.NotEqual(t, c1.Cycles, c2.Cycles, "the slower table changes the answer")
+}
+
+// TestKernelKeyFields: Config and Tuning have the fields kernelKey was
+// written for; a new one must be weighed there (does a kernel's estimate
+// read it?) and added to this list.
+func TestKernelKeyFields(t *testing.T) {
+	names := func(v any) []string {
+		var out []string
+		for f := range reflect.TypeOf(v).Fields() {
+			out = append(out, f.Name)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"Costs", "ClockNS", "Channels", "Interface", "LLVMUnroll", "NoAlias", "Tuning",
+		"Capacity", "StaticPowerW", "ASIC"}, names(Config{}))
+	assert.Equal(t, []string{"LoopCycles", "CallCycles", "UnrollThreshold", "DistRAMBits", "UnitCycles",
+		"RegisteredInputCycles"}, names(Tuning{}))
 }
