@@ -19,6 +19,21 @@ func WalkExprs(body []Stmt, f func(Expr)) {
 	}
 }
 
+// WalkStores calls f on every store in body, in program order.
+func WalkStores(body []Stmt, f func(*Store)) {
+	for _, s := range body {
+		switch s := s.(type) {
+		case *For:
+			WalkStores(s.Body, f)
+		case *Store:
+			f(s)
+		case *If:
+			WalkStores(s.Then, f)
+			WalkStores(s.Else, f)
+		}
+	}
+}
+
 // WalkExpr calls f on e and every expression inside it (indices'
 // data-dependent parts included), operands first.
 func WalkExpr(e Expr, f func(Expr)) {

@@ -41,3 +41,22 @@ func TestWalkExprs(t *testing.T) {
 		"load x", "un -",
 	}, seen)
 }
+
+func TestWalkStores(t *testing.T) {
+	src := `kernel k(in x: f32[4], out y: f32[4], out z: f32[4]) {
+  for i in 0..4 {
+    if x[i] > 0.0 {
+      y[i] = x[i]
+    } else {
+      z[i] = x[i]
+      y[i] = 0.0
+    }
+  }
+  z[0] = 1.0
+}`
+	k, err := loop.Parse(src, nil)
+	require.NoError(t, err)
+	var seen []string
+	loop.WalkStores(k.Body, func(s *loop.Store) { seen = append(seen, k.Buffers[s.Buf].Name) })
+	assert.Equal(t, []string{"y", "z", "y", "z"}, seen)
+}

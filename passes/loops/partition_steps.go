@@ -26,7 +26,7 @@ func normalizeSteps(n *loop.Kernel, id loop.BufID, dim, factor int) {
 			mark(l.Index)
 		}
 	})
-	walkStores(n.Body, func(s *loop.Store) {
+	loop.WalkStores(n.Body, func(s *loop.Store) {
 		if s.Buf == id {
 			mark(s.Index)
 		}
@@ -53,21 +53,6 @@ func normalizeLoops(n *loop.Kernel, body []loop.Stmt, vars map[loop.VarID]bool, 
 		case *loop.If:
 			normalizeLoops(n, s.Then, vars, factor)
 			normalizeLoops(n, s.Else, vars, factor)
-		}
-	}
-}
-
-// walkStores calls f on every store in body.
-func walkStores(body []loop.Stmt, f func(*loop.Store)) {
-	for _, s := range body {
-		switch s := s.(type) {
-		case *loop.For:
-			walkStores(s.Body, f)
-		case *loop.Store:
-			f(s)
-		case *loop.If:
-			walkStores(s.Then, f)
-			walkStores(s.Else, f)
 		}
 	}
 }

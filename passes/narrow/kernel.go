@@ -335,26 +335,12 @@ func litType(res passes.Resolved, r *rewriter) func(float64) dtype.Fixed {
 // id (acc = acc + …, c[j] = f·c[j] + …).
 func accumulates(body []loop.Stmt, id loop.BufID) bool {
 	found := false
-	walkStmts(body, func(s *loop.Store) {
+	loop.WalkStores(body, func(s *loop.Store) {
 		if s.Buf == id && loads(s.Value, id) {
 			found = true
 		}
 	})
 	return found
-}
-
-func walkStmts(body []loop.Stmt, f func(*loop.Store)) {
-	for _, s := range body {
-		switch s := s.(type) {
-		case *loop.For:
-			walkStmts(s.Body, f)
-		case *loop.If:
-			walkStmts(s.Then, f)
-			walkStmts(s.Else, f)
-		case *loop.Store:
-			f(s)
-		}
-	}
 }
 
 // loads reports whether e reads buffer id.

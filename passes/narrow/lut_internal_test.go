@@ -42,7 +42,7 @@ func TestInput(t *testing.T) {
 	y, _ := k.Buffer("y")
 	l, _ := k.Buffer("l")
 	vals := map[loop.BufID]map[int]loop.Expr{y: {}, l: {}}
-	walkStmts(k.Body, func(s *loop.Store) { vals[s.Buf][s.Index[0].Aff.Const] = s.Value })
+	loop.WalkStores(k.Body, func(s *loop.Store) { vals[s.Buf][s.Index[0].Aff.Const] = s.Value })
 	want := []int{oneInput, oneInput, oneInput, oneInput, manyInput, manyInput, noInput, oneInput, oneInput}
 	for n, w := range want {
 		got, kind := input(k, vals[y][n])
@@ -62,7 +62,7 @@ func TestEval64(t *testing.T) {
 	y, _ := k.Buffer("y")
 	l, _ := k.Buffer("l")
 	vals := map[loop.BufID]map[int]loop.Expr{y: {}, l: {}}
-	walkStmts(k.Body, func(s *loop.Store) { vals[s.Buf][s.Index[0].Aff.Const] = s.Value })
+	loop.WalkStores(k.Body, func(s *loop.Store) { vals[s.Buf][s.Index[0].Aff.Const] = s.Value })
 	for _, tc := range []struct {
 		n       int
 		x, want float64
