@@ -96,11 +96,6 @@ type Tuning struct {
 	// DistRAMBits is the largest memory, in bits, that becomes
 	// distributed (LUT) RAM rather than block RAM.
 	DistRAMBits int
-	// UnitCycles is added to every multi-cycle unit's latency but the
-	// memories' (at least 1 remains): the tables' soft-float and libm latencies were measured as
-	// top functions with registered inputs, which a unit inside a design
-	// may not pay. 0 takes the tables as they are.
-	UnitCycles int
 	// RegisteredInputCycles is taken off the soft-float and libm latencies
 	// that softfloat_libm.csv measured as top functions with registered
 	// inputs (see estimate_units.go), not off the tutorial log's, which
@@ -481,28 +476,26 @@ func appendNew(list []string, more ...string) []string {
 // the kinds (IDs) so that schedules count units in slices. An
 // Estimator's scratch keeps one, emptied for each estimate.
 type costCache struct {
-	cfg        Config
-	unitCycles int     // Tuning.UnitCycles
-	regCycles  int     // Tuning.RegisteredInputCycles
-	slot       []int32 // ID+1 per (operation, type, width); 0: not asked yet
-	used       []int32 // the slots set
-	keys       []OpKey
-	kinds      []kind // per ID: the operation and type asked
-	costs      []OpCost
-	errs       []error
-	sc         *scratch
+	cfg       Config
+	regCycles int     // Tuning.RegisteredInputCycles
+	slot      []int32 // ID+1 per (operation, type, width); 0: not asked yet
+	used      []int32 // the slots set
+	keys      []OpKey
+	kinds     []kind // per ID: the operation and type asked
+	costs     []OpCost
+	errs      []error
+	sc        *scratch
 }
 
 // reset empties c for an estimate with cfg.
 func (c *costCache) reset(cfg Config, tune Tuning, sc *scratch) {
-	unitCycles := tune.UnitCycles
 	for _, s := range c.used {
 		c.slot[s] = 0
 	}
 	if c.slot == nil {
 		c.slot = make([]int32, len(opNames)*3*65)
 	}
-	c.cfg, c.unitCycles, c.regCycles, c.sc, c.used, c.errs = cfg, unitCycles, tune.RegisteredInputCycles, sc, c.used[:0], nil
+	c.cfg, c.regCycles, c.sc, c.used, c.errs = cfg, tune.RegisteredInputCycles, sc, c.used[:0], nil
 	c.keys, c.kinds, c.costs = c.keys[:0], c.kinds[:0], c.costs[:0]
 }
 
@@ -525,10 +518,6 @@ func (c *costCache) id(o op, t vtype) int32 {
 			oc.II = n
 		}
 		oc.Cycles = n
-	}
-	if oc.Cycles > 0 && c.unitCycles != 0 && o != opLoad && o != opStore {
-		oc.Cycles = max(oc.Cycles+c.unitCycles, 1)
-		oc.II = min(oc.II, oc.Cycles)
 	}
 	id := int32(len(c.keys))
 	c.slot[s] = id + 1

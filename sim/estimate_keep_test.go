@@ -82,6 +82,6 @@ func TestKernelKeyFields(t *testing.T) {
 	}
 	assert.Equal(t, []string{"Costs", "ClockNS", "Channels", "Interface", "LLVMUnroll", "NoAlias", "Tuning",
 		"Capacity", "StaticPowerW", "ASIC"}, names(Config{}))
-	assert.Equal(t, []string{"LoopCycles", "CallCycles", "UnrollThreshold", "DistRAMBits", "UnitCycles",
+	assert.Equal(t, []string{"LoopCycles", "CallCycles", "UnrollThreshold", "DistRAMBits",
 		"RegisteredInputCycles"}, names(Tuning{}))
 }

@@ -394,21 +394,6 @@ func TestIfs(t *testing.T) {
 	assert.Equal(t, []string{"an if holding loops is costed as its longer branch"}, e.Notes)
 }
 
-// TestUnitCycles: Tuning.UnitCycles shortens every multi-cycle unit (the
-// fadd's 4 cycles become 3), not the memories: the loop body takes 6
-// states, not 7.
-func TestUnitCycles(t *testing.T) {
-	cfg := testConfig(2)
-	cfg.Tuning = &Tuning{LoopCycles: 1, UnrollThreshold: 150, DistRAMBits: 256, UnitCycles: -1}
-	e := estimateText(t, `kernel l(in x: f32[10], out y: f32[10]) {
-  for i in 0..10 {
-    y[i] = x[i] + 1.0
-  }
-}`, cfg)
-	// the load keeps its 2 cycles: load 0, fadd 2–4, store 5.
-	assert.Equal(t, int64(10*(6+1)), e.Cycles)
-}
-
 // TestDividerUnits: a divider with II 12 (not pipelined) is busy 12
 // states; two divisions in one state need two, the chain of two (the
 // second uses the first) one.
