@@ -58,10 +58,7 @@ func targetColumns(gf *globalFlags, cf compareFlags, arg string, batch int, gpus
 	}
 	one := *gf
 	one.batch = 0 // the hardware computes one window at a time
-	lf := &lowerFlags{tables: defaultTables()}
-	if prec != "fp32" {
-		lf.precision = prec
-	}
+	lf := &lowerFlags{tables: defaultTables(), precision: noFP32(prec)}
 	p, err := lf.lowered(&one, arg, map[string]string{})
 	if err != nil {
 		return nil, err

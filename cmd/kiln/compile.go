@@ -164,29 +164,45 @@ func (cf *compileFlags) run(cmd *cobra.Command, gf *globalFlags, arg string) err
 
 // check validates the flags that need no model.
 func (cf *compileFlags) check() (targets.Device, error) {
-	if cf.target == "" {
+	dev, err := checkDevice(cf.target, cf.clock, cf.channels)
+	if err != nil {
+		return dev, err
+	}
+	if cf.lower.out == "" && !cf.explain {
+		return dev, fmt.Errorf("-o DIR is required (or --explain to print the loop IR)")
+	}
+	if !slices.Contains(hls.MemoryPolicies, cf.memory) {
+		return dev, fmt.Errorf("--memory-policy %q: Bambu takes %s", cf.memory, strings.Join(hls.MemoryPolicies, ", "))
+	}
+	cf.lower.precision = noFP32(cf.lower.precision)
+	return dev, nil
+}
+
+// checkDevice is the device of -t, with --clock and --channels checked
+// (kiln compile and kiln sim).
+func checkDevice(target string, clock float64, channels int) (targets.Device, error) {
+	if target == "" {
 		return targets.Device{}, fmt.Errorf("-t DEVICE is required (kiln targets lists the devices)")
 	}
-	dev, err := targets.Lookup(cf.target)
+	dev, err := targets.Lookup(target)
 	if err != nil {
 		return targets.Device{}, fmt.Errorf("-t: %w", err)
 	}
-	if cf.lower.out == "" && !cf.explain {
-		return targets.Device{}, fmt.Errorf("-o DIR is required (or --explain to print the loop IR)")
+	if !(clock > 0 && clock <= 1e6) {
+		return dev, fmt.Errorf("--clock %g: want a period in ns above 0", clock)
 	}
-	if !(cf.clock > 0 && cf.clock <= 1e6) {
-		return targets.Device{}, fmt.Errorf("--clock %g: want a period in ns above 0", cf.clock)
-	}
-	if cf.channels < 1 || cf.channels > 64 {
-		return targets.Device{}, fmt.Errorf("--channels %d: want 1 to 64 memory channels", cf.channels)
-	}
-	if !slices.Contains(hls.MemoryPolicies, cf.memory) {
-		return targets.Device{}, fmt.Errorf("--memory-policy %q: Bambu takes %s", cf.memory, strings.Join(hls.MemoryPolicies, ", "))
-	}
-	if strings.EqualFold(strings.TrimSpace(cf.lower.precision), "fp32") {
-		cf.lower.precision = ""
+	if channels < 1 || channels > 64 {
+		return dev, fmt.Errorf("--channels %d: want 1 to 64 memory channels", channels)
 	}
 	return dev, nil
+}
+
+// noFP32 is a precision flag with fp32 (no narrowing) as "".
+func noFP32(precision string) string {
+	if strings.EqualFold(strings.TrimSpace(precision), "fp32") {
+		return ""
+	}
+	return precision
 }
 
 func (cf *compileFlags) precisionName() string {

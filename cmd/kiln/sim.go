@@ -120,24 +120,14 @@ func (sf *simFlags) run(cmd *cobra.Command, gf *globalFlags, arg string) error {
 
 // check validates the flags that need no model.
 func (sf *simFlags) check() (targets.Device, error) {
-	if sf.target == "" {
-		return targets.Device{}, fmt.Errorf("-t DEVICE is required (kiln targets lists the devices)")
-	}
-	dev, err := targets.Lookup(sf.target)
+	dev, err := checkDevice(sf.target, sf.clock, sf.channels)
 	if err != nil {
-		return targets.Device{}, fmt.Errorf("-t: %w", err)
+		return dev, err
 	}
-	switch {
-	case !(sf.clock > 0 && sf.clock <= 1e6):
-		return dev, fmt.Errorf("--clock %g: want a period in ns above 0", sf.clock)
-	case sf.channels < 1 || sf.channels > 64:
-		return dev, fmt.Errorf("--channels %d: want 1 to 64 memory channels", sf.channels)
-	case sf.iface != "" && sf.iface != "shared" && sf.iface != "per-array":
+	if sf.iface != "" && sf.iface != "shared" && sf.iface != "per-array" {
 		return dev, fmt.Errorf("--interface %q: want shared or per-array", sf.iface)
 	}
-	if strings.EqualFold(strings.TrimSpace(sf.lower.precision), "fp32") {
-		sf.lower.precision = ""
-	}
+	sf.lower.precision = noFP32(sf.lower.precision)
 	return dev, nil
 }
 
