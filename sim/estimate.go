@@ -42,7 +42,10 @@ import (
 //     plus Tuning.CallCycles. The interval between inferences is the
 //     latency (nothing overlaps).
 //   - Resources, power, energy: see kmodel.resources; power is
-//     Config.StaticPowerW plus the operations' energy over the latency.
+//     Config.StaticPowerW, plus the logic's activity power (Config.Activity
+//     times the resources and the clock: what the vectorless power tools
+//     the model is checked against report), plus the operations' energy
+//     over the latency (power.go).
 //     A design that needs more than Config.Capacity is infeasible
 //     (Result.Feasible, Result.Infeasible), not an error.
 
@@ -77,6 +80,7 @@ type Config struct {
 	Tuning       *Tuning   // nil: DefaultTuning()
 	Capacity     *Capacity // the device's resources; nil: no feasibility check (ASICs)
 	StaticPowerW float64   // the device's static power
+	Activity     Activity  // the logic's energy per clock cycle (power.go)
 	// ASIC: the device is a cell library; resources are its area only
 	// (LUT, FF, DSP and BRAM figures some of its table rows carry over
 	// from FPGA libraries are dropped).
@@ -180,7 +184,8 @@ type Result struct {
 	Utilization    *Utilization `json:"utilization,omitempty"`
 	PowerW         float64      `json:"power_w"`
 	StaticPowerW   float64      `json:"static_power_w"`
-	DynamicPowerW  float64      `json:"dynamic_power_w"`
+	DynamicPowerW  float64      `json:"dynamic_power_w"`  // activity plus operations
+	ActivityPowerW float64      `json:"activity_power_w"` // the clocked logic's share of it
 	EnergyUJ       float64      `json:"energy_uj"`
 	Ops            int64        `json:"ops"` // operations executed per inference
 	Layers         []Layer      `json:"layers"`
@@ -398,7 +403,7 @@ func (x *Estimator) estimate(p *loop.Program, cfg Config, calls []int, ext [][]b
 		ke := models[ki]
 		l := Layer{Kernel: p.Kernels[ki].Name, Cycles: ke.t.cycles, Ops: ke.t.ops, Resources: ke.res}
 		l.LatencyUS = float64(l.Cycles) * cfg.ClockNS / 1000
-		l.EnergyUJ = ke.t.pj*1e-6 + cfg.StaticPowerW*l.LatencyUS
+		l.EnergyUJ = ke.t.pj * 1e-6 // finish adds the design's standing power
 		if ki < len(p.KernelNodes) {
 			l.Nodes = p.KernelNodes[ki]
 		}
@@ -420,13 +425,7 @@ func (x *Estimator) estimate(p *loop.Program, cfg Config, calls []int, ext [][]b
 func (e *Result) finish(cfg Config, pj float64) {
 	e.IntervalCycles = e.Cycles
 	e.LatencyUS = float64(e.Cycles) * cfg.ClockNS / 1000
-	e.StaticPowerW = cfg.StaticPowerW
-	e.EnergyUJ = pj*1e-6 + cfg.StaticPowerW*e.LatencyUS
-	if e.LatencyUS > 0 {
-		e.ThroughputInfS = 1e6 / e.LatencyUS
-		e.DynamicPowerW = pj * 1e-6 / e.LatencyUS
-	}
-	e.PowerW = e.StaticPowerW + e.DynamicPowerW
+	e.power(cfg, pj)
 	e.Feasible = true
 	if cfg.ASIC {
 		e.Resources = Resources{AreaUM2: e.Resources.AreaUM2}

@@ -23,7 +23,7 @@ func (c DeviceCosts) OpCost(k OpKey, clockNS float64) (OpCost, error) {
 
 // ForDevice is the Config of device d at clockNS with channels memory
 // channels: its cost tables, resources (an FPGA's, for the feasibility
-// check) and static power, LLVM's unrolling, arguments that do not alias
+// check), static power and activity energy, LLVM's unrolling, arguments that do not alias
 // (as kiln emits them). A period shorter than the device's tables
 // support is an error.
 func ForDevice(d targets.Device, clockNS float64, channels int) (Config, error) {
@@ -32,6 +32,9 @@ func ForDevice(d targets.Device, clockNS float64, channels int) (Config, error) 
 	}
 	cfg := Config{Costs: DeviceCosts{d}, ClockNS: clockNS, Channels: channels, LLVMUnroll: true, NoAlias: true,
 		StaticPowerW: d.StaticPowerW, ASIC: d.Kind == targets.ASIC}
+	if a := d.Activity; a != nil {
+		cfg.Activity = Activity{LUTPJ: a.LUTPJ, DSPPJ: a.DSPPJ, UM2PJ: a.UM2PJ}
+	}
 	if r := d.Resources; r != nil {
 		cfg.Capacity = &Capacity{LUT: r.LUT, FF: r.FF, DSP: r.DSP, BRAM36: r.BRAM36}
 	}

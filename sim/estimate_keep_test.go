@@ -81,7 +81,7 @@ func TestKernelKeyFields(t *testing.T) {
 		return out
 	}
 	assert.Equal(t, []string{"Costs", "ClockNS", "Channels", "Interface", "LLVMUnroll", "NoAlias", "Tuning",
-		"Capacity", "StaticPowerW", "ASIC"}, names(Config{}))
+		"Capacity", "StaticPowerW", "Activity", "ASIC"}, names(Config{}))
 	assert.Equal(t, []string{"LoopCycles", "CallCycles", "UnrollThreshold", "DistRAMBits",
 		"RegisteredInputCycles"}, names(Tuning{}))
 }

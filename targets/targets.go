@@ -44,6 +44,9 @@ type Device struct {
 	StaticPowerSource string  `json:"static_power_source,omitempty"`
 	// Energy scales Horowitz's 45 nm energies per operation to the device.
 	Energy *EnergyScale `json:"energy,omitempty"`
+	// Activity is the energy the design's logic draws every clock cycle,
+	// whatever it computes (nil where no figure is known).
+	Activity *Activity `json:"activity,omitempty"`
 	// ASICs: µm² per unit of Bambu's area figure in fu_library.csv.
 	ASICArea *AreaScale `json:"asic_area,omitempty"`
 }
@@ -65,6 +68,20 @@ type Resources struct {
 type EnergyScale struct {
 	Logic  float64 `json:"logic"`
 	Hard   float64 `json:"hard"`
+	Source string  `json:"source"`
+}
+
+// Activity is the power of a design's clocked logic as the power tools
+// that produced the reference figures estimate it: vectorlessly, at
+// default toggle rates on every net, so in proportion to the logic and
+// the clock, not to the operations the schedule performs (Bambu's designs
+// gate no clocks: every register loads every cycle). Energies are per
+// clock cycle, in pJ: per LUT (with its share of registers and routing)
+// and per DSP slice on an FPGA, per µm² of placed cells on an ASIC.
+type Activity struct {
+	LUTPJ  float64 `json:"lut_pj,omitempty"`
+	DSPPJ  float64 `json:"dsp_pj,omitempty"`
+	UM2PJ  float64 `json:"um2_pj,omitempty"`
 	Source string  `json:"source"`
 }
 
@@ -114,6 +131,8 @@ func checkData(d Device) error {
 		return fmt.Errorf("energy scale missing, not positive or without a source")
 	case d.StaticPowerSource == "":
 		return fmt.Errorf("static power without a source")
+	case d.Activity != nil && (d.Activity.Source == "" || d.Activity.LUTPJ < 0 || d.Activity.DSPPJ < 0 || d.Activity.UM2PJ < 0):
+		return fmt.Errorf("activity energy negative or without a source")
 	case d.Kind == FPGA && (d.Resources == nil || d.Resources.Source == "" || d.Resources.LUT <= 0):
 		return fmt.Errorf("FPGA without resources or their source")
 	case d.Kind == ASIC && (d.ASICArea == nil || d.ASICArea.Source == "" || d.ASICArea.UM2PerUnit <= 0):
