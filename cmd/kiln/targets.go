@@ -42,6 +42,9 @@ func newTargets() *cobra.Command {
 				if d.Energy != nil {
 					fmt.Fprintf(cmd.OutOrStdout(), "  energy: %s\n", d.Energy.Source)
 				}
+				if d.Activity != nil {
+					fmt.Fprintf(cmd.OutOrStdout(), "  activity: %s\n", d.Activity.Source)
+				}
 				if d.ASICArea != nil {
 					fmt.Fprintf(cmd.OutOrStdout(), "  area: %s\n", d.ASICArea.Source)
 				}
