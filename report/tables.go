@@ -51,9 +51,7 @@ func (r *Report) header(b *strings.Builder) {
 	fmt.Fprintf(b, "- models: %s (built-in, one validation window per inference)\n", strings.Join(c.Models, ", "))
 	for _, t := range c.Targets {
 		fmt.Fprintf(b, "- target `%s` at %g ns (%g MHz): %s", t.Device, t.ClockNS, 1000/t.ClockNS, t.Why)
-		if r.staticUnknown(t) {
-			b.WriteString("; **its static power is not in kiln's device tables (no source), so its power and energy are the operations' dynamic energy only**")
-		}
+		b.WriteString(powerNote(t))
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(b, "- precisions: %s; %d memory channels; kernels run one after another, so the interval between inferences is the latency\n", strings.Join(c.Precisions, ", "), c.Channels)
@@ -70,14 +68,25 @@ func (r *Report) header(b *strings.Builder) {
 	fmt.Fprintf(b, "- accuracy: relative RMSE of the narrowed design's outputs against the fp32 reference evaluator (loop interpreter) on the first validation windows of each model (%s; the int8 designs are calibrated on the same windows)\n\n", strings.Join(ws, ", "))
 }
 
-// staticUnknown reports whether the designs on t have no static power.
-func (r *Report) staticUnknown(t Target) bool {
-	for _, d := range r.Designs {
-		if d.Target == t {
-			return d.Sim.StaticPowerW == 0
-		}
+// powerNote says what t's power figures include (kiln targets --sources
+// says where each comes from).
+func powerNote(t Target) string {
+	d, err := targets.Lookup(t.Device)
+	if err != nil {
+		return ""
 	}
-	return false
+	var s string
+	if d.Activity != nil {
+		s = "; power = the logic's activity power (per LUT/DSP or µm², times the clock) + the operations' energy"
+	} else {
+		s = "; power = the operations' energy only (no activity figure for this device)"
+	}
+	if d.StaticPowerW == 0 {
+		s += ", **without static power: kiln's device tables have no sourced figure for it**"
+	} else {
+		s += fmt.Sprintf(" + %g W static", d.StaticPowerW)
+	}
+	return s + " (`kiln targets --sources`)"
 }
 
 func gpuPrecisions(ps []string) string {
