@@ -1,0 +1,154 @@
+package sweep
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/kiln-hls/kiln/passes"
+	"github.com/kiln-hls/kiln/passes/loops"
+)
+
+// Design is one point of a space: its index and, through it, one value of
+// every knob. A Design is a small value; its knobs are computed from the
+// index when asked for.
+type Design struct {
+	Index uint64
+	space *Space
+}
+
+// Design returns the design numbered i (see Space for the numbering); i
+// must be below Size (an index out of range is an error of the caller's
+// code, and panics).
+func (s *Space) Design(i uint64) Design {
+	if i >= s.size {
+		panic(fmt.Sprintf("sweep: design %d of a space of %d", i, s.size))
+	}
+	return Design{Index: i, space: s}
+}
+
+// Space is the space d belongs to.
+func (d Design) Space() *Space { return d.space }
+
+// digits calls f with each knob's value, last knob first.
+func (d Design) digits(f func(k *Knob, v *Value)) {
+	i := d.Index
+	ks := d.space.Knobs
+	for j := len(ks) - 1; j >= 0; j-- {
+		n := uint64(len(ks[j].Values))
+		f(&ks[j], &ks[j].Values[i%n])
+		i /= n
+	}
+}
+
+// Value is d's value of the knob at position k of its space's Knobs.
+func (d Design) Value(k int) *Value {
+	i := d.Index
+	ks := d.space.Knobs
+	for j := len(ks) - 1; j > k; j-- {
+		i /= uint64(len(ks[j].Values))
+	}
+	return &ks[k].Values[i%uint64(len(ks[k].Values))]
+}
+
+// Values is d's value of every knob, in the order of the space's Knobs.
+func (d Design) Values() []*Value {
+	out := make([]*Value, len(d.space.Knobs))
+	j := len(out)
+	d.digits(func(_ *Knob, v *Value) { j--; out[j] = v })
+	return out
+}
+
+// Key is d's stable text: name=value for every knob in enumeration order,
+// separated by spaces ("precision=fp16 clock=5 tile:gemm.j=16"). Equal
+// keys mean equal designs of the same space.
+func (d Design) Key() string {
+	var b strings.Builder
+	b.Grow(d.space.keyLen)
+	parts := make([]string, 0, 16)
+	d.digits(func(_ *Knob, v *Value) { parts = append(parts, v.key) })
+	for j := len(parts) - 1; j >= 0; j-- {
+		b.WriteString(parts[j])
+		if j > 0 {
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+// appendKnobsJSON appends d's knobs as a JSON object.
+func (d Design) appendKnobsJSON(b []byte) []byte {
+	parts := make([]string, 0, 16)
+	d.digits(func(_ *Knob, v *Value) { parts = append(parts, v.json) })
+	b = append(b, '{')
+	for j := len(parts) - 1; j >= 0; j-- {
+		b = append(b, parts[j]...)
+		if j > 0 {
+			b = append(b, ',')
+		}
+	}
+	return append(b, '}')
+}
+
+// find is d's value of the first knob of kind k, if the space has one.
+func (d Design) find(k Kind) (*Value, bool) {
+	for j := range d.space.Knobs {
+		if d.space.Knobs[j].Kind == k {
+			return d.Value(j), true
+		}
+	}
+	return nil, false
+}
+
+// Precision is d's precision spec; ok is false where the space has no
+// precision knob (the caller's default applies).
+func (d Design) Precision() (spec passes.PrecisionSpec, ok bool) {
+	v, ok := d.find(KindPrecision)
+	if !ok {
+		return passes.PrecisionSpec{}, false
+	}
+	return v.Precision, true
+}
+
+// Device is d's device name; ok is false where the space has none.
+func (d Design) Device() (name string, ok bool) {
+	v, ok := d.find(KindDevice)
+	if !ok {
+		return "", false
+	}
+	return v.Text, true
+}
+
+// ClockNS is d's clock period in ns; ok is false where the space has none.
+func (d Design) ClockNS() (float64, bool) { return d.number(KindClock) }
+
+// Channels is d's number of memory channels; ok is false where the space
+// has none.
+func (d Design) Channels() (int, bool) { n, ok := d.number(KindChannels); return int(n), ok }
+
+// Batch is d's batch size; ok is false where the space has none.
+func (d Design) Batch() (int, bool) { n, ok := d.number(KindBatch); return int(n), ok }
+
+func (d Design) number(k Kind) (float64, bool) {
+	v, ok := d.find(k)
+	if !ok {
+		return 0, false
+	}
+	return v.Num, true
+}
+
+// Plan is d's loop transforms in the space's knob order: tiles, then
+// interchanges, then unrolls, then partitions, each kind in the file's
+// order; knobs at none add nothing. Each step's Source is the line of its
+// value in the space file.
+func (d Design) Plan() loops.Plan {
+	var plan loops.Plan
+	for j := range d.space.Knobs {
+		if !d.space.Knobs[j].Kind.IsLoop() {
+			continue
+		}
+		if v := d.Value(j); v.Step != nil {
+			plan = append(plan, *v.Step)
+		}
+	}
+	return plan
+}
