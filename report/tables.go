@@ -81,9 +81,12 @@ func powerNote(t Target) string {
 	} else {
 		s = "; power = the operations' energy only (no activity figure for this device)"
 	}
-	if d.StaticPowerW == 0 {
+	switch {
+	case d.StaticPowerW == 0 && d.Kind == targets.ASIC && d.Activity != nil:
+		s += " (its activity figure comes from a total power, leakage included)"
+	case d.StaticPowerW == 0:
 		s += ", **without static power: kiln's device tables have no sourced figure for it**"
-	} else {
+	default:
 		s += fmt.Sprintf(" + %g W static", d.StaticPowerW)
 	}
 	return s + " (`kiln targets --sources`)"
