@@ -25,7 +25,7 @@ type targetColumn struct {
 	BatchLatencyUS float64            `json:"batch_latency_us"` // batch × per inference
 	EnergyUJ       float64            `json:"energy_uj"`        // per inference
 	PowerW         float64            `json:"power_w"`
-	Resources      simResources       `json:"resources"`
+	Resources      sim.Hardware       `json:"resources"`
 	Feasible       bool               `json:"feasible"`
 	Infeasible     []string           `json:"infeasible,omitempty"`
 	SpeedupVs      map[string]float64 `json:"speedup_vs"`      // GPU per-inference time / this

@@ -186,43 +186,20 @@ func (sf *simFlags) kernelFile(path string, plan loops.Plan, cfg sim.Config) (*s
 	return res, iface, err
 }
 
-// simJSON is kiln sim --json's object (DESIGN.md, "kiln sim --json").
+// simJSON is kiln sim --json's object (DESIGN.md, "kiln sim --json"):
+// the design point, then sim's figures.
 type simJSON struct {
-	Model          string       `json:"model"`
-	Target         string       `json:"target"`
-	Kind           string       `json:"kind"`
-	ClockNS        float64      `json:"clock_ns"`
-	ClockMHz       float64      `json:"clock_mhz"`
-	Precision      string       `json:"precision"`
-	Batch          int          `json:"batch"`
-	Channels       int          `json:"channels"`
-	Interface      string       `json:"interface"`
-	LLVMUnroll     bool         `json:"llvm_unroll"`
-	Cycles         int64        `json:"cycles"`
-	LatencyUS      float64      `json:"latency_us"`
-	IntervalCycles int64        `json:"interval_cycles"`
-	ThroughputInfS float64      `json:"throughput_inf_s"`
-	Resources      simResources `json:"resources"`
-	PowerW         float64      `json:"power_w"`
-	StaticPowerW   float64      `json:"static_power_w"`
-	DynamicPowerW  float64      `json:"dynamic_power_w"`
-	EnergyUJ       float64      `json:"energy_uj"`
-	Ops            int64        `json:"ops"`
-	Feasible       bool         `json:"feasible"`
-	Infeasible     []string     `json:"infeasible,omitempty"`
-	Notes          []string     `json:"notes,omitempty"`
-	Layers         []sim.Layer  `json:"layers"`
-}
-
-// simResources: LUT, FF, DSP, BRAM and utilization for an FPGA, area for
-// an ASIC.
-type simResources struct {
-	LUT         *int             `json:"lut,omitempty"`
-	FF          *int             `json:"ff,omitempty"`
-	DSP         *int             `json:"dsp,omitempty"`
-	BRAM        *int             `json:"bram,omitempty"`
-	AreaUM2     *float64         `json:"area_um2,omitempty"`
-	Utilization *sim.Utilization `json:"utilization,omitempty"`
+	Model      string  `json:"model"`
+	Target     string  `json:"target"`
+	Kind       string  `json:"kind"`
+	ClockNS    float64 `json:"clock_ns"`
+	ClockMHz   float64 `json:"clock_mhz"`
+	Precision  string  `json:"precision"`
+	Batch      int     `json:"batch"`
+	Channels   int     `json:"channels"`
+	Interface  string  `json:"interface"`
+	LLVMUnroll bool    `json:"llvm_unroll"`
+	sim.Figures
 }
 
 func simReport(r *sim.Result, dev targets.Device, sf *simFlags, arg, iface string, batch int) simJSON {
@@ -231,18 +208,9 @@ func simReport(r *sim.Result, dev targets.Device, sf *simFlags, arg, iface strin
 	}
 	out := simJSON{Model: strings.TrimSuffix(filepath.Base(arg), filepath.Ext(arg)), Target: dev.Name, Kind: string(dev.Kind),
 		ClockNS: sf.clock, ClockMHz: 1000 / sf.clock, Precision: "fp32", Batch: max(batch, 1),
-		Channels: sf.channels, Interface: iface, LLVMUnroll: sf.o2,
-		Cycles: r.Cycles, LatencyUS: r.LatencyUS, IntervalCycles: r.IntervalCycles, ThroughputInfS: r.ThroughputInfS,
-		PowerW: r.PowerW, StaticPowerW: r.StaticPowerW, DynamicPowerW: r.DynamicPowerW, EnergyUJ: r.EnergyUJ,
-		Ops: r.Ops, Feasible: r.Feasible, Infeasible: r.Infeasible, Notes: r.Notes, Layers: r.Layers}
+		Channels: sf.channels, Interface: iface, LLVMUnroll: sf.o2, Figures: r.Figures(dev.Kind == targets.ASIC)}
 	if sf.lower.precision != "" {
 		out.Precision = sf.lower.precision
-	}
-	res := r.Resources
-	if dev.Kind == targets.ASIC {
-		out.Resources.AreaUM2 = &res.AreaUM2
-	} else {
-		out.Resources = simResources{LUT: &res.LUT, FF: &res.FF, DSP: &res.DSP, BRAM: &res.BRAM, Utilization: r.Utilization}
 	}
 	return out
 }
@@ -260,7 +228,8 @@ func (s simJSON) text(w io.Writer) error {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "power %.4g W (static %.4g, dynamic %.4g)   energy %.4g µJ per inference\n", s.PowerW, s.StaticPowerW, s.DynamicPowerW, s.EnergyUJ)
+	fmt.Fprintf(w, "power %.4g W (static %.4g, dynamic %.4g: the logic's activity %.4g, the operations %.4g)   energy %.4g µJ per inference\n",
+		s.PowerW, s.StaticPowerW, s.DynamicPowerW, s.ActivityPowerW, s.DynamicPowerW-s.ActivityPowerW, s.EnergyUJ)
 	if !s.Feasible {
 		fmt.Fprintf(w, "INFEASIBLE on %s: %s\n", s.Target, strings.Join(s.Infeasible, "; "))
 	}
