@@ -76,13 +76,16 @@ var copies = map[graph.Op]bool{
 	graph.OpTile: true, graph.OpExpand: true, graph.OpPad: true,
 }
 
-// fp32Ops run in fp32 under autocast (PyTorch's autocast op lists:
-// layer_norm, softmax, exp, log, pow, sums and the like).
+// fp32Ops run in fp32 under autocast: the operators of the "CUDA Ops that
+// can autocast to float32" list in PyTorch's documentation (torch.amp,
+// "Autocast Op Reference") that an ONNX node stands for: layer_norm,
+// softmax, log_softmax, exp, log, pow, reciprocal, sum, prod, cumsum,
+// softplus. Others run in their inputs' type: mean, erf, sqrt and
+// batch_norm/instance_norm are not on the list.
 var fp32Ops = map[graph.Op]bool{
-	graph.OpLayerNormalization: true, graph.OpInstanceNormalization: true, graph.OpSoftmax: true,
-	graph.OpLogSoftmax: true, graph.OpExp: true, graph.OpLog: true, graph.OpPow: true,
-	graph.OpReduceSum: true, graph.OpReduceMean: true, graph.OpReduceProd: true, graph.OpCumSum: true,
-	graph.OpErf: true, graph.OpSoftplus: true,
+	graph.OpLayerNormalization: true, graph.OpSoftmax: true, graph.OpLogSoftmax: true,
+	graph.OpExp: true, graph.OpLog: true, graph.OpPow: true, graph.OpReciprocal: true,
+	graph.OpReduceSum: true, graph.OpReduceProd: true, graph.OpCumSum: true, graph.OpSoftplus: true,
 }
 
 // node plans the kernels of one node and sets its outputs' sizes.

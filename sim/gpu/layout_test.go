@@ -6,6 +6,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kiln-hls/kiln/ir/dtype"
+	"github.com/kiln-hls/kiln/ir/graph"
 	"github.com/kiln-hls/kiln/sim/gpu"
 )
 
@@ -42,4 +44,27 @@ func TestNHWCTransposes(t *testing.T) {
 	// the fp16 conv alone reads its operands and writes its output at 2 bytes
 	conv := 2 * (in + w + 64 + out) / 1e6
 	assert.InDelta(t, conv+layout, fp16MB, 1e-9)
+}
+
+// TestAutocastFP32List: under amp, an op on PyTorch's "autocast to
+// float32" list (exp here) casts its half input up and writes fp32; one
+// that is not (erf: only erfinv is) runs in half precision. Both follow a
+// GEMM whose output is fp16, y f16[64,32]: exp moves 64·32·(2+4) bytes to
+// cast and 64·32·(4+4) to compute; erf 64·32·(2+2).
+func TestAutocastFP32List(t *testing.T) {
+	g := gemmGraph(64, 16, 32)
+	y := g.Outputs[0]
+	e := g.AddTensor("e", dtype.F32, []int{64, 32}, nil)
+	s := g.AddTensor("s", dtype.F32, []int{64, 32}, nil)
+	g.AddNode(graph.OpExp, "exp", []graph.TensorID{y}, []graph.TensorID{e}, graph.NoAttrs{})
+	g.AddNode(graph.OpErf, "erf", []graph.TensorID{y}, []graph.TensorID{s}, graph.NoAttrs{})
+	g.Outputs = []graph.TensorID{e, s}
+	r, err := gpu.Estimate(g, a100(t), gpu.Options{Batch: 64, Precision: gpu.AMP, Params: gpu.DefaultParams()})
+	require.NoError(t, err)
+	elems := 64.0 * 32
+	exp, erf := byName(t, r, "exp"), byName(t, r, "erf")
+	assert.Equal(t, 2, exp.Kernels)
+	assert.InDelta(t, elems*(2+4+4+4)/1e6, exp.MB, 1e-12)
+	assert.Equal(t, 1, erf.Kernels)
+	assert.InDelta(t, elems*(2+2)/1e6, erf.MB, 1e-12)
 }
