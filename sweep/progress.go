@@ -14,10 +14,9 @@ type Progress struct {
 	Terminal bool          // redraw a bar in place ('\r')
 	Every    time.Duration // plain lines: the interval (0: 10 s); a terminal redraws every 200 ms
 
-	total     uint64
-	start     time.Time
-	last      time.Time
-	lastShown uint64
+	total uint64
+	start time.Time
+	last  time.Time
 }
 
 // NewProgress shows progress on w; isTerminal says whether w is one.
@@ -37,7 +36,7 @@ func (p *Progress) tick() time.Duration {
 
 // Start begins a sweep of total designs at now.
 func (p *Progress) Start(total uint64, now time.Time) {
-	p.total, p.start, p.last, p.lastShown = total, now, now, 0
+	p.total, p.start, p.last = total, now, now
 }
 
 // Update shows done designs at now, if the interval has passed since the
@@ -46,7 +45,7 @@ func (p *Progress) Update(done uint64, now time.Time) {
 	if now.Sub(p.last) < p.tick() {
 		return
 	}
-	p.last, p.lastShown = now, done
+	p.last = now
 	if p.Terminal {
 		fmt.Fprintf(p.W, "\r%s\x1b[K", p.bar(done, now))
 		return

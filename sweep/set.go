@@ -111,7 +111,7 @@ func ParseShard(text string) (i, n int, err error) {
 // domain is under 4·size, so a few rounds on average).
 type feistel struct {
 	size uint64
-	half uint     // bits per half
+	half uint      // bits per half
 	keys [6]uint64 // round keys
 }
 
