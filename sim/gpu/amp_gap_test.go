@@ -103,6 +103,7 @@ func TestSTGCNAMPGap(t *testing.T) {
 	fmt.Fprintf(&b, "    of which casts (to fp16 before GEMMs/convs, to fp32 for LayerNorm) %5.2f\n", kinds["cast"])
 	fmt.Fprintf(&b, "    of which NCHW<->NHWC transposes around half convolutions          %5.2f\n", kinds["layout"])
 	fmt.Fprintf(&b, "    of which convolutions on the fp16 tensor cores                    %5.2f\n", kinds["conv"])
+	fmt.Fprintf(&b, "    of which the convolutions' bias adds (every precision)            %5.2f\n", kinds["bias"])
 	fmt.Fprintf(&b, "  FP32 with PyTorch's default TF32 convolutions         %6.1f  (%+.0f%% against the study's FP32)\n", tf32Conv, 100*(tf32Conv/studySTGCNFP32-1))
 	fmt.Fprintf(&b, "  AMP with convolutions at the fp32 FMA rate            %6.1f  (%+.0f%% against the study's AMP)\n", ampFMA, 100*(ampFMA/studySTGCNAMP-1))
 	t.Log(b.String())

@@ -18,10 +18,20 @@
 //     Squeeze, Slice, a Gather of one index and a Transpose that only moves
 //     axes of length 1 are views and cost nothing; a GEMM too small to give
 //     every SM a block takes smaller tiles;
-//   - under amp (autocast), GEMM operands are cast to fp16 and operands of
-//     normalisations and softmax back to fp32, each cast a kernel; in
+//   - a convolution's bias is added after cuDNN's convolution by a kernel
+//     of its own (PyTorch's _convolution), a Linear's inside its GEMM;
+//   - under amp (autocast), GEMM and convolution operands are cast to
+//     fp16, and the operands of the ops on autocast's fp32 list
+//     (layer_norm, softmax, exp, log, pow, sum, …) back to fp32, each
+//     cast a kernel; other ops run in the widest type of their inputs; in
 //     half precision, cuDNN transposes a convolution's NCHW input and
 //     filter to NHWC for its tensor-core kernels and the output back.
+//
+// fp32 means what cuDNN's FMA kernels do: PyTorch's default
+// (torch.backends.cudnn.allow_tf32 = True) lets cuDNN run FP32
+// convolutions on the TF32 tensor cores, but the study's FP32 STGCN is
+// only consistent with FMA-rate convolutions (TestSTGCNAMPGap); tf32 is
+// its own precision.
 //
 // A kernel costs the GPU's launch overhead plus the larger of its compute
 // time (FLOPs over the peak for the precision times an efficiency that

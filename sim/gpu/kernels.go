@@ -109,7 +109,7 @@ func (pl *planner) node(n *graph.Node) ([]kernel, error) {
 		}
 		casts := pl.castOperands(n, 2)
 		pl.setOut(n, pl.spec.act)
-		return append(append(casts, pl.toNHWC(n, k)...), k), nil
+		return append(append(append(casts, pl.toNHWC(n, k)...), k), pl.convBias(n)...), nil
 	}
 	return pl.elementwise(n), nil
 }
@@ -241,4 +241,19 @@ func (pl *planner) toNHWC(n *graph.Node, k kernel) []kernel {
 		ks = append(ks, kernel{What: "layout", Bytes: 2 * e * 2, Count: 1})
 	}
 	return ks
+}
+
+// convBias: PyTorch runs a convolution through cuDNN without its bias and
+// adds the bias after it, output.add_(reshape_bias(input.dim(), bias)), a
+// kernel reading and writing the whole output (aten/src/ATen/native/
+// Convolution.cpp, _convolution, the ConvBackend::Cudnn case; reshape_bias
+// is in ATen/native/ConvUtils.h). A Gemm's bias needs no kernel: Linear is
+// one addmm, its bias the GEMM's C operand.
+func (pl *planner) convBias(n *graph.Node) []kernel {
+	if n.Op != graph.OpConv || len(n.In) < 3 || n.In[2] == graph.None {
+		return nil
+	}
+	out := pl.elems(n.Out[0])
+	act := float64(pl.spec.act)
+	return []kernel{{What: "bias", FLOPs: out, Bytes: 2*out*act + pl.elems(n.In[2])*act, Count: 1}}
 }

@@ -13,7 +13,8 @@ import (
 
 // TestNHWCTransposes: a half-precision convolution of NCHW data gets three
 // transposes (input, filter, output; 2 bytes read and written per value);
-// other precisions none. STGCN's tconv1 at batch 2: input 2×64×53×68,
+// other precisions none. Every precision adds the bias after the
+// convolution in a kernel of its own. STGCN's tconv1 at batch 2: input 2×64×53×68,
 // filter 64×64×24×1, output 2×64×30×68.
 func TestNHWCTransposes(t *testing.T) {
 	g := builtin(t, "stgcn", 2)
@@ -23,11 +24,11 @@ func TestNHWCTransposes(t *testing.T) {
 		prec    gpu.Precision
 		kernels int
 	}{
-		{gpu.FP32, 1},
-		{gpu.INT8, 1},
-		{gpu.FP16, 3 + 1},
-		{gpu.BF16, 3 + 1},
-		{gpu.AMP, 2 + 3 + 1}, // the fp32 filter and bias cast to fp16 first
+		{gpu.FP32, 1 + 1},
+		{gpu.INT8, 1 + 1},
+		{gpu.FP16, 3 + 1 + 1},
+		{gpu.BF16, 3 + 1 + 1},
+		{gpu.AMP, 2 + 3 + 1 + 1}, // the fp32 filter and bias cast to fp16 first
 	}
 	var fp16MB float64
 	for _, r := range rows {
@@ -41,9 +42,11 @@ func TestNHWCTransposes(t *testing.T) {
 			}
 		})
 	}
-	// the fp16 conv alone reads its operands and writes its output at 2 bytes
+	// the fp16 conv alone reads its operands and writes its output at 2
+	// bytes; the bias kernel reads the bias and reads and writes the output
 	conv := 2 * (in + w + 64 + out) / 1e6
-	assert.InDelta(t, conv+layout, fp16MB, 1e-9)
+	bias := 2 * (64 + 2*out) / 1e6
+	assert.InDelta(t, conv+layout+bias, fp16MB, 1e-9)
 }
 
 // TestAutocastFP32List: under amp, an op on PyTorch's "autocast to
