@@ -46,6 +46,7 @@ var allowed = map[string][]string{
 	"report":                 {"accuracy", "conform", "frontend/...", "ir/...", "passes", "passes/...", "sim", "sim/...", "targets"},
 	"internal/slurmtest":     {},
 	"sweep":                  {"ir/...", "passes", "passes/...", "sim", "targets"},
+	"sweep/eval":             {"accuracy", "conform", "frontend/...", "ir/...", "passes", "passes/...", "sim", "sweep", "targets"},
 	"cmd/kiln":               {"..."},
 }
 

@@ -1,0 +1,165 @@
+package eval
+
+import (
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kiln-hls/kiln/sim"
+	"github.com/kiln-hls/kiln/sweep"
+	"github.com/kiln-hls/kiln/targets"
+)
+
+var lstm = sync.OnceValues(func() (*Evaluator, error) {
+	p, b, err := Builtin("lstm", 2)
+	if err != nil {
+		return nil, err
+	}
+	return New(p, b, Defaults{})
+})
+
+// space is the LSTM's example space with its precisions cut to two (each
+// precision's accuracy run is the slow part).
+func space(t testing.TB) *sweep.Space {
+	src, err := os.ReadFile("../../examples/sweep-lstm.yaml")
+	require.NoError(t, err)
+	s, err := sweep.ParseSpace("sweep-lstm.yaml", src)
+	require.NoError(t, err)
+	return s
+}
+
+// direct is design d estimated the plain way: the whole plan applied to
+// the narrowed program at once, a one-off estimate.
+func direct(t *testing.T, e *Evaluator, d sweep.Design) (*sim.Result, targets.Device, error) {
+	spec := "fp32"
+	if s, ok := d.Precision(); ok {
+		spec = s.String()
+	}
+	n := e.narrow(spec)
+	require.NoError(t, n.err)
+	p, err := d.Plan().Apply(n.prog)
+	if err != nil {
+		return nil, targets.Device{}, err
+	}
+	name, _ := d.Device()
+	dev, err := targets.Lookup(name)
+	require.NoError(t, err)
+	clock, _ := d.ClockNS()
+	ch, _ := d.Channels()
+	cfg, err := sim.ForDevice(dev, clock, ch)
+	if err != nil {
+		return nil, dev, err
+	}
+	r, err := sim.Estimate(p, cfg)
+	return r, dev, err
+}
+
+// TestComposedEqualsDirect: kernel variants built once and composed, with
+// a worker's estimator kept across designs, give the figures of applying
+// each design's whole plan and estimating it afresh — on random designs
+// of the example space, at fp32 and one narrow precision.
+func TestComposedEqualsDirect(t *testing.T) {
+	e, err := lstm()
+	require.NoError(t, err)
+	s := space(t)
+	eval, err := e.NewWorker()
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(7, 7))
+	checked := 0
+	for range 60 {
+		d := s.Design(rng.Uint64N(s.Size()))
+		if ps, _ := d.Precision(); ps.String() != "fp32" && ps.String() != "fixed<16,6>" {
+			continue
+		}
+		got, gerr := eval(context.Background(), d)
+		want, dev, werr := direct(t, e, d)
+		if werr != nil {
+			require.Error(t, gerr, "design %s", d.Key())
+			continue
+		}
+		require.NoError(t, gerr, "design %s", d.Key())
+		var f Figures
+		require.NoError(t, json.Unmarshal(got, &f))
+		assert.Equal(t, want.Cycles, f.Cycles, "design %s", d.Key())
+		b, err := json.Marshal(want.Figures(dev.Kind == targets.ASIC))
+		require.NoError(t, err)
+		var a, w map[string]any
+		require.NoError(t, json.Unmarshal(got, &a))
+		require.NoError(t, json.Unmarshal(b, &w))
+		for k, v := range w {
+			assert.Equal(t, v, a[k], "design %s: %s", d.Key(), k)
+		}
+		require.NotNil(t, f.Accuracy)
+		checked++
+	}
+	assert.Greater(t, checked, 10)
+}
+
+// TestAccuracyCachedPerPrecision: a precision's accuracy is computed once
+// and is the bench's own answer.
+func TestAccuracyCachedPerPrecision(t *testing.T) {
+	e, err := lstm()
+	require.NoError(t, err)
+	a, b := e.narrow("fixed<16,6>"), e.narrow("fixed<16,6>")
+	require.NoError(t, a.err)
+	assert.Same(t, a, b)
+	assert.Same(t, a.acc, b.acc)
+	assert.Positive(t, a.acc.RelRMSE)
+	fp := e.narrow("fp32")
+	require.NoError(t, fp.err)
+	assert.Less(t, fp.acc.RelRMSE, 1e-5, "fp32 on the loop interpreter against the reference evaluator")
+	assert.Same(t, e.base, fp.prog)
+}
+
+func TestErrors(t *testing.T) {
+	e, err := lstm()
+	require.NoError(t, err)
+	s, err := sweep.ParseSpace("s.yaml", []byte("model: lstm\ntile:\n  dense_layer_Gemm.j: [100000]\n"))
+	require.NoError(t, err)
+	_, err = e.Evaluate(nil, s.Design(0))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "s.yaml:3: tile dense_layer_Gemm.j=100000", "the step's line")
+
+	s, err = sweep.ParseSpace("s.yaml", []byte("model: lstm\ntile:\n  dense_layer_Gemm.j: [8]\n"))
+	require.NoError(t, err)
+	_, err = e.Evaluate(nil, s.Design(0))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no device")
+
+	noBench, err := New(e.base, nil, Defaults{Device: "nangate45"})
+	require.NoError(t, err)
+	s, err = sweep.ParseSpace("s.yaml", []byte("model: lstm\nprecision: [int8]\n"))
+	require.NoError(t, err)
+	_, err = noBench.Evaluate(nil, s.Design(0))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "validation data")
+
+	_, err = New(nil, nil, Defaults{})
+	require.Error(t, err)
+}
+
+// BenchmarkDesign: one design of the LSTM's example space (accuracy
+// cached, kernel variants built), a worker evaluating consecutive
+// designs as a sweep does.
+func BenchmarkDesign(b *testing.B) {
+	e, err := lstm()
+	require.NoError(b, err)
+	s := space(b)
+	eval, err := e.NewWorker()
+	require.NoError(b, err)
+	// warm: every precision's narrowing and accuracy, the kernel variants
+	for i := range s.Size() {
+		_, _ = eval(context.Background(), s.Design(i))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		_, _ = eval(context.Background(), s.Design(uint64(i)%s.Size()))
+	}
+}
