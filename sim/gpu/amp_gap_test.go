@@ -77,7 +77,7 @@ func byWhat(t *testing.T, g *graph.Graph, gpu targets.GPU, p Precision, convRate
 //   - autocast's own overheads (casts before half GEMMs and convolutions,
 //     casts to fp32 for the ops on its fp32 list, cuDNN's NCHW↔NHWC
 //     transposes around half convolutions) are a few µs per window, far
-//     from the 36+ µs the AMP row lacks;
+//     from the 35 µs the AMP row lacks;
 //   - PyTorch's default TF32 convolutions (torch.backends.cudnn.allow_tf32
 //     = True) would put the FP32 row 40% under the study, so the study's
 //     FP32 row itself says its convolutions ran at the fp32 FMA rate;
@@ -89,7 +89,7 @@ func byWhat(t *testing.T, g *graph.Graph, gpu targets.GPU, p Precision, convRate
 //     convolution; the model does not adopt it.
 func TestSTGCNAMPGap(t *testing.T) {
 	g, a100 := stgcn2048(t)
-	fp32, _ := byWhat(t, g, a100, FP32, "")
+	fp32, fp32Kinds := byWhat(t, g, a100, FP32, "")
 	amp, kinds := byWhat(t, g, a100, AMP, "")
 	tf32Conv, _ := byWhat(t, g, a100, FP32, "tf32_tc")
 	ampFMA, _ := byWhat(t, g, a100, AMP, "fp32")
@@ -99,6 +99,7 @@ func TestSTGCNAMPGap(t *testing.T) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nSTGCN, a100-sxm4-40gb, batch 2048, µs per window (study: FP32 %.1f, AMP %.1f)\n", studySTGCNFP32, studySTGCNAMP)
 	fmt.Fprintf(&b, "  model FP32 (convolutions at the fp32 FMA rate)        %6.1f\n", fp32)
+	fmt.Fprintf(&b, "    of which convolutions                                             %5.2f\n", fp32Kinds["conv"])
 	fmt.Fprintf(&b, "  model AMP                                             %6.1f  (needs >= %.1f)\n", amp, need)
 	fmt.Fprintf(&b, "    of which casts (to fp16 before GEMMs/convs, to fp32 for LayerNorm) %5.2f\n", kinds["cast"])
 	fmt.Fprintf(&b, "    of which NCHW<->NHWC transposes around half convolutions          %5.2f\n", kinds["layout"])

@@ -38,15 +38,17 @@ type study struct {
 // The rows the model misses, and why.
 const (
 	missSTGCNAMP = "under AMP the model runs STGCN's convolutions on the fp16 tensor cores, 16× the fp32 " +
-		"CUDA-core rate the FP32 row is fitted with, so tconv1 (88% of the FLOPs) falls from 41 to 3 µs per " +
-		"window; AMP's documented overheads (casts of weights every call and of LayerNorm's operands to " +
-		"fp32; NCHW↔NHWC transposes around each half-precision convolution, 3.4 µs) add back little. The study " +
-		"measured AMP 7% slower than FP32; within 25% needs tconv1 no faster under AMP than in FP32, and no " +
-		"documented rule gives that for a 64→64-channel convolution (multiples of 8 meet cuDNN's " +
-		"tensor-core conditions). The consistent reading is that the study's STGCN was bound by arithmetic " +
-		"in neither precision (PyTorch runs FP32 convolutions as TF32 on the tensor cores by default, " +
-		"torch.backends.cudnn.allow_tf32; DGL's graph convolution is not in this graph), which would make the " +
-		"FP32 row's fit of EffMax wrong as well"
+		"FMA rate the FP32 row is fitted with, so they fall from about 45 to 4 µs per window; the " +
+		"documented AMP mechanisms add back little (TestSTGCNAMPGap prints them: casts of weights every " +
+		"call and of activations to fp16 and of LayerNorm's operands to fp32 2.9 µs, NCHW↔NHWC transposes " +
+		"around each half convolution 3.4 µs; channel counts of 2 padded to 8 are already covered by the " +
+		"16-wide minimum tile) against the 35 µs the row lacks. PyTorch's default TF32 convolutions " +
+		"(cudnn.allow_tf32) do not help: they put the FP32 row at -38% too. The one reading that fits " +
+		"both rows, convolutions at the fp32 FMA rate in both precisions (PyTorch's half convolutions " +
+		"compute in fp32 and only allow, not force, tensor cores: ConvolutionDescriptor::set in " +
+		"ATen/cudnn/Descriptors.h), gives AMP -13%, but no documented rule says when cuDNN's heuristics " +
+		"pass over its tensor-core kernels for a 64→64-channel convolution, so the model does not adopt it; " +
+		"a measurement on an A100 (measure.py) would settle it"
 	// deviceOnly: why the batch-1 number is compared with the device time.
 	// "With cuDNN" and a 99th percentile point to timing the cuDNN call;
 	// end to end it cannot be: copying the 32,640-byte window in and the

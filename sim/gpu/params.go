@@ -17,7 +17,14 @@ type Params struct {
 	// one compute-bound row, STGCN FP32, so that row is a fit, not a
 	// prediction. 0.5 is below what cuBLAS reaches on large square GEMMs
 	// (80-95%, NVIDIA's published cuBLAS figures; not checked here) and
-	// stands for cuDNN's implicit-GEMM convolutions of STGCN's shapes.
+	// stands for cuDNN's implicit-GEMM convolutions of STGCN's shapes at
+	// the fp32 FMA rate. PyTorch lets cuDNN run FP32 convolutions on the
+	// TF32 tensor cores by default (torch.backends.cudnn.allow_tf32 =
+	// True, PyTorch docs, "CUDA semantics", TensorFloat-32). With TF32
+	// convolutions the model puts this row at 62 µs (-38%,
+	// TestSTGCNAMPGap); refitting EffMax to it then gives 0.15, which
+	// leaves STGCN AMP at -46% and pushes the batch-1 LSTM to +37%
+	// (tried in this session, not kept). The fit assumes FMA kernels.
 	EffMax float64
 	// TileMin and TileMax bound the output tile (per side) of one thread
 	// block of a GEMM, TileK is its reduction step: CUTLASS's default
