@@ -29,15 +29,30 @@ func (s *Space) Design(i uint64) Design {
 // Space is the space d belongs to.
 func (d Design) Space() *Space { return d.space }
 
-// digits calls f with each knob's value, last knob first.
-func (d Design) digits(f func(k *Knob, v *Value)) {
+// values fills vals (len(Knobs) long) with d's value of each knob.
+func (d Design) values(vals []*Value) {
 	i := d.Index
 	ks := d.space.Knobs
 	for j := len(ks) - 1; j >= 0; j-- {
 		n := uint64(len(ks[j].Values))
-		f(&ks[j], &ks[j].Values[i%n])
+		vals[j] = &ks[j].Values[i%n]
 		i /= n
 	}
+}
+
+// scratch is room for a design's values without allocating, for spaces of
+// up to 32 knobs.
+type scratch [32]*Value
+
+func (d Design) valuesIn(buf *scratch) []*Value {
+	var vals []*Value
+	if n := len(d.space.Knobs); n <= len(buf) {
+		vals = buf[:n]
+	} else {
+		vals = make([]*Value, n)
+	}
+	d.values(vals)
+	return vals
 }
 
 // Value is d's value of the knob at position k of its space's Knobs.
@@ -53,8 +68,7 @@ func (d Design) Value(k int) *Value {
 // Values is d's value of every knob, in the order of the space's Knobs.
 func (d Design) Values() []*Value {
 	out := make([]*Value, len(d.space.Knobs))
-	j := len(out)
-	d.digits(func(_ *Knob, v *Value) { j--; out[j] = v })
+	d.values(out)
 	return out
 }
 
@@ -62,29 +76,44 @@ func (d Design) Values() []*Value {
 // separated by spaces ("precision=fp16 clock=5 tile:gemm.j=16"). Equal
 // keys mean equal designs of the same space.
 func (d Design) Key() string {
+	var buf scratch
+	vals := d.valuesIn(&buf)
+	n := max(len(vals)-1, 0)
+	for _, v := range vals {
+		n += len(v.key)
+	}
 	var b strings.Builder
-	b.Grow(d.space.keyLen)
-	parts := make([]string, 0, 16)
-	d.digits(func(_ *Knob, v *Value) { parts = append(parts, v.key) })
-	for j := len(parts) - 1; j >= 0; j-- {
-		b.WriteString(parts[j])
+	b.Grow(n)
+	for j, v := range vals {
 		if j > 0 {
 			b.WriteByte(' ')
 		}
+		b.WriteString(v.key)
 	}
 	return b.String()
 }
 
+// AppendKey appends d's Key to b (no allocation where b has room).
+func (d Design) AppendKey(b []byte) []byte {
+	var buf scratch
+	for j, v := range d.valuesIn(&buf) {
+		if j > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, v.key...)
+	}
+	return b
+}
+
 // appendKnobsJSON appends d's knobs as a JSON object.
 func (d Design) appendKnobsJSON(b []byte) []byte {
-	parts := make([]string, 0, 16)
-	d.digits(func(_ *Knob, v *Value) { parts = append(parts, v.json) })
+	var buf scratch
 	b = append(b, '{')
-	for j := len(parts) - 1; j >= 0; j-- {
-		b = append(b, parts[j]...)
+	for j, v := range d.valuesIn(&buf) {
 		if j > 0 {
 			b = append(b, ',')
 		}
+		b = append(b, v.json...)
 	}
 	return append(b, '}')
 }

@@ -192,9 +192,13 @@ func (p *parser) knob(k Knob, v *yaml.Node) {
 		p.errorf(v.Line, "knob %s: %v", k.Name, err)
 		return
 	}
-	lines := map[string]int{}
+	lines := make(map[string]int, len(raws))
+	k.Values = make([]Value, 0, len(raws))
 	bad := false
 	for _, r := range raws {
+		if len(p.errs) > maxErrors {
+			return
+		}
 		val, err := parseValue(p.name, &k, r)
 		if err != nil {
 			p.errorf(r.line, "knob %s: value %s: %v", k.Name, quoteKey(r.text), err)

@@ -72,6 +72,7 @@ type Writer struct {
 	f    *os.File
 	sync bool
 	buf  []byte
+	key  []byte
 }
 
 // Create starts a new results file at path (replacing any) with h.
@@ -111,7 +112,8 @@ func (w *Writer) Write(d Design, figures json.RawMessage, evalErr error) error {
 	b := append(w.buf[:0], `{"index":`...)
 	b = strconv.AppendUint(b, d.Index, 10)
 	b = append(b, `,"key":`...)
-	b = appendJSONString(b, d.Key())
+	w.key = d.AppendKey(w.key[:0])
+	b = appendJSONString(b, string(w.key))
 	b = append(b, `,"knobs":`...)
 	b = d.appendKnobsJSON(b)
 	if evalErr != nil {

@@ -10,7 +10,8 @@ import (
 )
 
 // Check calls f with every value of every knob and reports each error it
-// returns at the value's line, naming the knob: how a caller that knows
+// returns at the value's line, naming the knob (a loops error's own
+// prefix, the step's source and text, is dropped): how a caller that knows
 // the model refuses infeasible values (a tile larger than its loop, a
 // loop that does not exist, a clock faster than the device allows). Every
 // error is reported at once (up to 20).
@@ -19,8 +20,13 @@ func (s *Space) Check(f func(k *Knob, v *Value) error) error {
 	for i := range s.Knobs {
 		k := &s.Knobs[i]
 		for j := range k.Values {
-			if err := f(k, &k.Values[j]); err != nil {
-				p.errorf(k.Values[j].Line, "knob %s: value %s: %v", k.Name, quoteKey(k.Values[j].Text), err)
+			v := &k.Values[j]
+			if err := f(k, v); err != nil {
+				msg := err.Error()
+				if v.Step != nil { // a loops error starts with where the step came from
+					msg = strings.TrimPrefix(msg, v.Step.Source+": "+v.Step.String()+": ")
+				}
+				p.errorf(v.Line, "knob %s: value %s: %s", k.Name, quoteKey(v.Text), msg)
 			}
 		}
 	}

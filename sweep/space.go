@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -80,8 +81,6 @@ type Space struct {
 	Knobs []Knob
 
 	size    uint64
-	keyLen  int // the longest Key
-	jsonLen int // the longest knobs object
 	digest  string
 }
 
@@ -108,15 +107,11 @@ func (s *Space) finish() error {
 			return fmt.Errorf("%s:%d: sweep: the space has more than 2^64 designs at knob %s", s.Name, k.Line, k.Name)
 		}
 		s.size = lo
-		longest, longestJSON := 0, 0
 		for j := range k.Values {
 			v := &k.Values[j]
 			v.key = k.Name + "=" + quoteKey(v.Text)
 			v.json = jsonString(k.Name) + ":" + valueJSON(k.Kind, v.Text)
-			longest, longestJSON = max(longest, len(v.key)), max(longestJSON, len(v.json))
 		}
-		s.keyLen += longest + 1
-		s.jsonLen += longestJSON + 1
 	}
 	s.digest = digestOf(s)
 	return nil
@@ -186,8 +181,11 @@ func (s *Space) Canonical() []byte {
 		}
 		c.Knobs = append(c.Knobs, knob{k.Name, vs})
 	}
-	b, _ := json.Marshal(c) // strings and ints always marshal
-	return b
+	var b bytes.Buffer
+	e := json.NewEncoder(&b)
+	e.SetEscapeHTML(false)
+	_ = e.Encode(c) // strings and ints always marshal
+	return bytes.TrimSuffix(b.Bytes(), []byte{'\n'})
 }
 
 func digestOf(s *Space) string {
