@@ -80,8 +80,8 @@ type Space struct {
 	Model string // the model it is written for (the file's model key; "" if none)
 	Knobs []Knob
 
-	size    uint64
-	digest  string
+	size   uint64
+	digest string
 }
 
 // Size is the number of designs.
