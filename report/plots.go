@@ -1,98 +1,23 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 	"image/color"
 	"math"
 
+	"github.com/kiln-hls/kiln/internal/plotkit"
+
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// The plots' fixed look: size, fonts (gonum's embedded Liberation Sans,
-// named here rather than taken from plot.DefaultFont so that nothing
-// global changes the bytes), colours and glyph shapes.
-const (
-	plotW = 8 * vg.Inch
-	plotH = 5 * vg.Inch
-)
-
-var (
-	sans    = font.Font{Typeface: "Liberation", Variant: "Sans"}
-	palette = []color.RGBA{
-		{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}, {R: 0xff, G: 0x7f, B: 0x0e, A: 0xff},
-		{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff}, {R: 0xd6, G: 0x27, B: 0x28, A: 0xff},
-		{R: 0x94, G: 0x67, B: 0xbd, A: 0xff}, {R: 0x8c, G: 0x56, B: 0x4b, A: 0xff},
-		{R: 0xe3, G: 0x77, B: 0xc2, A: 0xff}, {R: 0x7f, G: 0x7f, B: 0x7f, A: 0xff},
-	}
-	shapes = []draw.GlyphDrawer{draw.CircleGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}, draw.RingGlyph{}, draw.BoxGlyph{}}
-)
-
-func colorOf(i int) color.Color { return palette[i%len(palette)] }
-
-// newPlot is a plot with the fixed fonts.
-func newPlot(title, x, y string) *plot.Plot {
-	p := plot.New()
-	p.Title.Text = title
-	p.X.Label.Text, p.Y.Label.Text = x, y
-	p.Title.TextStyle.Font = font.From(sans, 14)
-	for _, a := range []*plot.Axis{&p.X, &p.Y} {
-		a.Label.TextStyle.Font = font.From(sans, 12)
-		a.Tick.Label.Font = font.From(sans, 10)
-	}
-	p.Legend.TextStyle.Font = font.From(sans, 10)
-	p.Add(plotter.NewGrid())
-	return p
-}
-
-// render writes p as PNG and SVG under name.
-func render(p *plot.Plot, name string, files map[string][]byte) error {
-	for _, format := range []string{"png", "svg"} {
-		w, err := p.WriterTo(plotW, plotH, format)
-		if err != nil {
-			return fmt.Errorf("%s.%s: %w", name, format, err)
-		}
-		var buf bytes.Buffer
-		if _, err := w.WriteTo(&buf); err != nil {
-			return fmt.Errorf("%s.%s: %w", name, format, err)
-		}
-		files[name+"."+format] = buf.Bytes()
-	}
-	return nil
-}
-
-// glyphKey is a legend entry that is a glyph alone.
-type glyphKey draw.GlyphStyle
-
-func (g glyphKey) Thumbnail(c *draw.Canvas) { c.DrawGlyph(draw.GlyphStyle(g), c.Center()) }
-
-// log10Ticks labels a log10-valued axis with the values themselves.
-type log10Ticks struct{}
-
-func (log10Ticks) Ticks(lo, hi float64) []plot.Tick {
-	var ts []plot.Tick
-	for k := math.Floor(lo); k <= math.Ceil(hi); k++ {
-		ts = append(ts, plot.Tick{Value: k, Label: decade(k)})
-	}
-	return ts
-}
-
-func decade(k float64) string {
-	if k >= -3 && k <= 4 {
-		return fmt.Sprintf("%g", math.Pow(10, k))
-	}
-	return fmt.Sprintf("1e%d", int(k))
-}
-
 // latencyEnergy plots one model's designs and GPU runs: time per
 // inference against energy per inference, log-log; colour is the
 // platform, shape the precision.
 func (r *Report) latencyEnergy(model string) (*plot.Plot, error) {
-	p := newPlot(model+": time vs energy per inference (one marker per design or GPU run)",
+	p := plotkit.New(model+": time vs energy per inference (one marker per design or GPU run)",
 		"time per inference (µs; GPU: batch latency ÷ batch)", "energy per inference (µJ)")
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
@@ -108,7 +33,7 @@ func (r *Report) latencyEnergy(model string) (*plot.Plot, error) {
 		if err != nil {
 			return err
 		}
-		s.GlyphStyle = draw.GlyphStyle{Color: colorOf(pi), Radius: vg.Points(4), Shape: shapes[si%len(shapes)]}
+		s.GlyphStyle = draw.GlyphStyle{Color: plotkit.Color(pi), Radius: vg.Points(4), Shape: plotkit.Shape(si)}
 		p.Add(s)
 		return nil
 	}
@@ -130,10 +55,10 @@ func (r *Report) latencyEnergy(model string) (*plot.Plot, error) {
 	p.X.Min, p.X.Max = xmin/2, xmax*2
 	p.Y.Min, p.Y.Max = ymin/2, ymax*math.Pow(10, 2.5) // head room for the legend
 	for i, name := range platforms {
-		p.Legend.Add(name, glyphKey{Color: colorOf(i), Radius: vg.Points(4), Shape: draw.CircleGlyph{}})
+		p.Legend.Add(name, plotkit.GlyphKey{Color: plotkit.Color(i), Radius: vg.Points(4), Shape: draw.CircleGlyph{}})
 	}
 	for i, name := range precs {
-		p.Legend.Add(name, glyphKey{Color: color.Black, Radius: vg.Points(4), Shape: shapes[i%len(shapes)]})
+		p.Legend.Add(name, plotkit.GlyphKey{Color: color.Black, Radius: vg.Points(4), Shape: plotkit.Shape(i)})
 	}
 	return p, nil
 }
@@ -174,9 +99,9 @@ func index(list *[]string, s string) int {
 // (log10 bars: up is faster than the GPU), grouped by model and target,
 // one bar per precision.
 func (r *Report) speedUps(gpuName string, batch int) (*plot.Plot, error) {
-	p := newPlot(fmt.Sprintf("speed-up against %s at batch %d (GPU at the matching precision)", gpuName, batch),
+	p := plotkit.New(fmt.Sprintf("speed-up against %s at batch %d (GPU at the matching precision)", gpuName, batch),
 		"model / target", "speed-up (×, log scale; above 1: design faster)")
-	p.Y.Tick.Marker = log10Ticks{}
+	p.Y.Tick.Marker = plotkit.Log10Ticks{}
 	p.Legend.Top = true
 	p.Legend.YOffs = -vg.Points(4)
 	var groups []string
@@ -204,7 +129,7 @@ func (r *Report) speedUps(gpuName string, batch int) (*plot.Plot, error) {
 		if err != nil {
 			return nil, err
 		}
-		bars.Color = colorOf(i)
+		bars.Color = plotkit.Color(i)
 		bars.LineStyle.Width = 0
 		bars.Offset = w * vg.Length(float64(i)-float64(n-1)/2)
 		p.Add(bars)
@@ -227,7 +152,7 @@ func (r *Report) layerShares(model string) (*plot.Plot, bool, error) {
 		return nil, false, nil
 	}
 	s := d.Sim
-	p := newPlot(fmt.Sprintf("%s: cycles per kernel, %s on %s (%d cycles in all)", model, d.Precision, d.Target.Device, s.Cycles),
+	p := plotkit.New(fmt.Sprintf("%s: cycles per kernel, %s on %s (%d cycles in all)", model, d.Precision, d.Target.Device, s.Cycles),
 		"kernel (in call order)", "share of the design's cycles (%)")
 	vals := make(plotter.Values, len(s.Layers))
 	names := make([]string, len(s.Layers))
@@ -238,7 +163,7 @@ func (r *Report) layerShares(model string) (*plot.Plot, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	bars.Color = colorOf(0)
+	bars.Color = plotkit.Color(0)
 	bars.LineStyle.Width = 0
 	p.Add(bars)
 	// Each bar's share written above it (shares under 0.1% are left bare).
@@ -256,7 +181,7 @@ func (r *Report) layerShares(model string) (*plot.Plot, bool, error) {
 			return nil, false, err
 		}
 		for i := range labels.TextStyle {
-			labels.TextStyle[i].Font = font.From(sans, 9)
+			labels.TextStyle[i].Font = plotkit.Font(9)
 			labels.TextStyle[i].XAlign = draw.XCenter
 		}
 		labels.Offset = vg.Point{Y: vg.Points(3)}
@@ -278,7 +203,7 @@ func (r *Report) plots(files map[string][]byte) ([]string, error) {
 	var names []string
 	emit := func(p *plot.Plot, name string) error {
 		names = append(names, name)
-		return render(p, name, files)
+		return plotkit.Render(p, name, files)
 	}
 	for _, m := range r.Config.Models {
 		p, err := r.latencyEnergy(m)
