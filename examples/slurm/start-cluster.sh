@@ -7,6 +7,7 @@
 # slurmctld and slurmd. Settings: see common.sh (KILN_SLURM_DIR, ...).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$here/common.sh"
 
 [ "$(id -u)" = 0 ] || die "run me as root (I start munged, slurmctld and slurmd)"
@@ -48,7 +49,7 @@ render_conf() {
   [ -n "$mem" ] || die "slurmd -C printed no RealMemory: $(slurmd -C 2>&1)"
   tmp=$(mktemp)
   {
-    echo "$marker from $here/slurm.conf"
+    echo "$marker from examples/slurm/slurm.conf"
     sed -e "s|@HOST@|$host|g" -e "s|@CPUS@|$cpus|g" -e "s|@MEMORY@|$mem|g" \
       -e "s|@DIR@|$dir|g" -e "s|@CTLD_PORT@|$ctld_port|g" \
       -e "s|@SLURMD_PORT@|$slurmd_port|g" "$here/slurm.conf"

@@ -4,6 +4,7 @@
 # the rendered slurm.conf (only if start-cluster.sh wrote it).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$here/common.sh"
 
 purge=""
