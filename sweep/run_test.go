@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -174,4 +175,48 @@ func TestSIGKILL(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, w.Close())
 	assert.Equal(t, lines(t, whole), lines(t, part))
+}
+
+// TestRunMemoryFlat runs 100,000 designs and checks that the heap does not
+// grow with them (results go to the file, designs are computed lazily).
+func TestRunMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("100,000 designs")
+	}
+	s := parse(t, "tile: {k.l: {from: 1, to: 1000}}\nunroll: {k.m: {from: 2, to: 101}}\n")
+	require.Equal(t, uint64(100000), s.Size())
+	w, err := sweep.Create(filepath.Join(t.TempDir(), "r.jsonl"), s.Header(""), false)
+	require.NoError(t, err)
+	defer w.Close()
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		var m runtime.MemStats
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+				runtime.ReadMemStats(&m)
+				if m.HeapInuse > peak.Load() {
+					peak.Store(m.HeapInuse)
+				}
+			}
+		}
+	}()
+	st, err := sweep.Run(context.Background(), s.All(), sweep.Func(func(context.Context, sweep.Design) (json.RawMessage, error) {
+		return json.RawMessage(`{"latency_us":1}`), nil
+	}), w, sweep.RunOptions{Workers: 4})
+	close(stop)
+	<-sampled
+	require.NoError(t, err)
+	assert.Equal(t, uint64(100000), st.Evaluated)
+	grew := int64(peak.Load()) - int64(base.HeapInuse)
+	t.Logf("heap in use: %d MB before, at most %d MB more during the run", base.HeapInuse>>20, grew>>20)
+	assert.Less(t, grew, int64(16<<20), "the heap grew with the designs")
 }
