@@ -38,7 +38,9 @@ tile: {dense_layer_Gemm.j: [none, 16]}
 
 	front := sweep.NewFront[string]("latency_us")
 	sweep.ReadResults(path, func(l *sweep.Line) error {
-		var f struct{ Latency float64 `json:"latency_us"` }
+		var f struct {
+			Latency float64 `json:"latency_us"`
+		}
 		json.Unmarshal(l.Figures, &f)
 		front.Add(sweep.Point[string]{Values: []float64{f.Latency}, Item: l.Key})
 		return nil
