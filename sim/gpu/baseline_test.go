@@ -119,6 +119,41 @@ func TestMeasureScript(t *testing.T) {
 		assert.GreaterOrEqual(t, m.P99US, m.P50US)
 	}
 	assert.NotEmpty(t, b.Software["torch"])
+	// --profile writes each point's kernels (on the CPU: operators) beside
+	// the baseline file, which stays importable; the cuDNN flags are noted.
+	prof := filepath.Join(tmp, "p.json")
+	cmd = exec.Command(py, "measure.py", "--device", "cpu", "--model", "lstm", "--batch", "2",
+		"--precision", "fp32", "--repeats", "1", "--warmup", "0", "--gpu", "a100-sxm4-40gb", "--runtime", "pytorch",
+		"--cudnn-benchmark", "--cudnn-tf32-default", "--profile", prof, "-o", file)
+	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
+	out, err = cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	data, err = os.ReadFile(file)
+	require.NoError(t, err)
+	b, err = gpu.ParseBaseline(data)
+	require.NoError(t, err, "%s", data)
+	require.Len(t, b.Measurements, 1)
+	assert.Equal(t, "cudnn.allow_tf32 on (PyTorch's default), matmul TF32 off; cudnn.benchmark on", b.Measurements[0].Note)
+	data, err = os.ReadFile(prof)
+	require.NoError(t, err)
+	var p struct {
+		Profiles []struct {
+			Precision string
+			Kernels   []struct {
+				Name    string
+				Calls   int
+				TotalUS float64 `json:"total_us"`
+			}
+		}
+	}
+	require.NoError(t, json.Unmarshal(data, &p), "%s", data)
+	require.Len(t, p.Profiles, 1)
+	require.NotEmpty(t, p.Profiles[0].Kernels)
+	for _, k := range p.Profiles[0].Kernels {
+		assert.NotEmpty(t, k.Name)
+		assert.Positive(t, k.Calls)
+		assert.Positive(t, k.TotalUS)
+	}
 	out, err = exec.Command(py, "measure.py", "--model", "no-such-model").CombinedOutput()
 	require.Error(t, err)
 	assert.True(t, strings.Contains(string(out), "not a built-in"), "%s", out)

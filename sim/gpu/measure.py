@@ -25,6 +25,20 @@ cuDNN), fp16, bf16 (whole model), amp (torch.autocast float16, fp32 model and in
 int8 is not measured (PyTorch has no CUDA int8 path; use TensorRT and write the file by hand).
 --device cpu runs the same on the CPU, for trying the script without a GPU (the file then
 names no kiln GPU unless --gpu is given, and kiln refuses to import it).
+
+Diagnosing a precision (why AMP is no faster than FP32, say):
+  --profile FILE        after timing each PyTorch point, profile one more batch with
+                        torch.profiler and write, per point, its kernels by device time (name,
+                        calls, total µs) to FILE. cuDNN's kernel names tell whether a
+                        convolution ran on the tensor cores (names with "xmma", "tensorop",
+                        "hmma", "1688" or "16816") or on the FMA units ("implicit_convolve_sgemm",
+                        "sgemm"), and show its NCHW<->NHWC transposes ("nchwToNhwc", "nhwcToNchw").
+  --cudnn-benchmark     torch.backends.cudnn.benchmark = True (cuDNN times its algorithms and
+                        keeps the fastest) instead of PyTorch's default heuristics; noted in
+                        each point.
+  --cudnn-tf32-default  fp32 with PyTorch's default cuDNN setting (allow_tf32 True: FP32
+                        convolutions may run on the TF32 tensor cores; matmuls stay fp32);
+                        noted in each point. Without it fp32 turns TF32 off everywhere.
 """
 
 import argparse
@@ -71,6 +85,12 @@ def parse_args(argv):
     p.add_argument("--warmup", type=int, default=5, help="untimed batches first")
     p.add_argument("--source", default="", help="who measured, where (kept in the file)")
     p.add_argument("-o", "--out", default="-", help="output file (default stdout)")
+    p.add_argument("--profile", metavar="FILE",
+                   help="write each PyTorch point's kernels by device time (torch.profiler) to FILE")
+    p.add_argument("--cudnn-benchmark", action="store_true",
+                   help="torch.backends.cudnn.benchmark = True (default: PyTorch's heuristics)")
+    p.add_argument("--cudnn-tf32-default", action="store_true",
+                   help="fp32 keeps PyTorch's default torch.backends.cudnn.allow_tf32 = True")
     a = p.parse_args(argv)
     if a.repeats < 1 or a.warmup < 0 or min(a.batch) < 1:
         p.error("--repeats and --batch must be at least 1, --warmup at least 0")
@@ -118,14 +138,15 @@ def point(runtime, batch, precision, lat, note=""):
     return m
 
 
-def precision_setup(torch, m, prec, dev):
+def precision_setup(torch, m, prec, dev, args):
     """The model (fresh, m) in prec, input numpy dtype, host-side conversion and autocast
     context."""
     import contextlib
     import numpy as np
     tf32 = prec == "tf32"
     torch.backends.cuda.matmul.allow_tf32 = tf32
-    torch.backends.cudnn.allow_tf32 = tf32
+    torch.backends.cudnn.allow_tf32 = tf32 or (prec == "fp32" and args.cudnn_tf32_default)
+    torch.backends.cudnn.benchmark = args.cudnn_benchmark
     ctx = contextlib.nullcontext
     conv = None
     dtype = np.float32
@@ -152,7 +173,7 @@ def lstm_forward(m):
     return forward
 
 
-def pytorch_points(args, name, dev):
+def pytorch_points(args, name, dev, profiles):
     import numpy as np
     import torch
     if name not in BUILTINS:
@@ -177,7 +198,7 @@ def pytorch_points(args, name, dev):
         if prec == "int8":
             print("measure: pytorch: int8 is not measured (no CUDA int8 path in PyTorch)", file=sys.stderr)
             continue
-        m, dtype, conv, ctx = precision_setup(torch, fresh(), prec, dev)
+        m, dtype, conv, ctx = precision_setup(torch, fresh(), prec, dev, args)
         for b in args.batch:
             x = rng.standard_normal((b,) + shape).astype(dtype)
 
@@ -195,9 +216,38 @@ def pytorch_points(args, name, dev):
             except RuntimeError as e:  # e.g. an operator without a half kernel on the CPU
                 print(f"measure: pytorch {prec} batch {b}: {e}", file=sys.stderr)
                 continue
-            note = "TF32 on" if prec == "tf32" else ""
-            out.append(point("pytorch", b, prec, lat, note))
+            out.append(point("pytorch", b, prec, lat, setting_note(args, prec)))
+            if args.profile:
+                profiles.append({"runtime": "pytorch", "batch": b, "precision": prec,
+                                 "note": setting_note(args, prec), "kernels": profile(torch, run, dev)})
     return out
+
+
+def setting_note(args, prec):
+    notes = []
+    if prec == "tf32":
+        notes.append("TF32 on")
+    if prec == "fp32" and args.cudnn_tf32_default:
+        notes.append("cudnn.allow_tf32 on (PyTorch's default), matmul TF32 off")
+    if args.cudnn_benchmark:
+        notes.append("cudnn.benchmark on")
+    return "; ".join(notes)
+
+
+def profile(torch, run, dev, top=30):
+    """One more batch under torch.profiler: its kernels (on the CPU: its operators) by self
+    time, the longest first."""
+    from torch.profiler import ProfilerActivity
+    acts = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if dev.type == "cuda" else [])
+    with torch.profiler.profile(activities=acts) as prof:
+        run()
+    rows = []
+    for e in prof.key_averages():
+        us = e.self_cuda_time_total if dev.type == "cuda" else e.self_cpu_time_total
+        if us > 0:
+            rows.append({"name": e.key, "calls": e.count, "total_us": round(us, 3)})
+    rows.sort(key=lambda r: -r["total_us"])
+    return rows[:top]
 
 
 def ort_points(args, path, dev):
@@ -271,9 +321,9 @@ def main(argv):
     dev = torch.device(args.device)
     name = args.model if args.model in BUILTINS else os.path.splitext(os.path.basename(path))[0]
     info, sw = device_info(dev)
-    points = []
+    points, profiles = [], []
     if "pytorch" in args.runtime:
-        points += pytorch_points(args, name, dev)
+        points += pytorch_points(args, name, dev, profiles)
     if "onnxruntime" in args.runtime:
         points += ort_points(args, path, dev)
     if not points:
@@ -286,6 +336,11 @@ def main(argv):
                                  f"{args.repeats} timed batches after {args.warmup} warm-up",
         "measurements": points,
     }
+    if args.profile:
+        with open(args.profile, "w") as f:
+            json.dump({"model": name, "gpu": doc["gpu"], "device": info, "software": sw, "date": doc["date"],
+                       "profiles": profiles}, f, indent=2)
+            f.write("\n")
     text = json.dumps(doc, indent=2) + "\n"
     if args.out == "-":
         sys.stdout.write(text)
