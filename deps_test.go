@@ -48,6 +48,7 @@ var allowed = map[string][]string{
 	"internal/plotkit":       {},
 	"sweep":                  {"ir/...", "passes", "passes/...", "sim", "targets"},
 	"sweep/eval":             {"accuracy", "conform", "frontend/...", "ir/...", "passes", "passes/...", "sim", "sweep", "targets"},
+	"sweep/summary":          {"internal/plotkit", "sweep"},
 	"cmd/kiln":               {"..."},
 }
 
