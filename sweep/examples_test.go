@@ -53,7 +53,7 @@ func TestExampleSpaces(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, s.Check(applyStep(m)))
 			r := rand.New(rand.NewPCG(uint64(len(c.model)), 5))
-			for range 4 {
+			for range 16 {
 				d := s.Design(r.Uint64N(s.Size()))
 				_, err := d.Plan().Apply(m.Program)
 				assert.NoError(t, err, d.Key())

@@ -106,12 +106,14 @@ func Run(ctx context.Context, set Set, eval Evaluator, w *Writer, opt RunOptions
 // feed sends the positions [0, n) in chunks until ctx ends.
 func feed(ctx context.Context, n, size uint64, chunks chan<- chunk) {
 	defer close(chunks)
-	for lo := uint64(0); lo < n; lo += size {
+	for lo := uint64(0); lo < n; {
+		hi := lo + min(size, n-lo) // no overflow near 2^64
 		select {
-		case chunks <- chunk{lo, min(lo+size, n)}:
+		case chunks <- chunk{lo, hi}:
 		case <-ctx.Done():
 			return
 		}
+		lo = hi
 	}
 }
 

@@ -57,25 +57,9 @@ func rawValues(v *yaml.Node) ([]raw, error) {
 
 // rangeValues expands {from, to, step} or {from, to, times}.
 func rangeValues(v *yaml.Node) ([]raw, error) {
-	nums := map[string]float64{}
-	for i := 0; i+1 < len(v.Content); i += 2 {
-		k, x := v.Content[i], v.Content[i+1]
-		switch k.Value {
-		case "from", "to", "step", "times":
-		default:
-			return nil, fmt.Errorf("range key %q (want from, to and step or times)", k.Value)
-		}
-		if _, dup := nums[k.Value]; dup {
-			return nil, fmt.Errorf("range key %s given twice", k.Value)
-		}
-		if x.Kind != yaml.ScalarNode || x.Tag == "!!null" {
-			return nil, fmt.Errorf("range %s: want a number, not %s", k.Value, nodeKind(x))
-		}
-		f, err := strconv.ParseFloat(x.Value, 64)
-		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-			return nil, fmt.Errorf("range %s: %q is not a finite number", k.Value, x.Value)
-		}
-		nums[k.Value] = f
+	nums, err := rangeFields(v)
+	if err != nil {
+		return nil, err
 	}
 	from, okFrom := nums["from"]
 	to, okTo := nums["to"]
@@ -103,14 +87,39 @@ func rangeValues(v *yaml.Node) ([]raw, error) {
 			x = from * math.Pow(times, float64(n))
 		}
 		if x > limit {
-			break
+			return out, nil
 		}
 		if len(out) == maxRange {
 			return nil, fmt.Errorf("the range gives more than %d values", maxRange)
 		}
 		out = append(out, raw{formatNum(x), v.Line})
 	}
-	return out, nil
+}
+
+// rangeFields reads a range's keys: from, to, step, times, each a finite
+// number, once.
+func rangeFields(v *yaml.Node) (map[string]float64, error) {
+	nums := map[string]float64{}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, x := v.Content[i], v.Content[i+1]
+		switch k.Value {
+		case "from", "to", "step", "times":
+		default:
+			return nil, fmt.Errorf("range key %q (want from, to and step or times)", k.Value)
+		}
+		if _, dup := nums[k.Value]; dup {
+			return nil, fmt.Errorf("range key %s given twice", k.Value)
+		}
+		if x.Kind != yaml.ScalarNode || x.Tag == "!!null" {
+			return nil, fmt.Errorf("range %s: want a number, not %s", k.Value, nodeKind(x))
+		}
+		f, err := strconv.ParseFloat(x.Value, 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return nil, fmt.Errorf("range %s: %q is not a finite number", k.Value, x.Value)
+		}
+		nums[k.Value] = f
+	}
+	return nums, nil
 }
 
 // formatNum prints x to 12 significant digits, without an exponent, so
