@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -57,8 +58,9 @@ func ParseSpace(name string, data []byte) (*Space, error) {
 // parseDoc reads data as YAML (valid JSON with its tab whitespace made
 // spaces, which YAML does not allow everywhere) and returns the top node.
 func parseDoc(name string, data []byte) (*yaml.Node, error) {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if json.Valid(data) {
-		data = bytes.ReplaceAll(data, []byte{'\t'}, []byte{' '}) // a valid JSON string holds no raw tab
+		data = yamlJSON(data)
 	} else if strings.EqualFold(filepath.Ext(name), ".json") {
 		var v any
 		err := json.Unmarshal(data, &v)
@@ -80,6 +82,42 @@ func parseDoc(name string, data []byte) (*yaml.Node, error) {
 		return nil, fmt.Errorf("%s:%d: sweep: space: want a mapping of knobs (precision: [fp16, int8]), not %s", name, root.Line, nodeKind(root))
 	}
 	return root, nil
+}
+
+// yamlJSON rewrites valid JSON into the same values in YAML's flow
+// syntax, line for line: tabs outside strings become spaces (a valid JSON
+// string holds no raw tab), and strings with escapes YAML does not know
+// (\/, surrogate pairs) are quoted again in Go's syntax, whose escapes
+// YAML reads.
+func yamlJSON(data []byte) []byte {
+	out := make([]byte, 0, len(data))
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if c == '\t' {
+			out = append(out, ' ')
+			continue
+		}
+		if c != '"' {
+			out = append(out, c)
+			continue
+		}
+		j, escaped := i+1, false
+		for ; data[j] != '"'; j++ { // valid JSON: the string ends
+			if data[j] == '\\' {
+				escaped = true
+				j++
+			}
+		}
+		tok := data[i : j+1]
+		if escaped {
+			var str string
+			_ = json.Unmarshal(tok, &str) // valid JSON: a valid string
+			tok = []byte(strconv.Quote(str))
+		}
+		out = append(out, tok...)
+		i = j
+	}
+	return out
 }
 
 // parser collects a space and every error found on the way.

@@ -72,6 +72,13 @@ func TestParseSpaceJSON(t *testing.T) {
 	assert.Equal(t, y.Digest(), j.Digest(), "the same space in JSON")
 	assert.Equal(t, 5, j.Knob("tile:gemm.j").Line)
 	assert.Equal(t, 3, j.Knob("precision").Values[1].Line)
+
+	// JSON that YAML alone would refuse: escapes it does not know, tabs,
+	// a byte-order mark.
+	j, err = sweep.ParseSpace("space.json", []byte("\ufeff{\"model\": \"a\\/b\\ud83d\\ude00\",\n\t\"clock\":\t[5]}"))
+	require.NoError(t, err)
+	assert.Equal(t, "a/b\U0001F600", j.Model)
+	assert.Equal(t, 2, j.Knob("clock").Line)
 }
 
 func TestParseSpaceErrors(t *testing.T) {
