@@ -86,7 +86,11 @@ func byWhat(t *testing.T, g *graph.Graph, gpu targets.GPU, p Precision, convRate
 //     CUDNN_DATA_FLOAT with CUDNN_TENSOR_OP_MATH: ConvolutionDescriptor::set,
 //     ATen/cudnn/Descriptors.h; cuDNN may but need not pick a tensor-core
 //     kernel), which no documented rule predicts for a 64→64-channel
-//     convolution; the model does not adopt it.
+//     convolution; the model does not adopt it;
+//   - so does the other reading, TF32 convolutions plus about 38 µs per
+//     window of work outside the graph that does not depend on the
+//     precision (the study's host pipeline, say: its code is not here),
+//     which the model cannot see in an ONNX graph either.
 func TestSTGCNAMPGap(t *testing.T) {
 	g, a100 := stgcn2048(t)
 	fp32, fp32Kinds := byWhat(t, g, a100, FP32, "")
@@ -107,9 +111,14 @@ func TestSTGCNAMPGap(t *testing.T) {
 	fmt.Fprintf(&b, "    of which the convolutions' bias adds (every precision)            %5.2f\n", kinds["bias"])
 	fmt.Fprintf(&b, "  FP32 with PyTorch's default TF32 convolutions         %6.1f  (%+.0f%% against the study's FP32)\n", tf32Conv, 100*(tf32Conv/studySTGCNFP32-1))
 	fmt.Fprintf(&b, "  AMP with convolutions at the fp32 FMA rate            %6.1f  (%+.0f%% against the study's AMP)\n", ampFMA, 100*(ampFMA/studySTGCNAMP-1))
+	// The other reading: TF32 convolutions plus work outside the graph that
+	// does not depend on the precision, as much as the FP32 row leaves.
+	outside := studySTGCNFP32 - tf32Conv
+	fmt.Fprintf(&b, "  AMP plus %4.1f µs outside the graph (TF32 reading)     %6.1f  (%+.0f%% against the study's AMP)\n", outside, amp+outside, 100*((amp+outside)/studySTGCNAMP-1))
 	t.Log(b.String())
 
 	assert.Less(t, amp+overhead, need, "autocast's documented overheads, even counted twice, now close the gap: revisit missSTGCNAMP")
 	assert.Less(t, tf32Conv, 0.75*studySTGCNFP32, "TF32 convolutions no longer contradict the study's FP32 row: revisit the notes")
 	assert.InDelta(t, 0, ampFMA/studySTGCNAMP-1, 0.25, "FMA-rate convolutions in both precisions no longer fit both rows: revisit the notes")
+	assert.InDelta(t, 0, (amp+outside)/studySTGCNAMP-1, 0.25, "TF32 plus precision-independent work no longer fits both rows: revisit the notes")
 }

@@ -47,8 +47,10 @@ const (
 		"both rows, convolutions at the fp32 FMA rate in both precisions (PyTorch's half convolutions " +
 		"compute in fp32 and only allow, not force, tensor cores: ConvolutionDescriptor::set in " +
 		"ATen/cudnn/Descriptors.h), gives AMP -13%, but no documented rule says when cuDNN's heuristics " +
-		"pass over its tensor-core kernels for a 64→64-channel convolution, so the model does not adopt it; " +
-		"a measurement on an A100 (measure.py) would settle it"
+		"pass over its tensor-core kernels for a 64→64-channel convolution, so the model does not adopt it. " +
+		"The other reading that fits both (AMP -17%), TF32 convolutions plus about 38 µs per window of " +
+		"precision-independent work outside the graph (the study's host pipeline, whose code is not here), " +
+		"is invisible in an ONNX graph. measure.py --profile on an A100 would tell the two apart"
 	// deviceOnly: why the batch-1 number is compared with the device time.
 	// "With cuDNN" and a 99th percentile point to timing the cuDNN call;
 	// end to end it cannot be: copying the 32,640-byte window in and the
