@@ -47,5 +47,7 @@
 //
 // Measured numbers come in through Baseline files (baseline.go), written
 // by measure.py on a machine with a GPU, and imported by kiln baseline
-// import.
+// import. stgcn_amp_check.sh runs the measurements and kernel profiles
+// that would tell apart the two readings of the study's STGCN rows
+// (TestSTGCNAMPGap); no GPU has run it yet.
 package gpu
