@@ -30,6 +30,7 @@ type lowerFlags struct {
 	data          string
 	tables        tableFlags
 
+	windows    int                             // validation windows the bench keeps (0: all; kiln sweep --windows)
 	dataAlways bool                            // --data is not only for --precision (compile)
 	bench      func() (*accuracy.Bench, error) // the validation data, prepared once
 }

@@ -93,7 +93,7 @@ func (lf *lowerFlags) prepare(gf *globalFlags, arg string) (*accuracy.Bench, err
 	}
 	// The data's own batch: tensor names, not shapes, carry the ranges.
 	lo.Batch, lo.Dims, lo.InputShapes = 0, nil, nil
-	bench, err := accuracy.Prepare(src, fsys, accuracy.Options{Load: lo})
+	bench, err := accuracy.Prepare(src, fsys, accuracy.Options{Load: lo, Windows: lf.windows})
 	if err != nil {
 		return nil, fmt.Errorf("calibration: %w", err)
 	}

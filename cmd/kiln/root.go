@@ -51,7 +51,7 @@ func newRoot() *cobra.Command {
 	pf.BoolVar(&gf.verifyEach, "verify-each", false, "verify the IR after every pass")
 	pf.BoolVar(&gf.passTiming, "pass-timing", false, "print each pass's time to stderr")
 	root.AddCommand(newInspect(gf), newEval(gf), newConform(gf), newLower(gf), newPasses(), newGridsim(), newModels(gf))
-	root.AddCommand(newBambuReport(), newCompile(gf), newTargets(), newCompare(gf), newBaseline(), newSim(gf), newReport())
+	root.AddCommand(newBambuReport(), newCompile(gf), newTargets(), newCompare(gf), newBaseline(), newSim(gf), newReport(), newSweep(gf))
 	return root
 }
 

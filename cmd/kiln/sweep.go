@@ -1,0 +1,310 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kiln-hls/kiln/passes/loops"
+	"github.com/kiln-hls/kiln/sim"
+	"github.com/kiln-hls/kiln/sweep"
+	"github.com/kiln-hls/kiln/sweep/eval"
+	"github.com/kiln-hls/kiln/sweep/summary"
+)
+
+type sweepFlags struct {
+	lower      lowerFlags
+	space      string
+	out        string
+	jobs       int
+	sample     uint64
+	seed       uint64
+	shard      string
+	resume     bool
+	sync       bool
+	objectives []string
+	emit       bool
+	target     string
+	clock      float64
+	channels   int
+	iface      string
+}
+
+func newSweep(gf *globalFlags) *cobra.Command {
+	sw := &sweepFlags{}
+	cmd := &cobra.Command{
+		Use:   "sweep MODEL --space FILE -o DIR [-j N] [--sample N --seed S] [--shard i/n] [--resume] [--emit-pareto]",
+		Short: "explore a design space: every design's estimate and accuracy, the Pareto front, plots",
+		Long: `sweep estimates every design of a space (a YAML or JSON file: per knob the values to try —
+precision, device, clock, channels, batch, and per loop tile, interchange, unroll and partition;
+examples/sweep-*.yaml) with kiln sim's model, and each precision's accuracy against fp32 on the
+model's validation windows (once per precision). Designs are numbered in mixed radix (precision
+slowest, the last loop knob fastest) and enumerated lazily, or sampled (--sample N --seed S).
+
+Results stream to DIR/results.jsonl, one whole line per design (its knobs and kiln sim --json's
+figures plus accuracy, or the error that refused it), written as each design is done; --resume
+continues a sweep killed at any point (kill -9 included) with the designs not yet in the file.
+--shard i/n runs the i-th of n disjoint slices (a Slurm job array: examples/slurm/sweep-array.sh);
+kiln sweep merge joins shard folders. At the end DIR gets pareto.jsonl (the front over
+--objectives, FPGA and ASIC designs apart), plots (PNG and SVG) and README.md; --emit-pareto also
+writes each front design's HLS project (as kiln compile does) under DIR/pareto with a Makefile
+whose synth target synthesises them all (make -C DIR/pareto -j N synth).
+
+Knobs a space leaves out take -t, --clock, --channels and --precision.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return sw.run(cmd, gf, args[0]) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&sw.space, "space", "", "the design space (.yaml or .json)")
+	f.StringVarP(&sw.out, "out", "o", "", "the output folder")
+	f.IntVarP(&sw.jobs, "jobs", "j", runtime.NumCPU(), "workers")
+	f.Uint64Var(&sw.sample, "sample", 0, "evaluate N designs drawn without replacement instead of all")
+	f.Uint64Var(&sw.seed, "seed", 1, "the sample's seed")
+	f.StringVar(&sw.shard, "shard", "", "run the i-th of n disjoint slices: i/n, 0 ≤ i < n")
+	f.BoolVar(&sw.resume, "resume", false, "continue DIR/results.jsonl: skip the designs it holds")
+	f.BoolVar(&sw.sync, "sync", false, "fsync every result line (survives a power cut, not only a kill)")
+	f.StringSliceVar(&sw.objectives, "objectives", nil, "the front's objectives, minimised (default latency,area,energy,accuracy; also power, cycles, lut, dsp, bram)")
+	f.BoolVar(&sw.emit, "emit-pareto", false, "write the HLS project of every front design under DIR/pareto, with a Makefile to synthesise them")
+	f.StringVarP(&sw.target, "target", "t", "", "the device of a space without a device knob")
+	f.Float64Var(&sw.clock, "clock", 0, "the clock (ns) of a space without a clock knob (default 10 for an FPGA, 5 for an ASIC)")
+	f.IntVar(&sw.channels, "channels", 2, "the memory channels of a space without a channels knob")
+	f.StringVar(&sw.iface, "interface", "shared", "how array arguments reach memory: shared (Bambu's default) or per-array")
+	f.StringVar(&sw.lower.precision, "precision", "", "the precision of a space without a precision knob (default fp32)")
+	f.StringVar(&sw.lower.data, "data", "", "validation data for an .onnx model: DIR/test_data_set_*/input_*.pb (accuracy, int8/int16 ranges)")
+	f.IntVar(&sw.lower.windows, "windows", 0, "validation windows the accuracy figures use (0: all)")
+	cmd.AddCommand(newSweepMerge())
+	return cmd
+}
+
+// checkFlags validates what needs no model.
+func (sw *sweepFlags) checkFlags() ([]summary.Objective, error) {
+	switch {
+	case sw.space == "":
+		return nil, errors.New("--space FILE is required")
+	case sw.out == "":
+		return nil, errors.New("-o DIR is required")
+	case sw.jobs < 1:
+		return nil, fmt.Errorf("-j %d: at least one worker", sw.jobs)
+	case sw.channels < 1:
+		return nil, fmt.Errorf("--channels %d: at least 1", sw.channels)
+	case sw.lower.windows < 0:
+		return nil, fmt.Errorf("--windows %d: at least 0", sw.lower.windows)
+	case sw.iface != "shared" && sw.iface != "per-array":
+		return nil, fmt.Errorf("--interface %q: want shared or per-array", sw.iface)
+	}
+	return summary.LookupObjectives(sw.objectives)
+}
+
+func (sw *sweepFlags) run(cmd *cobra.Command, gf *globalFlags, arg string) error {
+	objs, err := sw.checkFlags()
+	if err != nil {
+		return err
+	}
+	src, err := os.ReadFile(sw.space)
+	if err != nil {
+		return err
+	}
+	space, err := sweep.ParseSpace(sw.space, src)
+	if err != nil {
+		return err
+	}
+	model := strings.TrimSuffix(filepath.Base(arg), ".onnx")
+	if space.Model != "" && space.Model != arg && space.Model != model {
+		return fmt.Errorf("%s is a space for model %s, not %s", sw.space, space.Model, arg)
+	}
+	set, err := sw.designs(space)
+	if err != nil {
+		return err
+	}
+	ev, err := sw.evaluator(gf, arg, space)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(sw.out, 0o755); err != nil {
+		return err
+	}
+	path := filepath.Join(sw.out, sweep.ResultsFile)
+	h := space.Header(arg)
+	w, done, err := sw.open(path, h)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, runErr := sweep.Run(ctx, set, ev, w, sweep.RunOptions{Workers: sw.jobs, Skip: done,
+		Progress: sweep.NewProgress(cmd.ErrOrStderr(), isTerminal(cmd.ErrOrStderr()))})
+	if err := errors.Join(runErr, w.Close()); err != nil {
+		return fmt.Errorf("sweep stopped (kiln sweep … --resume continues it): %w", err)
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "sweep: %d designs evaluated (%d refused by the tool chain), %d already done; results in %s\n",
+		st.Evaluated, st.Failed, st.Skipped, path)
+	command := "kiln sweep " + arg + " --space " + sw.space + " -o " + sw.out
+	sum, err := writeSummary(cmd.OutOrStdout(), path, sw.out, objs, command)
+	if err != nil || !sw.emit {
+		return err
+	}
+	return sw.emitPareto(cmd, gf, arg, space, sum)
+}
+
+// designs is the set the flags ask for: all, a sample, a shard of either.
+func (sw *sweepFlags) designs(space *sweep.Space) (sweep.Set, error) {
+	set := space.All()
+	if sw.sample > 0 {
+		set = space.Sample(sw.sample, sw.seed)
+	}
+	if sw.shard == "" {
+		return set, nil
+	}
+	i, n, err := sweep.ParseShard(sw.shard)
+	if err != nil {
+		return set, fmt.Errorf("--shard: %w", err)
+	}
+	return set.Shard(i, n)
+}
+
+// evaluator prepares the model and checks the space's loop knobs on it:
+// a step the loop passes refuse (a tile larger than its loop, a loop
+// that does not exist) is an error at its line.
+func (sw *sweepFlags) evaluator(gf *globalFlags, arg string, space *sweep.Space) (*eval.Evaluator, error) {
+	base, err := sw.lower.lowered(gf, arg, map[string]string{})
+	if err != nil {
+		return nil, err
+	}
+	err = space.Check(func(k *sweep.Knob, v *sweep.Value) error {
+		if v.Step == nil {
+			return nil
+		}
+		_, err := loops.Plan{*v.Step}.Apply(base)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	bench, err := sw.lower.validation(gf, arg)
+	if err != nil {
+		return nil, err
+	}
+	def := eval.Defaults{Precision: sw.lower.precision, Device: sw.target, ClockNS: sw.clock, Channels: sw.channels}
+	if sw.iface == "per-array" {
+		def.Interface = sim.ArrayInterface
+	}
+	return eval.New(base, bench, def)
+}
+
+// open starts the results file, or continues it under --resume.
+func (sw *sweepFlags) open(path string, h sweep.Header) (*sweep.Writer, *sweep.Done, error) {
+	_, statErr := os.Stat(path)
+	switch {
+	case sw.resume && statErr == nil:
+		done, err := sweep.Resume(path, h)
+		if err != nil {
+			return nil, nil, err
+		}
+		w, err := sweep.Append(path, h, sw.sync)
+		return w, done, err
+	case statErr == nil:
+		return nil, nil, fmt.Errorf("%s exists: --resume continues it; another -o starts afresh", path)
+	}
+	w, err := sweep.Create(path, h, sw.sync)
+	return w, nil, err
+}
+
+// writeSummary reads the results at path and writes the front, plots
+// and README into dir.
+func writeSummary(out io.Writer, path, dir string, objs []summary.Objective, command string) (*summary.Summary, error) {
+	sum, err := summary.Read(path, objs)
+	if err != nil {
+		return nil, err
+	}
+	files, err := sum.Files(command)
+	if err != nil {
+		return nil, err
+	}
+	for name, data := range files {
+		if err := writeAtomic(filepath.Join(dir, name), data); err != nil {
+			return nil, err
+		}
+	}
+	var fronts []string
+	for _, n := range sum.FrontNames() {
+		fronts = append(fronts, fmt.Sprintf("%s %d", n, len(sum.Front(n))))
+	}
+	fmt.Fprintf(out, "sweep: Pareto front (%s): %s designs; %s/README.md\n", strings.Join(fronts, ", "), frontSize(sum), dir)
+	return sum, nil
+}
+
+func frontSize(s *summary.Summary) string {
+	n := 0
+	for _, f := range s.FrontNames() {
+		n += len(s.Front(f))
+	}
+	return fmt.Sprint(n)
+}
+
+// writeAtomic writes data to path through a temporary file in the same
+// folder, so path is whole or untouched.
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(data)
+	if err = errors.Join(err, tmp.Close()); err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func newSweepMerge() *cobra.Command {
+	var out string
+	var objectives []string
+	cmd := &cobra.Command{
+		Use:   "merge DIR... -o OUT",
+		Short: "join sweep outputs (shards) into one, dropping duplicate designs, and write its front and plots",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return errors.New("-o OUT is required")
+			}
+			objs, err := summary.LookupObjectives(objectives)
+			if err != nil {
+				return err
+			}
+			if err := os.MkdirAll(out, 0o755); err != nil {
+				return err
+			}
+			path := filepath.Join(out, sweep.ResultsFile)
+			st, err := sweep.Merge(path, args...)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "merge: %+v into %s\n", st, path)
+			_, err = writeSummary(cmd.OutOrStdout(), path, out, objs, "kiln sweep merge "+strings.Join(args, " ")+" -o "+out)
+			return err
+		},
+	}
+	cmd.Flags().StringVarP(&out, "out", "o", "", "the merged output folder")
+	cmd.Flags().StringSliceVar(&objectives, "objectives", nil, "the front's objectives (as kiln sweep)")
+	return cmd
+}
