@@ -29,9 +29,9 @@
 //
 // fp32 means what cuDNN's FMA kernels do: PyTorch's default
 // (torch.backends.cudnn.allow_tf32 = True) lets cuDNN run FP32
-// convolutions on the TF32 tensor cores, but the study's FP32 STGCN is
-// only consistent with FMA-rate convolutions (TestSTGCNAMPGap); tf32 is
-// its own precision.
+// convolutions on the TF32 tensor cores, but the study's FP32 STGCN fits
+// FMA-rate convolutions, and TF32 ones only with about 38 µs per window
+// of work outside the graph (TestSTGCNAMPGap); tf32 is its own precision.
 //
 // A kernel costs the GPU's launch overhead plus the larger of its compute
 // time (FLOPs over the peak for the precision times an efficiency that
