@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -87,8 +88,8 @@ func parseDoc(name string, data []byte) (*yaml.Node, error) {
 // yamlJSON rewrites valid JSON into the same values in YAML's flow
 // syntax, line for line: tabs outside strings become spaces (a valid JSON
 // string holds no raw tab), and strings with escapes YAML does not know
-// (\/, surrogate pairs) are quoted again in Go's syntax, whose escapes
-// YAML reads.
+// (\/, surrogate pairs) or invalid UTF-8 (U+FFFD, as JSON reads it) are
+// quoted again in Go's syntax, whose escapes YAML reads.
 func yamlJSON(data []byte) []byte {
 	out := make([]byte, 0, len(data))
 	for i := 0; i < len(data); i++ {
@@ -109,7 +110,7 @@ func yamlJSON(data []byte) []byte {
 			}
 		}
 		tok := data[i : j+1]
-		if escaped {
+		if escaped || !utf8.Valid(tok) {
 			var str string
 			_ = json.Unmarshal(tok, &str) // valid JSON: a valid string
 			tok = []byte(strconv.Quote(str))
