@@ -84,18 +84,29 @@ func (g GlyphKey) Thumbnail(c *draw.Canvas) { c.DrawGlyph(draw.GlyphStyle(g), c.
 // Log10Ticks labels a log10-valued axis with the values themselves.
 type Log10Ticks struct{}
 
-// Ticks are the decades between lo and hi.
+// Ticks are the decades between lo and hi, and 2× and 5× each decade
+// when the axis spans less than three (labelled, so an axis inside one
+// decade still reads).
 func (Log10Ticks) Ticks(lo, hi float64) []plot.Tick {
 	var ts []plot.Tick
+	fine := hi-lo < 3
 	for k := math.Floor(lo); k <= math.Ceil(hi); k++ {
-		ts = append(ts, plot.Tick{Value: k, Label: decade(k)})
+		ts = append(ts, plot.Tick{Value: k, Label: label(1, k)})
+		if fine {
+			for _, m := range []float64{2, 5} {
+				if v := k + math.Log10(m); v <= hi {
+					ts = append(ts, plot.Tick{Value: v, Label: label(m, k)})
+				}
+			}
+		}
 	}
 	return ts
 }
 
-func decade(k float64) string {
+// label is m·10^k as text.
+func label(m, k float64) string {
 	if k >= -3 && k <= 4 {
-		return fmt.Sprintf("%g", math.Pow(10, k))
+		return fmt.Sprintf("%g", m*math.Pow(10, k))
 	}
-	return fmt.Sprintf("1e%d", int(k))
+	return fmt.Sprintf("%ge%d", m, int(k))
 }
