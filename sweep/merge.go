@@ -36,13 +36,13 @@ func Merge(out string, inputs ...string) (MergeStats, error) {
 	}
 	defer os.Remove(tmp.Name()) // after the rename, there is nothing to remove
 	w := bufio.NewWriterSize(tmp, 1<<16)
-	seen := map[uint64]struct{}{}
+	var seen *Done // made with the first header
 	var first *Header
 	for _, in := range inputs {
 		if fi, err := os.Stat(in); err == nil && fi.IsDir() {
 			in = filepath.Join(in, ResultsFile)
 		}
-		if err := mergeOne(w, in, &first, seen, &st); err != nil {
+		if err := mergeOne(w, in, &first, &seen, &st); err != nil {
 			tmp.Close()
 			return st, err
 		}
@@ -60,7 +60,7 @@ func Merge(out string, inputs ...string) (MergeStats, error) {
 }
 
 // mergeOne copies the lines of the file in whose designs are not in seen.
-func mergeOne(w *bufio.Writer, in string, first **Header, seen map[uint64]struct{}, st *MergeStats) error {
+func mergeOne(w *bufio.Writer, in string, first **Header, seen **Done, st *MergeStats) error {
 	f, err := os.Open(in)
 	if err != nil {
 		return fmt.Errorf("sweep: merge: %w", err)
@@ -68,17 +68,20 @@ func mergeOne(w *bufio.Writer, in string, first **Header, seen map[uint64]struct
 	defer f.Close()
 	var werr error
 	h, _, err := scan(f, in, func(l *Line, raw []byte) error {
-		if _, dup := seen[l.Index]; dup {
+		added, err := (*seen).Add(l.Index)
+		if err != nil {
+			return err
+		}
+		if !added {
 			st.Duplicates++
 			return nil
 		}
-		seen[l.Index] = struct{}{}
 		st.Designs++
 		_, werr = w.Write(raw)
 		return werr
 	}, func(h *Header) error {
 		if *first == nil {
-			*first = h
+			*first, *seen = h, NewDone(h.Designs)
 			b, _ := json.Marshal(h) // strings and ints always marshal
 			_, err := w.Write(append(b, '\n'))
 			return err

@@ -154,32 +154,12 @@ func (w *Writer) Close() error {
 	return nil
 }
 
-// Done is the set of design indices a results file holds.
-type Done struct{ m map[uint64]struct{} }
-
-// Has reports whether design i is done.
-func (d *Done) Has(i uint64) bool {
-	if d == nil {
-		return false
-	}
-	_, ok := d.m[i]
-	return ok
-}
-
-// Len is the number of designs done.
-func (d *Done) Len() int {
-	if d == nil {
-		return 0
-	}
-	return len(d.m)
-}
-
 // Resume reads the results file at path for a sweep with header want: the
 // designs it holds, to skip. A torn last line (a sweep killed while
 // writing it) is cut off the file. A missing or empty file holds nothing;
 // a file of another space or model is refused, saying which.
 func Resume(path string, want Header) (*Done, error) {
-	done := &Done{m: map[uint64]struct{}{}}
+	done := NewDone(want.Designs)
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if errors.Is(err, os.ErrNotExist) {
 		return done, nil
@@ -188,7 +168,10 @@ func Resume(path string, want Header) (*Done, error) {
 		return nil, fmt.Errorf("sweep: %w", err)
 	}
 	defer f.Close()
-	_, whole, err := scan(f, path, func(l *Line, _ []byte) error { done.m[l.Index] = struct{}{}; return nil }, want.check(path))
+	_, whole, err := scan(f, path, func(l *Line, _ []byte) error {
+		_, err := done.Add(l.Index)
+		return err
+	}, want.check(path))
 	if err != nil {
 		return nil, err
 	}
@@ -199,8 +182,9 @@ func Resume(path string, want Header) (*Done, error) {
 }
 
 // ReadResults reads the results file at path, calling fn for each line
-// (fn must not keep l's slices); a torn last line is skipped. It returns
-// the file's header.
+// (fn must not keep l's slices; its error stops the reading, prefixed
+// with the file and line); a torn last line is skipped. It returns the
+// file's header.
 func ReadResults(path string, fn func(l *Line) error) (Header, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -248,7 +232,7 @@ func scan(r io.Reader, path string, fn func(l *Line, raw []byte) error, onHeader
 				return nil, 0, fmt.Errorf("sweep: %s:%d: a broken result line (not a torn last line: it ends with a newline): %v", path, n, err)
 			}
 			if err := fn(&l, b); err != nil {
-				return nil, 0, err
+				return nil, 0, fmt.Errorf("sweep: %s:%d: %w", path, n, err)
 			}
 		}
 		whole += int64(len(b))

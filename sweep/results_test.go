@@ -77,6 +77,12 @@ func TestResumeRefuses(t *testing.T) {
 		_, err := sweep.Resume(p, s.Header(""))
 		assert.Error(t, err, name)
 	}
+	outside := filepath.Join(dir, "outside")
+	require.NoError(t, os.WriteFile(outside, []byte(`{"kiln_sweep":1,"digest":"`+s.Digest()+`","model":"m","designs":2000}`+"\n"+
+		`{"index":2000,"key":"k"}`+"\n"), 0o644))
+	_, err = sweep.Resume(outside, s.Header(""))
+	assert.EqualError(t, err, "sweep: "+outside+":2: design 2000 of a space of 2000")
+
 	done, err := sweep.Resume(filepath.Join(dir, "missing"), s.Header(""))
 	require.NoError(t, err)
 	assert.Zero(t, done.Len())
@@ -152,4 +158,25 @@ func TestMerge(t *testing.T) {
 	assert.Error(t, err)
 	_, err = sweep.Merge(out, filepath.Join(dir, "missing"))
 	assert.Error(t, err)
+}
+
+func TestDone(t *testing.T) {
+	for _, size := range []uint64{100, 1 << 40} { // a bitset, a map
+		d := sweep.NewDone(size)
+		var nilDone *sweep.Done
+		assert.False(t, nilDone.Has(3))
+		assert.Zero(t, nilDone.Len())
+		for _, i := range []uint64{0, 63, 64, 99, 63} {
+			_, err := d.Add(i)
+			require.NoError(t, err)
+		}
+		assert.Equal(t, 4, d.Len())
+		added, _ := d.Add(64)
+		assert.False(t, added)
+		assert.True(t, d.Has(63))
+		assert.False(t, d.Has(62))
+		assert.False(t, d.Has(size))
+		_, err := d.Add(size)
+		assert.Error(t, err)
+	}
 }
