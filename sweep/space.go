@@ -97,6 +97,26 @@ func (s *Space) Knob(name string) *Knob {
 	return nil
 }
 
+// String sums s up: each knob's number of values and the product
+// ("precision 8 × device 4 × clock 3 × tile:gemm.j 4 = 384 designs").
+func (s *Space) String() string {
+	var b strings.Builder
+	for i, k := range s.Knobs {
+		if i > 0 {
+			b.WriteString(" × ")
+		}
+		fmt.Fprintf(&b, "%s %d", k.Name, len(k.Values))
+	}
+	if len(s.Knobs) == 0 {
+		b.WriteString("no knobs")
+	}
+	fmt.Fprintf(&b, " = %d design", s.size)
+	if s.size != 1 {
+		b.WriteByte('s')
+	}
+	return b.String()
+}
+
 // finish computes what enumeration needs once the knobs are parsed.
 func (s *Space) finish() error {
 	s.size = 1

@@ -54,6 +54,8 @@ func TestParseSpace(t *testing.T) {
 		"partition:gemm.w@12=none|cyclic:4:1|complete",
 	}, got)
 	assert.Equal(t, uint64(2*3*2*3*3*3), s.Size())
+	assert.Equal(t, "precision 2 × device 1 × clock 3 × channels 2 × tile:gemm.j 3 × unroll:gemm.k 3 × partition:gemm.w 3 = 324 designs", s.String())
+	assert.Equal(t, "no knobs = 1 design", parse(t, "model: m\n").String())
 	assert.Equal(t, 12, s.Knob("partition:gemm.w").Values[1].Line)
 	assert.Nil(t, s.Knob("batch"))
 }
