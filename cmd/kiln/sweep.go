@@ -121,6 +121,9 @@ func (sw *sweepFlags) run(cmd *cobra.Command, gf *globalFlags, arg string) error
 	if space.Model != "" && space.Model != arg && space.Model != model {
 		return fmt.Errorf("%s is a space for model %s, not %s", sw.space, space.Model, arg)
 	}
+	if space.Knob("device") == nil && sw.target == "" {
+		return fmt.Errorf("%s has no device knob: give the device with -t", sw.space)
+	}
 	set, err := sw.designs(space)
 	if err != nil {
 		return err
