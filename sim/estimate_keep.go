@@ -16,11 +16,28 @@ import (
 // load costs its memories looked up (which depend on what earlier kernels
 // asked: costCache.lookup). Each entry stands on its own, so an estimate
 // that fails half-way leaves the entries valid.
+//
+// Beyond the last design's, keep remembers up to memoLimit estimates by
+// kernel and settings (memo), so a sweep that comes back to a kernel
+// variant under the same settings — the next value of an outer knob
+// with the inner knobs starting over — finds it again. The memo's keys
+// hold their kernels, so a kernel's address is never reused while it is
+// remembered; an entry answers only where holds says it does.
 type keep struct {
 	kernels []*kept // per kernel position
-	hits    int     // kernels kept in the estimate at hand
-	off     bool    // keep nothing (a one-off Estimator)
+	memo    map[memoKey]*kept
+	hits    int  // kernels kept in the estimate at hand
+	off     bool // keep nothing (a one-off Estimator)
 }
+
+// memoKey finds a remembered estimate.
+type memoKey struct {
+	k   *loop.Kernel
+	key kernelKey
+}
+
+// memoLimit bounds the memo: at the limit it starts over.
+const memoLimit = 4096
 
 // kernelKey is the part of a Config (and its Tuning) a kernel's estimate
 // reads, Costs apart (its answers are compared instead: a table need not
@@ -84,15 +101,22 @@ func (x *Estimator) kernel(ki int, k *loop.Kernel, cfg *Config, tune Tuning, ext
 		kp.hits++
 		return e.est, nil
 	}
+	if m := kp.memo[memoKey{k, key}]; m != nil && m.holds(key, ext, cache) {
+		kp.kernels[ki] = m
+		kp.hits++
+		return m.est, nil
+	}
 	est, err := estimateKernel(k, cfg, tune, cache, ext)
 	if err != nil {
 		return est, err
 	}
-	if e == nil {
-		e = &kept{}
-		kp.kernels[ki] = e
+	if kp.memo == nil || len(kp.memo) >= memoLimit {
+		kp.memo = make(map[memoKey]*kept)
 	}
-	e.k, e.key, e.ext, e.est = k, key, append(e.ext[:0], ext...), est
+	e = &kept{} // a new one: the memo may hold the old
+	kp.kernels[ki] = e
+	kp.memo[memoKey{k, key}] = e
+	e.k, e.key, e.ext, e.est = k, key, slices.Clone(ext), est
 	e.est.notes = slices.Clone(est.notes)
 	e.asked, e.costs = e.asked[:0], e.costs[:0]
 	for id, n := range x.sc.km.static {

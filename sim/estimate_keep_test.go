@@ -16,8 +16,9 @@ import (
 // TestEstimatorKeeps: design after design on one Estimator (which keeps
 // the last design's kernel estimates) gives what a fresh Estimate gives,
 // when nothing changes, one kernel is replaced, a cost table answers
-// differently (all else the same), the clock changes, the calls come in another order (the memories'
-// load costs depend on what earlier kernels asked) and a tuning changes.
+// differently (all else the same), the clock changes, an earlier design comes back (the memo),
+// the calls come in another order (the memories' load costs depend on what earlier kernels
+// asked) and a tuning changes.
 func TestEstimatorKeeps(t *testing.T) {
 	p := stgcn(t)
 	cfg := testConfig(2)
@@ -46,7 +47,10 @@ func TestEstimatorKeeps(t *testing.T) {
 		cfg  Config
 		kept int // kernels that must be kept from the step before
 	}{{"first", p, cfg, 0}, {"again", p, cfg, len(p.Kernels)}, {"one kernel new", &q, cfg, len(p.Kernels) - 1},
-		{"costs", &q, costs, 0}, {"clock", &q, clock, 0}, {"back", p, cfg, 0}, {"reversed", &rev, cfg, -1},
+		{"costs", &q, costs, 0}, {"clock", &q, clock, 0},
+		// back to p under cfg: its first kernel is remembered (the memo) from
+		// "again"; the others were remembered last under the slower costs
+		{"back", p, cfg, 1}, {"reversed", &rev, cfg, -1},
 		{"tuning", p, tune, 0}}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
