@@ -143,7 +143,10 @@ var calGroups = []string{"xc7vx690t@10ns none", "xc7vx690t@10ns full/nbt", "nang
 // TestCalibrationPolybench prints every Bambu row of polybench_bambu.csv
 // beside the model with the default tuning (cycles; on the FPGA DSPs,
 // LUTs and power too) and asserts issue 7's target: median |cycle error|
-// at most 10 % for none and for full/nbt on each device. DSP, LUT and
+// at most 10 % for none and for full/nbt on each device; and that the
+// DSP count (the soft-float multipliers the schedule keeps busy at once,
+// 2 DSP each) is exact in at least 34 of the 52 FPGA rows, what the
+// model reaches (30 with program-order scheduling and no CSE). LUT and
 // power errors are printed, not asserted (see the report in doc.go).
 func TestCalibrationPolybench(t *testing.T) {
 	rows := calibrationRows(t, nil)
@@ -173,6 +176,8 @@ func TestCalibrationPolybench(t *testing.T) {
 	}
 	t.Logf("FPGA: DSPs exact in %d of %d rows; median |LUT error| %.0f%%, |power error| %.0f%%", dspExact, dspRows,
 		100*median(lut), 100*median(pw))
+	assert.Equal(t, 52, dspRows)
+	assert.GreaterOrEqual(t, dspExact, 34, "DSP counts exact")
 }
 
 // TestCalibrationHoldOut chooses the tuning on four kernels (gemm, atax,
@@ -182,7 +187,7 @@ func TestCalibrationPolybench(t *testing.T) {
 // it. The held-out medians must stay within 12 % (10 % is the target on
 // all kernels together), and the fit must take RegisteredInputCycles 1
 // (the mechanism, not a fitted constant: the data confirm it). The fit
-// may pick other loop and call costs than the default's one state each.
+// may pick other loop and call costs than the default's (1 and 2 states).
 func TestCalibrationHoldOut(t *testing.T) {
 	if testing.Short() {
 		t.Skip("18 sweeps of the PolyBench rows")
@@ -225,14 +230,18 @@ func TestCalibrationHoldOut(t *testing.T) {
 // soda_tutorial_batch_matmul.csv, "tensorflow tutorial (2025)" rows,
 // PandA 2024.10: baseline 1286 cycles, 31013 µm² layout area, 0.0986 W;
 // optimized 56 cycles, 285856 µm², 0.114 W) and prints the model beside
-// them. Asserted within 20 %: the baseline's cycles and area. Not reached
-// (printed; issue 7's target): the optimized kernel's cycles (the model
-// schedules in program order, Bambu's list scheduler by priority: +36 %)
-// and area (the model's 16+16 soft-float units without Bambu's sharing
-// of registers: +55 %), and power on both (no source here for nangate45's
-// static and clock power; the model's is the operations' energy only).
-// The baseline's arguments may alias (SODA's plain lowering), the
-// optimized one's do not.
+// them. Asserted: cycles within 20 % on both (the optimized kernel's 56
+// needs Bambu's priority list scheduling: in program order the model
+// takes 77); the soft-float units the schedule binds, as the logs count
+// them (bambu-logs/tensorflow-tutorial-2024.10/*/bambu-log, "Number of
+// cliques covering the graph": 1 adder and 1 multiplier in the baseline,
+// 16 and 16 in the optimized kernel); the baseline's area within 20 %.
+// Not reached (printed): the optimized kernel's area (+37 %: its units
+// are Bambu's, but µm² per unit of Bambu's area comes from the baseline
+// alone, targets' devices.json, and the layout of the optimized kernel
+// has 0.055 µm² per unit of Bambu's own estimate against the baseline's
+// 0.079) and power (the lead's). The baseline's arguments may alias
+// (SODA's plain lowering), the optimized one's do not.
 func TestTutorialKernel(t *testing.T) {
 	d, err := targets.Lookup("nangate45")
 	require.NoError(t, err)
@@ -241,10 +250,11 @@ func TestTutorialKernel(t *testing.T) {
 		noAlias       bool
 		cycles        float64
 		areaUM2, powW float64
-		assert        bool // cycles and area within 20 %
+		units         int  // soft-float adders and multipliers (each)
+		area          bool // area within 20 %
 	}{
-		{"batch_matmul_baseline.kir", false, 1286, 31013, 0.0986, true},
-		{"batch_matmul_optimized.kir", true, 56, 285856, 0.114, false},
+		{"batch_matmul_baseline.kir", false, 1286, 31013, 0.0986, 1, true},
+		{"batch_matmul_optimized.kir", true, 56, 285856, 0.114, 16, false},
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			src, err := os.ReadFile("testdata/tutorial/" + c.file)
@@ -257,18 +267,24 @@ func TestTutorialKernel(t *testing.T) {
 			cfg, err := ForDevice(d, 5, 2)
 			require.NoError(t, err)
 			cfg.NoAlias = c.noAlias
-			e, err := EstimateKernel(k, cfg)
+			x := &Estimator{keep: keep{off: true}}
+			e, err := x.EstimateKernel(k, cfg)
 			require.NoError(t, err)
 			rel := func(got, want float64) float64 { return (got - want) / want }
 			t.Logf("cycles %d (Bambu %.0f, %+.0f%%), area %.0f µm² (%.0f, %+.0f%%), power %.4f W (%.4f, %+.0f%%)",
 				e.Cycles, c.cycles, 100*rel(float64(e.Cycles), c.cycles), e.Resources.AreaUM2, c.areaUM2,
 				100*rel(e.Resources.AreaUM2, c.areaUM2), e.PowerW, c.powW, 100*rel(e.PowerW, c.powW))
-			if c.assert {
-				assert.LessOrEqual(t, math.Abs(rel(float64(e.Cycles), c.cycles)), 0.2, "cycles")
+			assert.LessOrEqual(t, math.Abs(rel(float64(e.Cycles), c.cycles)), 0.2, "cycles")
+			if c.area {
 				assert.LessOrEqual(t, math.Abs(rel(e.Resources.AreaUM2, c.areaUM2)), 0.2, "area")
-			} else {
-				assert.Less(t, float64(e.Cycles), 2*c.cycles, "cycles: within a factor of 2 at least")
 			}
+			units := map[string]int{}
+			for id, n := range x.sc.km.units {
+				if k := x.sc.cache.keys[id]; k.Type == "float" && (k.Op == "add" || k.Op == "mul") {
+					units[k.Op] += n
+				}
+			}
+			assert.Equal(t, map[string]int{"add": c.units, "mul": c.units}, units, "soft-float units")
 		})
 	}
 }

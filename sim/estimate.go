@@ -17,15 +17,21 @@ import (
 //     unrolled copies (an unroll(n) directive: n copies with the variable
 //     shifted; unroll(full) or LLVM -O2's full unrolling: every iteration,
 //     the variable a constant) join their block. Each block is scheduled
-//     once: its operations (loads, stores, arithmetic, casts, calls) in
-//     program order, each at the earliest time its operands (and memory
-//     order: a load after a store that may write its element, a store after
-//     loads and stores of it) allow, in a state where its memory has a free
-//     port. Combinational operations chain while their delays fit the
-//     period; a multi-cycle unit starts in the state its operands arrive
-//     if its input stage fits, and its result is there Cycles states
-//     later. Scalars and reg buffers are registers (no port, no state);
-//     a constant's element at a constant index is folded (LLVM does).
+//     once: its operations (loads, stores, arithmetic, casts, calls, the
+//     address adders of its accesses: schedule_addr.go; a binary operation
+//     on the same values once: schedule_cse.go), each at the earliest time
+//     its operands (and memory order: a load after a store that may write
+//     its element, a store after loads and stores of it; accesses to
+//     arguments that may overlap in program order) allow, in a state where
+//     its memory has a free port. Bambu's list scheduler decides which
+//     access gets a port first by priority, the longest path to the
+//     block's end (schedule_prio.go); units are not limited — a kind has
+//     as many as the schedule keeps busy at once. Combinational operations
+//     chain while their delays fit the period; a multi-cycle unit starts
+//     in the state its operands arrive if its input stage fits, and its
+//     result is there Cycles states later. Scalars and reg buffers are
+//     registers (no port, no state); a constant's element at a constant
+//     index is folded (LLVM does).
 //   - Memories: Config.Channels ports per memory per state; the array
 //     arguments share one memory (SharedInterface) or have one each
 //     (ArrayInterface); every on-chip array — each bank of a partitioned
@@ -110,11 +116,17 @@ type Tuning struct {
 // DefaultTuning is the model's parameters, global (no kernel has its own),
 // as calibrated on SODA's PolyBench runs (calibration_test.go):
 //
-//   - LoopCycles 1, CallCycles 1: one FSM state per latch pass and per
-//     call's start/done handshake (assumptions of Bambu's FSM). Evidence:
-//     with them the median |cycle error| is 6–9 % on both devices; the
-//     grid fit on four kernels (TestCalibrationHoldOut) picks LoopCycles 1
-//     and CallCycles 2, within one state.
+//   - LoopCycles 1: one FSM state per latch pass (an assumption of
+//     Bambu's FSM); the grid fit on four kernels (TestCalibrationHoldOut)
+//     picks 0, within one state.
+//   - CallCycles 2: a call's states beyond its body, Bambu's entry and
+//     done states. Evidence: the tutorial's optimized kernel is one
+//     straight-line block, so its cycles are its FSM's states ("Number
+//     of states: 56" and 56 cycles in bambu-logs/tensorflow-tutorial-
+//     2024.10/optimized/bambu-log), of which the model's block is 54; the
+//     grid fit on four kernels picks 2 as well. With 1 the PolyBench
+//     medians are 8.1, 6.2, 7.3 and 12.9 %; with 2 they are 9.1, 2.5, 7.1
+//     and 9.7 % (xc7vx690t none, full/nbt; nangate45 none, full/nbt).
 //   - UnrollThreshold 150: LLVM's -unroll-threshold default at -O2
 //     (llvm/lib/Transforms/Scalar/LoopUnrollPass.cpp, UnrollThresholdDefault;
 //     the aggressive 300 is for -O3).
@@ -123,12 +135,12 @@ type Tuning struct {
 //   - RegisteredInputCycles 1: the input register state of a unit
 //     measured as a top function with --registered-inputs=top (every row
 //     of softfloat_libm.csv, its bambu_args column); not a fit: without it
-//     the Virtex-7 medians are 19 % and 26 % (rows too slow), with it
-//     8.5 % and 6.2 %, and nangate45's, whose 2 ns latencies interpolate a
+//     the Virtex-7 medians are 20 % and 27 % (rows too slow), with it
+//     9.1 % and 2.5 %, and nangate45's, whose 2 ns latencies interpolate a
 //     csv point and the tutorial log's (a caller's latency already), stay
-//     at 8.2 % and 6.5 % either way (estimate_units.go).
+//     at 7.1 % and 9.7 % either way (estimate_units.go).
 func DefaultTuning() Tuning {
-	return Tuning{LoopCycles: 1, CallCycles: 1, UnrollThreshold: 150, DistRAMBits: 256, RegisteredInputCycles: 1}
+	return Tuning{LoopCycles: 1, CallCycles: 2, UnrollThreshold: 150, DistRAMBits: 256, RegisteredInputCycles: 1}
 }
 
 // Capacity is what an FPGA has.
@@ -484,6 +496,7 @@ type costCache struct {
 	costs     []OpCost
 	errs      []error
 	sc        *scratch
+	addr      int32 // the address adder's ID + 1; 0: not asked, −1: the tables have none (schedule_addr.go)
 }
 
 // reset empties c for an estimate with cfg.
@@ -494,7 +507,7 @@ func (c *costCache) reset(cfg Config, tune Tuning, sc *scratch) {
 	if c.slot == nil {
 		c.slot = make([]int32, len(opNames)*3*65)
 	}
-	c.cfg, c.regCycles, c.sc, c.used, c.errs = cfg, tune.RegisteredInputCycles, sc, c.used[:0], nil
+	c.cfg, c.regCycles, c.sc, c.used, c.errs, c.addr = cfg, tune.RegisteredInputCycles, sc, c.used[:0], nil, 0
 	c.keys, c.kinds, c.costs = c.keys[:0], c.kinds[:0], c.costs[:0]
 }
 

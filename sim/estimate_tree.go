@@ -131,6 +131,10 @@ func (bd *builder) inline(f *loop.For, trip int) {
 // finish records a block's units, registers and operations in the kernel
 // and returns what one execution costs.
 func (m *kmodel) finish(b *blk) tally {
+	if b.s.waited && b.s.improvable() {
+		b.memDeps()
+		b.s.reschedule()
+	}
 	m.units = b.s.peak(m.units)
 	for k, n := range b.s.static {
 		for len(m.static) <= k {

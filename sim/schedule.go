@@ -93,15 +93,29 @@ type slot struct {
 	lastUse int32   // the last state that reads the value
 }
 
-// sched is the list schedule of one basic block: operations are placed in
-// program order (a topological order of the block's DAG), each at the
-// earliest time its operands and ordering constraints allow, in a state
-// where its memory has a free port; combinational operations chain while
-// their delays fit the period.
+// sched is the list schedule of one basic block. Operations are first
+// placed in program order (a topological order of the block's DAG), each
+// at the earliest time its operands and ordering constraints allow, in a
+// state where its memory has a free port; combinational operations chain
+// while their delays fit the period. Where that made an access wait for a
+// port, the block is scheduled again by priority (reschedule, Bambu's list
+// scheduler); otherwise no order could do better (units are not limited).
 type sched struct {
 	period float64
 	ports  int
 	slots  []slot
+	cc     *costCache
+	nodes  []node    // per slot: what it is and what it waits for
+	opnds  []int32   // the nodes' operands
+	accs   []accRef  // the accesses, in program order
+	deps   []dep     // the accesses' memory-order predecessors (blk.memDeps)
+	dr     []int32   // node v's deps: deps[dr[v]:dr[v+1]]
+	waited bool      // an access waited for a port in program order
+	free   []float64 // per slot: its value's time with no ports and some memory order
+	cp     float64   // the latest of those: no order finishes sooner
+	fbar   float64   // the next access's memory-order bar in those times (blk.order)
+	uses   []int32   // per memory: port states used
+	first  []float64 // per memory: the earliest its first access can start with no ports
 	mem    [][]int16 // port use per memory per state
 	units  [][]int16 // units busy per state, per operation ID (costCache)
 	static []int     // operations of each ID in the block
@@ -109,11 +123,34 @@ type sched struct {
 	diff   []int     // liveBits' scratch
 	pj     float64   // dynamic energy of one execution
 	ops    int64     // operations of one execution
+	pri    prio      // reschedule's scratch
+}
+
+// node is an operation of the block as reschedule needs it: its
+// operation ID (its cost: cc.costs[k]), its memory (−1: none), its
+// operands s.opnds[op0:] up to the next node's op0.
+type node struct {
+	k, mem, op0 int32
+}
+
+// accRef is an access among the nodes: its node, its buffer and its place
+// in blk.acc[buf].
+type accRef struct {
+	slot, buf, pos int32
+}
+
+// dep is a memory-order predecessor: an access to wait for, in the state
+// after it (a store: its write lands at the end of its state) or in the
+// same state (a load before a store of the element).
+type dep struct {
+	from  int32
+	store bool
 }
 
 // reset empties s for the next block, keeping its storage.
 func (s *sched) reset() {
-	s.slots = s.slots[:0]
+	s.slots, s.nodes, s.opnds, s.accs, s.deps, s.waited = s.slots[:0], s.nodes[:0], s.opnds[:0], s.accs[:0], s.deps[:0], false
+	s.free, s.cp, s.uses, s.first = s.free[:0], 0, resizeZero(s.uses, len(s.mem)), resizeZero(s.first, len(s.mem))
 	for i := range s.units {
 		s.units[i] = s.units[i][:0]
 	}
@@ -133,10 +170,41 @@ func (s *sched) ready(v int32) float64 {
 // place schedules an operation of cost c and width bits, using a port of
 // memory mem (−1: none), no earlier than after (ns) and its operands.
 func (s *sched) place(k int32, c *OpCost, bits int, mem int, after float64, operands ...int32) int32 {
-	t := after
+	t, f := after, s.fbar
+	s.fbar = 0
 	for _, v := range operands {
-		t = max(t, s.ready(v))
+		if v >= 0 {
+			t, f = max(t, s.slots[v].ready), max(f, s.free[v])
+		}
 	}
+	if mem >= 0 {
+		if s.uses[mem] == 0 || f < s.first[mem] {
+			s.first[mem] = f
+		}
+		s.uses[mem] += int32(max(c.II, 1))
+	}
+	f += s.latency(c)
+	s.free = append(s.free, f)
+	s.cp = max(s.cp, f)
+	id := int32(len(s.slots))
+	s.nodes = append(s.nodes, node{k: k, mem: int32(mem), op0: int32(len(s.opnds))})
+	s.opnds = append(s.opnds, operands...)
+	s.slots = append(s.slots, slot{bits: int32(bits)})
+	s.at(id, t, k, c, int32(mem), operands)
+	s.pj += c.EnergyPJ
+	s.ops++
+	for int(k) >= len(s.static) {
+		s.static = append(s.static, 0)
+	}
+	s.static[k]++
+	return id
+}
+
+// at puts node id (operation k of cost c on memory mem, reading
+// operands) in the first state from time t (ns) where it fits: after the
+// state t falls in if its delay would not fit there, and where its memory
+// has a free port.
+func (s *sched) at(id int32, t float64, k int32, c *OpCost, mem int32, operands []int32) {
 	cyc := int32(t/s.period + eps) // t ≥ 0: truncation is the floor
 	off := t - float64(cyc)*s.period
 	if off > eps && off+c.DelayNS > s.period+eps {
@@ -144,8 +212,8 @@ func (s *sched) place(k int32, c *OpCost, bits int, mem int, after float64, oper
 	}
 	busy := max(c.II, 1)
 	if mem >= 0 {
-		if free := s.freePort(mem, cyc, busy); free != cyc {
-			cyc, off = free, 0
+		if free := s.freePort(int(mem), cyc, busy); free != cyc {
+			cyc, off, s.waited = free, 0, true
 		}
 	}
 	var ready float64
@@ -158,8 +226,8 @@ func (s *sched) place(k int32, c *OpCost, bits int, mem int, after float64, oper
 		ready = float64(cyc)*s.period + off + c.DelayNS
 	}
 	s.occupy(k, cyc, busy)
-	id := int32(len(s.slots))
-	s.slots = append(s.slots, slot{cycle: cyc, ready: ready, bits: int32(bits), lastUse: -1})
+	sl := &s.slots[id]
+	sl.cycle, sl.ready, sl.lastUse = cyc, ready, -1
 	for _, v := range operands {
 		if v >= 0 {
 			s.slots[v].lastUse = max(s.slots[v].lastUse, cyc)
@@ -167,13 +235,21 @@ func (s *sched) place(k int32, c *OpCost, bits int, mem int, after float64, oper
 	}
 	end := ceilStates(ready / s.period)
 	s.length = max(s.length, end, cyc+1)
-	s.pj += c.EnergyPJ
-	s.ops++
-	for int(k) >= len(s.static) {
-		s.static = append(s.static, 0)
+}
+
+// improvable reports whether another order could make the block
+// shorter: its length is above both the longest path through its values
+// (and the memory-order bars order found) and, for each memory, the
+// state its first access can start in plus its port states over its
+// ports.
+func (s *sched) improvable() bool {
+	bound := ceilStates(s.cp / s.period)
+	for m, n := range s.uses {
+		if n > 0 {
+			bound = max(bound, int32(s.first[m]/s.period+eps)+(n+int32(s.ports)-1)/int32(s.ports))
+		}
 	}
-	s.static[k]++
-	return id
+	return s.length > bound
 }
 
 // ceilStates is ⌈x⌉ for x ≥ 0, x within eps of an integer counting as it.

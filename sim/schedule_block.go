@@ -26,6 +26,9 @@ type blk struct {
 	ops   []int32      // scratch for a store's operands
 	ixs   []loop.Index // storage for substituted indices
 	terms []loop.Term  // storage for their terms
+	addrs []addrKey    // the addresses computed in the block (schedule_addr.go)
+	cse   cseTab       // binary operations and addresses computed in the block
+	one   [1]int32     // an access's operand: its address
 }
 
 type regWrite struct {
@@ -74,9 +77,11 @@ func (m *kmodel) newBlk() *blk {
 	b.m = m
 	b.regs, b.acc, b.sts = resize(b.regs, n), resize(b.acc, n), resize(b.sts, n)
 	b.preds, b.ixs, b.terms, b.args = b.preds[:0], b.ixs[:0], b.terms[:0], b.args[:0]
-	b.s.period, b.s.ports = m.cfg.ClockNS, m.cfg.Channels
+	b.addrs = b.addrs[:0]
+	b.cse.reset()
+	b.s.period, b.s.ports, b.s.cc = m.cfg.ClockNS, m.cfg.Channels, m.costs
 	b.s.mem = resize(b.s.mem, m.nmem)
-	b.s.reset()
+	b.s.reset() // after mem: it sizes uses by it
 	return b
 }
 
@@ -113,7 +118,7 @@ func (b *blk) expr(e loop.Expr) (int32, vtype) {
 		x, tx := b.expr(e.X)
 		y, ty := b.expr(e.Y)
 		o, kt, rt := binKey(e.Op, tx, ty)
-		return b.place(o, kt, rt.bits, x, y), rt
+		return b.bin(e, o, kt, rt.bits, x, y), rt
 	case *loop.Un:
 		x, tx := b.expr(e.X)
 		o, rt := unKey(e.Op, tx)
@@ -194,9 +199,15 @@ func (b *blk) load(e *loop.Load) (int32, vtype) {
 	if v, ok := b.known(e.Buf, idx, dyn); ok {
 		return v, t
 	}
+	addr := b.address(e.Buf, idx, dyn)
 	after := b.order(e.Buf, idx, false)
 	k := b.m.costs.id(opLoad, t)
-	id := b.s.place(k, b.m.costs.cost(k), t.bits, mem, after, dyn...)
+	ops := dyn // no adder: the index's values feed the port
+	if addr >= 0 {
+		b.one[0] = addr
+		ops = b.one[:]
+	}
+	id := b.s.place(k, b.m.costs.cost(k), t.bits, mem, after, ops...)
 	a := access{idx: idx, buf: e.Buf, slot: id, val: id}
 	if b.m.cfg.NoAlias {
 		a.key = idxKey(idx) // known compares loads by it
@@ -258,8 +269,14 @@ func (b *blk) store(st *loop.Store) {
 		b.regs[st.Buf] = append(b.regs[st.Buf], regWrite{idx: idx, val: v})
 		return
 	}
+	addr := b.address(st.Buf, idx, dyn)
 	after := b.order(st.Buf, idx, true)
-	b.ops = append(append(append(b.ops[:0], dyn...), v), b.preds...)
+	if addr >= 0 {
+		b.ops = append(b.ops[:0], addr)
+	} else {
+		b.ops = append(b.ops[:0], dyn...)
+	}
+	b.ops = append(append(b.ops, v), b.preds...)
 	k := b.m.costs.id(opStore, t)
 	id := b.s.place(k, b.m.costs.cost(k), 0, mem, after, b.ops...)
 	b.record(st.Buf, access{idx: idx, buf: st.Buf, store: true, guarded: len(b.preds) > 0, slot: id, val: v})
@@ -278,7 +295,8 @@ func (b *blk) readReg(id loop.BufID, idx []loop.Index) int32 {
 }
 
 // order is the earliest time (ns) an access of buffer id at idx may take
-// place after the block's earlier accesses that may touch the element.
+// place after the block's earlier accesses that may touch the element
+// (memDeps lists the same accesses for reschedule).
 // Without Config.NoAlias an argument's access is ordered after the other
 // arguments' as well (they may overlap).
 func (b *blk) order(id loop.BufID, idx []loop.Index, store bool) float64 {
@@ -291,6 +309,11 @@ func (b *blk) order(id loop.BufID, idx []loop.Index, store bool) float64 {
 		list = b.sts[id]
 	}
 	slots := b.s.slots
+	if n := len(list); n > 0 && b.m.argsAlias(id) && !list[n-1].store {
+		// arguments that may overlap: their accesses issue in program
+		// order (a load no earlier than the load before it)
+		after = slots[list[n-1].slot].cycle
+	}
 	for i := range list {
 		a := &list[i]
 		if !a.store && !store {
@@ -307,11 +330,17 @@ func (b *blk) order(id loop.BufID, idx []loop.Index, store bool) float64 {
 			continue
 		}
 		after = c
+		f := b.s.free[a.slot] - b.s.latency(b.s.cost(a.slot)) // its start with no ports
+		if a.store {
+			f += b.s.period
+		}
+		b.s.fbar = max(b.s.fbar, f)
 	}
 	return float64(after) * b.s.period
 }
 
 func (b *blk) record(id loop.BufID, a access) {
+	b.s.accs = append(b.s.accs, accRef{slot: a.slot, buf: int32(id), pos: int32(len(b.acc[id]))})
 	b.acc[id] = append(b.acc[id], a)
 	if a.store {
 		b.sts[id] = append(b.sts[id], a)
@@ -386,4 +415,55 @@ func (m *kmodel) constIndex(ix []loop.Index) bool {
 		}
 	}
 	return true
+}
+
+// memDeps lists each access's memory-order predecessors (the accesses
+// order waits for) in the schedule's nodes, for reschedule.
+func (b *blk) memDeps() {
+	s := b.s
+	s.deps = s.deps[:0]
+	s.dr = resizeZero(s.dr, len(s.nodes)+1)
+	v := int32(0)
+	for _, a := range s.accs { // in program order
+		for ; v <= a.slot; v++ {
+			s.dr[v] = int32(len(s.deps))
+		}
+		b.accessDeps(a.slot, loop.BufID(a.buf), a.pos)
+	}
+	for ; int(v) <= len(s.nodes); v++ {
+		s.dr[v] = int32(len(s.deps))
+	}
+}
+
+// accessDeps appends the predecessors of access node v, the pos-th access
+// of buffer id.
+func (b *blk) accessDeps(v int32, id loop.BufID, pos int32) {
+	a := &b.acc[id][pos]
+	var list []access
+	switch {
+	case b.m.argsAlias(id):
+		n := 0
+		for n < len(b.args) && b.args[n].slot < v {
+			n++
+		}
+		list = b.args[:n]
+		if n > 0 && !list[n-1].store {
+			b.s.deps = append(b.s.deps, dep{from: list[n-1].slot}) // in program order
+		}
+	case a.store:
+		list = b.acc[id][:pos]
+	default:
+		n := 0
+		for n < len(b.sts[id]) && b.sts[id][n].slot < v {
+			n++
+		}
+		list = b.sts[id][:n]
+	}
+	for i := range list {
+		e := &list[i]
+		if !e.store && !a.store || e.buf == id && !mayAliasOnly(e.idx, a.idx) {
+			continue
+		}
+		b.s.deps = append(b.s.deps, dep{from: e.slot, store: e.store})
+	}
 }
