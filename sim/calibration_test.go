@@ -145,7 +145,7 @@ var calGroups = []string{"xc7vx690t@10ns none", "xc7vx690t@10ns full/nbt", "nang
 // LUTs and power too) and asserts issue 7's target: median |cycle error|
 // at most 10 % for none and for full/nbt on each device; and that the
 // DSP count (the soft-float multipliers the schedule keeps busy at once,
-// 2 DSP each) is exact in at least 34 of the 52 FPGA rows, what the
+// 2 DSP each) is exact in at least 35 of the 52 FPGA rows, what the
 // model reaches (30 with program-order scheduling and no CSE). LUT and
 // power errors are printed, not asserted (see the report in doc.go).
 func TestCalibrationPolybench(t *testing.T) {
@@ -177,7 +177,7 @@ func TestCalibrationPolybench(t *testing.T) {
 	t.Logf("FPGA: DSPs exact in %d of %d rows; median |LUT error| %.0f%%, |power error| %.0f%%", dspExact, dspRows,
 		100*median(lut), 100*median(pw))
 	assert.Equal(t, 52, dspRows)
-	assert.GreaterOrEqual(t, dspExact, 34, "DSP counts exact")
+	assert.GreaterOrEqual(t, dspExact, 35, "DSP counts exact")
 }
 
 // TestCalibrationHoldOut chooses the tuning on four kernels (gemm, atax,

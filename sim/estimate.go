@@ -125,7 +125,7 @@ type Tuning struct {
 //     of states: 56" and 56 cycles in bambu-logs/tensorflow-tutorial-
 //     2024.10/optimized/bambu-log), of which the model's block is 54; the
 //     grid fit on four kernels picks 2 as well. With 1 the PolyBench
-//     medians are 8.1, 6.2, 7.3 and 12.9 %; with 2 they are 9.1, 2.5, 7.1
+//     medians are 8.2, 4.7, 7.5 and 12.9 %; with 2 they are 9.1, 1.9, 7.3
 //     and 9.7 % (xc7vx690t none, full/nbt; nangate45 none, full/nbt).
 //   - UnrollThreshold 150: LLVM's -unroll-threshold default at -O2
 //     (llvm/lib/Transforms/Scalar/LoopUnrollPass.cpp, UnrollThresholdDefault;
@@ -135,10 +135,10 @@ type Tuning struct {
 //   - RegisteredInputCycles 1: the input register state of a unit
 //     measured as a top function with --registered-inputs=top (every row
 //     of softfloat_libm.csv, its bambu_args column); not a fit: without it
-//     the Virtex-7 medians are 20 % and 27 % (rows too slow), with it
-//     9.1 % and 2.5 %, and nangate45's, whose 2 ns latencies interpolate a
+//     the Virtex-7 medians are 20 % and 26 % (rows too slow), with it
+//     9.1 % and 1.9 %, and nangate45's, whose 2 ns latencies interpolate a
 //     csv point and the tutorial log's (a caller's latency already), stay
-//     at 7.1 % and 9.7 % either way (estimate_units.go).
+//     at 7.3 % and 9.7 % either way (estimate_units.go).
 func DefaultTuning() Tuning {
 	return Tuning{LoopCycles: 1, CallCycles: 2, UnrollThreshold: 150, DistRAMBits: 256, RegisteredInputCycles: 1}
 }

@@ -110,6 +110,10 @@ func (bd *builder) stmts(ss []loop.Stmt) {
 				bd.inline(s, trip)
 				continue
 			}
+			if m.once(s) {
+				bd.inline(s, 1)
+				continue
+			}
 			bd.flush()
 			bd.push(seg{loop: m.loopSeg(s)})
 		}

@@ -349,3 +349,18 @@ func exprUses(e loop.Expr, v loop.VarID) bool {
 	}
 	return false
 }
+
+// once reports whether f is a loop LLVM -O2 removes (Config.LLVMUnroll)
+// though it holds loops: one iteration, known at compile time, so that
+// IndVarSimplify folds its exit condition and its body joins the code
+// around it (SODA's single-iteration n loops around several nests,
+// polybench_kernels.md §4). Evidence: two_mm at N = 8 after full, its
+// copy nests and its product in one block, 98 cycles (Bambu) against 122
+// with the loop kept.
+func (m *kmodel) once(f *loop.For) bool {
+	if !m.cfg.LLVMUnroll || f.Dir.Unroll >= 2 {
+		return false
+	}
+	_, trip, ok := m.constTrip(f)
+	return ok && trip == 1
+}

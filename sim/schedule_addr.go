@@ -12,8 +12,10 @@ import "github.com/kiln-hls/kiln/ir/loop"
 // address of the load), and 77 in the optimized kernel, which reads 80
 // distinct elements, three of them at offset 0 of their argument (A[0][0],
 // B[0][0], C[0][0]: the pointer itself, no adder). So: an access needs an
-// address adder unless its address is a constant (an on-chip memory at a
-// constant index) or an argument's pointer (offset 0). The adder is costed
+// address adder unless its address is a constant — an on-chip memory at
+// a constant index, an argument behind an interface of its own
+// (ArrayInterface: the interface takes the element's offset) at a
+// constant index — or an argument's pointer (offset 0). The adder is costed
 // as the device's 32-bit unsigned add (the tables have no pointer-plus
 // row); it chains into the access when both delays fit the period (at
 // 10 ns they do, at 2 ns on nangate45 they do not, which puts the access
@@ -40,7 +42,7 @@ func (b *blk) address(id loop.BufID, idx []loop.Index, dyn []int32) int32 {
 		}
 		zero = zero && x.Aff.Const == 0
 	}
-	if constant && (zero || !b.m.ext[id]) {
+	if constant && (zero || !b.m.ext[id] || b.m.cfg.Interface != SharedInterface) {
 		return -1
 	}
 	key := cseKey{k: -1 - int32(id), x: idxKey(idx)} // apart from cseKey's operation IDs

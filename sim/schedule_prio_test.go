@@ -125,3 +125,24 @@ func TestCSE(t *testing.T) {
 		})
 	}
 }
+
+// TestSingleIterationLoop: under LLVM -O2 a loop of one iteration known at
+// compile time is no loop (IndVarSimplify folds its exit), even when its
+// body holds loops too large to unroll: it costs what its body costs, and
+// straight-line code before and after it shares a block with its own.
+// Without LLVM's passes it is a loop (one latch state).
+func TestSingleIterationLoop(t *testing.T) {
+	body := `y[0] = x[0] * 2.0
+    for i in 1..4 {
+      y[i] = x[i] + 1.0
+    }
+    y[0] = y[0] + 1.0`
+	wrapped := "kernel o(in x: f32[4], out y: f32[4]) {\n  for n in 0..1 {\n    " + body + "\n  }\n}"
+	plain := "kernel o(in x: f32[4], out y: f32[4]) {\n  " + body + "\n}"
+	llvm := testConfig(2)
+	llvm.LLVMUnroll = true
+	llvm.Tuning = &Tuning{LoopCycles: 1, UnrollThreshold: 1, DistRAMBits: 256} // nothing unrolled by size
+	assert.Equal(t, estimateText(t, plain, llvm).Cycles, estimateText(t, wrapped, llvm).Cycles)
+	off := testConfig(2)
+	assert.Equal(t, estimateText(t, plain, off).Cycles+1, estimateText(t, wrapped, off).Cycles)
+}
