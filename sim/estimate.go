@@ -118,15 +118,16 @@ type Tuning struct {
 //
 //   - LoopCycles 1: one FSM state per latch pass (an assumption of
 //     Bambu's FSM); the grid fit on four kernels (TestCalibrationHoldOut)
-//     picks 0, within one state.
+//     picks 1 too.
 //   - CallCycles 2: a call's states beyond its body, Bambu's entry and
 //     done states. Evidence: the tutorial's optimized kernel is one
 //     straight-line block, so its cycles are its FSM's states ("Number
 //     of states: 56" and 56 cycles in bambu-logs/tensorflow-tutorial-
 //     2024.10/optimized/bambu-log), of which the model's block is 54; the
-//     grid fit on four kernels picks 2 as well. With 1 the PolyBench
-//     medians are 8.2, 4.7, 7.5 and 12.9 %; with 2 they are 9.1, 1.9, 7.3
-//     and 9.7 % (xc7vx690t none, full/nbt; nangate45 none, full/nbt).
+//     grid fit on four kernels picks 2 as well (worst training median
+//     9.7 %, held-out kernels 4.8–7.1 %). With 2 the PolyBench
+//     medians are 9.1, 1.7, 7.3 and 7.9 % (xc7vx690t none, full/nbt;
+//     nangate45 none, full/nbt); with 1, 8.2, 4.3, 7.5 and 10.3 %.
 //   - UnrollThreshold 150: LLVM's -unroll-threshold default at -O2
 //     (llvm/lib/Transforms/Scalar/LoopUnrollPass.cpp, UnrollThresholdDefault;
 //     the aggressive 300 is for -O3).
@@ -136,9 +137,9 @@ type Tuning struct {
 //     measured as a top function with --registered-inputs=top (every row
 //     of softfloat_libm.csv, its bambu_args column); not a fit: without it
 //     the Virtex-7 medians are 20 % and 26 % (rows too slow), with it
-//     9.1 % and 1.9 %, and nangate45's, whose 2 ns latencies interpolate a
+//     9.1 % and 1.7 %, and nangate45's, whose 2 ns latencies interpolate a
 //     csv point and the tutorial log's (a caller's latency already), stay
-//     at 7.3 % and 9.7 % either way (estimate_units.go).
+//     at 7.3 % and 7.9 % either way (estimate_units.go).
 func DefaultTuning() Tuning {
 	return Tuning{LoopCycles: 1, CallCycles: 2, UnrollThreshold: 150, DistRAMBits: 256, RegisteredInputCycles: 1}
 }

@@ -227,9 +227,9 @@ func (m *kmodel) size(ss []loop.Stmt) (n int, straight bool) {
 				n += size
 			case m.llvmBound(s):
 				// a loop whose trip count the candidate's unrolling makes
-				// constant: LLVM's cost counts it once, with its latch
+				// constant: LLVM's cost counts it once, with its control
 				body, _ := m.size(s.Body)
-				n += body + 2
+				n += body + loopControl(s)
 			default:
 				return n, false
 			}
@@ -363,4 +363,24 @@ func (m *kmodel) once(f *loop.For) bool {
 	}
 	_, trip, ok := m.constTrip(f)
 	return ok && trip == 1
+}
+
+// loopControl is what a loop kept inside a loop LLVM weighs adds to its
+// size besides its body: the increment of its variable, the compare and
+// the branch of its latch (LLVM's size counts every instruction but PHIs
+// one, CodeMetrics with TTI's TCC_Basic: LoopUnrollPass.cpp,
+// ApproximateLoopSize), and one instruction per bound computed from the
+// outer loops' variables (syrk's j < i + 1, trmm's k ≥ i + 1). Evidence:
+// syrk after SODA's full pipeline is unrolled completely at N = 2 (Bambu
+// 16 cycles) but keeps its i and j loops at N = 4 (222 cycles; the model
+// 226 with them, 25 without), its i loop weighing 4 × 37 + 2 = 150, not
+// under the threshold; with the latch alone (2) it would weigh 142.
+func loopControl(f *loop.For) int {
+	n := 3
+	for _, b := range [2]loop.Index{f.Lo, f.Hi} {
+		if b.Dyn != nil || len(b.Aff.Terms) > 1 || len(b.Aff.Terms) == 1 && (b.Aff.Const != 0 || b.Aff.Terms[0].Coeff != 1) {
+			n++
+		}
+	}
+	return n
 }

@@ -146,3 +146,34 @@ func TestSingleIterationLoop(t *testing.T) {
 	off := testConfig(2)
 	assert.Equal(t, estimateText(t, plain, off).Cycles+1, estimateText(t, wrapped, off).Cycles)
 }
+
+// TestLoopControl: a loop kept inside one LLVM weighs costs its
+// increment, compare and branch, and one more per bound computed from
+// outer variables.
+func TestLoopControl(t *testing.T) {
+	k, err := loop.Parse(`kernel c(in x: f32[4], out y: f32[4]) {
+  for i in 0..4 {
+    for a in 0..4 {
+      y[a] = x[a]
+    }
+    for b in 0..i {
+      y[b] = x[b]
+    }
+    for c in 0..i + 1 {
+      y[c] = x[c]
+    }
+    for d in i + 1..4 {
+      y[d] = x[d]
+    }
+    for e in i..2 * i {
+      y[e] = x[e]
+    }
+  }
+}`, nil)
+	require.NoError(t, err)
+	var got []int
+	for _, s := range k.Body[0].(*loop.For).Body {
+		got = append(got, loopControl(s.(*loop.For)))
+	}
+	assert.Equal(t, []int{3, 3, 4, 4, 4}, got)
+}
