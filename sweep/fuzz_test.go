@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -19,6 +20,10 @@ func spaceJSON(s *sweep.Space) []byte {
 	sep := ""
 	if s.Model != "" {
 		b.WriteString(`"model":` + str(s.Model))
+		sep = ","
+	}
+	if s.Windows != 0 {
+		b.WriteString(sep + `"accuracy_windows":` + strconv.Itoa(s.Windows))
 		sep = ","
 	}
 	for i, k := range s.Knobs {

@@ -152,14 +152,18 @@ func (p *parser) top(root *yaml.Node) {
 			continue
 		}
 		seen[k.Value] = k.Line
-		if k.Value == "model" {
+		switch k.Value {
+		case "model":
 			p.model(v)
+			continue
+		case "accuracy_windows":
+			p.windows(v)
 			continue
 		}
 		kind, ok := knobKind(k.Value)
 		switch {
 		case !ok:
-			p.errorf(k.Line, "unknown knob %q (want model, %s)", k.Value, strings.Join(kindNames[:], ", "))
+			p.errorf(k.Line, "unknown knob %q (want model, accuracy_windows, %s)", k.Value, strings.Join(kindNames[:], ", "))
 		case kind.IsLoop():
 			p.loopKnobs(kind, k, v)
 		default:
@@ -184,6 +188,20 @@ func (p *parser) model(v *yaml.Node) {
 	}
 	p.space.Model = v.Value
 }
+
+// windows reads accuracy_windows: how many validation windows (the first
+// ones) each precision's accuracy is measured on; 0 or absent: all.
+func (p *parser) windows(v *yaml.Node) {
+	n, err := strconv.Atoi(v.Value)
+	if v.Kind != yaml.ScalarNode || err != nil || n < 0 || n > maxWindows {
+		p.errorf(v.Line, "accuracy_windows: want a number of validation windows from 0 (all) to %d, not %s", maxWindows, quoteKey(v.Value))
+		return
+	}
+	p.space.Windows = n
+}
+
+// maxWindows bounds accuracy_windows against a typo.
+const maxWindows = 1 << 20
 
 // loopKnobs reads a mapping KERNEL.LOOP → values: one knob per target.
 func (p *parser) loopKnobs(kind Kind, k, v *yaml.Node) {

@@ -78,6 +78,10 @@ type Value struct {
 type Space struct {
 	Name  string // the file it came from, for errors
 	Model string // the model it is written for (the file's model key; "" if none)
+	// Windows is how many validation windows (the first ones) each
+	// precision's accuracy is measured on (the file's accuracy_windows;
+	// 0: all of them). It changes the figures, so the digest covers it.
+	Windows int
 	Knobs []Knob
 
 	size   uint64
@@ -192,8 +196,9 @@ func (s *Space) Canonical() []byte {
 	c := struct {
 		Version int    `json:"kiln_sweep_space"`
 		Model   string `json:"model,omitempty"`
+		Windows int    `json:"accuracy_windows,omitempty"`
 		Knobs   []knob `json:"knobs"`
-	}{Version: 1, Model: s.Model, Knobs: []knob{}}
+	}{Version: 1, Model: s.Model, Windows: s.Windows, Knobs: []knob{}}
 	for _, k := range s.Knobs {
 		vs := make([]string, len(k.Values))
 		for i, v := range k.Values {

@@ -37,6 +37,7 @@ type sweepFlags struct {
 	clock      float64
 	channels   int
 	iface      string
+	precision  string
 }
 
 func newSweep(gf *globalFlags) *cobra.Command {
@@ -47,7 +48,8 @@ func newSweep(gf *globalFlags) *cobra.Command {
 		Long: `sweep estimates every design of a space (a YAML or JSON file: per knob the values to try —
 precision, device, clock, channels, batch, and per loop tile, interchange, unroll and partition;
 examples/sweep-*.yaml) with kiln sim's model, and each precision's accuracy against fp32 on the
-model's validation windows (once per precision). Designs are numbered in mixed radix (precision
+model's validation windows (once per precision; the space's accuracy_windows says how many, 0 or
+absent: all). Designs are numbered in mixed radix (precision
 slowest, the last loop knob fastest) and enumerated lazily, or sampled (--sample N --seed S).
 
 Results stream to DIR/results.jsonl, one whole line per design (its knobs and kiln sim --json's
@@ -78,9 +80,8 @@ Knobs a space leaves out take -t, --clock, --channels and --precision.`,
 	f.Float64Var(&sw.clock, "clock", 0, "the clock (ns) of a space without a clock knob (default 10 for an FPGA, 5 for an ASIC)")
 	f.IntVar(&sw.channels, "channels", 2, "the memory channels of a space without a channels knob")
 	f.StringVar(&sw.iface, "interface", "shared", "how array arguments reach memory: shared (Bambu's default) or per-array")
-	f.StringVar(&sw.lower.precision, "precision", "", "the precision of a space without a precision knob (default fp32)")
+	f.StringVar(&sw.precision, "precision", "", "the precision of a space without a precision knob (default fp32)")
 	f.StringVar(&sw.lower.data, "data", "", "validation data for an .onnx model: DIR/test_data_set_*/input_*.pb (accuracy, int8/int16 ranges)")
-	f.IntVar(&sw.lower.windows, "windows", 0, "validation windows the accuracy figures use (0: all)")
 	cmd.AddCommand(newSweepMerge())
 	return cmd
 }
@@ -96,8 +97,6 @@ func (sw *sweepFlags) checkFlags() ([]summary.Objective, error) {
 		return nil, fmt.Errorf("-j %d: at least one worker", sw.jobs)
 	case sw.channels < 1:
 		return nil, fmt.Errorf("--channels %d: at least 1", sw.channels)
-	case sw.lower.windows < 0:
-		return nil, fmt.Errorf("--windows %d: at least 0", sw.lower.windows)
 	case sw.iface != "shared" && sw.iface != "per-array":
 		return nil, fmt.Errorf("--interface %q: want shared or per-array", sw.iface)
 	}
@@ -178,6 +177,10 @@ func (sw *sweepFlags) designs(space *sweep.Space) (sweep.Set, error) {
 // a step the loop passes refuse (a tile larger than its loop, a loop
 // that does not exist) is an error at its line.
 func (sw *sweepFlags) evaluator(gf *globalFlags, arg string, space *sweep.Space) (*eval.Evaluator, error) {
+	sw.lower.windows = space.Windows
+	// The sweep narrows the fp32 program itself (--precision is the
+	// default of a space without a precision knob).
+	def := eval.Defaults{Precision: sw.precision, Device: sw.target, ClockNS: sw.clock, Channels: sw.channels}
 	base, err := sw.lower.lowered(gf, arg, map[string]string{})
 	if err != nil {
 		return nil, err
@@ -196,11 +199,22 @@ func (sw *sweepFlags) evaluator(gf *globalFlags, arg string, space *sweep.Space)
 	if err != nil {
 		return nil, err
 	}
-	def := eval.Defaults{Precision: sw.lower.precision, Device: sw.target, ClockNS: sw.clock, Channels: sw.channels}
 	if sw.iface == "per-array" {
 		def.Interface = sim.ArrayInterface
 	}
-	return eval.New(base, bench, def)
+	ev, err := eval.New(base, bench, def)
+	if err != nil {
+		return nil, err
+	}
+	// Each precision's narrowing and accuracy run (the slow part) on all
+	// workers at once, before the designs.
+	var specs []string
+	if k := space.Knob("precision"); k != nil {
+		for _, v := range k.Values {
+			specs = append(specs, v.Text)
+		}
+	}
+	return ev, ev.Prepare(specs, sw.jobs)
 }
 
 // open starts the results file, or continues it under --resume.

@@ -80,7 +80,7 @@ func (sw *sweepFlags) compileArgs(arg string, d sweep.Design, out string) ([]str
 		ch = c
 	}
 	args = append(args, "--channels", strconv.Itoa(ch))
-	prec := sw.lower.precision
+	prec := sw.precision
 	if p, ok := d.Precision(); ok {
 		prec = p.String()
 	}

@@ -10,6 +10,7 @@ package eval
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -162,6 +163,26 @@ func (e *Evaluator) Evaluate(x *sim.Estimator, d sweep.Design) (*Figures, error)
 	}
 	return &Figures{Figures: res.Figures(dev.Kind == targets.ASIC), Batch: batch,
 		BatchLatencyUS: float64(batch) * res.LatencyUS, Accuracy: n.acc}, nil
+}
+
+// Prepare narrows the program to each of specs (and to the default
+// precision) and measures their accuracy, on up to workers goroutines,
+// so the sweep's workers do not wait on them one precision at a time. A
+// precision that cannot be narrowed is an error naming it.
+func (e *Evaluator) Prepare(specs []string, workers int) error {
+	specs = append([]string{e.def.Precision}, specs...)
+	errs := make([]error, len(specs))
+	sem := make(chan struct{}, max(workers, 1))
+	var wg sync.WaitGroup
+	for i, s := range specs {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			errs[i] = e.narrow(s).err
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // narrow is the program at spec, narrowed once.

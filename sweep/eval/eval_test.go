@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"os"
+	"regexp"
 	"sync"
 	"testing"
 
@@ -16,13 +17,22 @@ import (
 	"github.com/kiln-hls/kiln/targets"
 )
 
-var lstm = sync.OnceValues(func() (*Evaluator, error) {
-	p, b, err := Builtin("lstm", 2)
-	if err != nil {
-		return nil, err
-	}
-	return New(p, b, Defaults{})
-})
+var models sync.Map // name → func() (*Evaluator, error)
+
+// prepared is built-in model name's evaluator (its accuracy on two
+// windows), built once per test binary.
+func prepared(name string) (*Evaluator, error) {
+	f, _ := models.LoadOrStore(name, sync.OnceValues(func() (*Evaluator, error) {
+		p, b, err := Builtin(name, 2)
+		if err != nil {
+			return nil, err
+		}
+		return New(p, b, Defaults{})
+	}))
+	return f.(func() (*Evaluator, error))()
+}
+
+func lstm() (*Evaluator, error) { return prepared("lstm") }
 
 // space is the LSTM's example space with its precisions cut to two (each
 // precision's accuracy run is the slow part).
@@ -144,22 +154,30 @@ func TestErrors(t *testing.T) {
 	require.Error(t, err)
 }
 
-// BenchmarkDesign: one design of the LSTM's example space (accuracy
-// cached, kernel variants built), a worker evaluating consecutive
-// designs as a sweep does.
+// BenchmarkDesign: one design of each built-in model's example space, at
+// fp32 (accuracy cached, kernel variants built: a first pass over the
+// space warms them), a worker evaluating consecutive designs as a sweep
+// does, the result line's JSON included.
 func BenchmarkDesign(b *testing.B) {
-	e, err := lstm()
-	require.NoError(b, err)
-	s := space(b)
-	eval, err := e.NewWorker()
-	require.NoError(b, err)
-	// warm: every precision's narrowing and accuracy, the kernel variants
-	for i := range s.Size() {
-		_, _ = eval(context.Background(), s.Design(i))
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		_, _ = eval(context.Background(), s.Design(uint64(i)%s.Size()))
+	for _, model := range []string{"lstm", "cnn", "stgcn"} {
+		b.Run(model, func(b *testing.B) {
+			e, err := prepared(model)
+			require.NoError(b, err)
+			src, err := os.ReadFile("../../examples/sweep-" + model + ".yaml")
+			require.NoError(b, err)
+			src = regexp.MustCompile(`(?m)^precision:.*$`).ReplaceAll(src, []byte("precision: [fp32]"))
+			s, err := sweep.ParseSpace("sweep-"+model+".yaml", src)
+			require.NoError(b, err)
+			eval, err := e.NewWorker()
+			require.NoError(b, err)
+			for i := range s.Size() {
+				_, _ = eval(context.Background(), s.Design(i))
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				_, _ = eval(context.Background(), s.Design(uint64(i)%s.Size()))
+			}
+		})
 	}
 }
