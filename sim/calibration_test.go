@@ -288,3 +288,41 @@ func TestTutorialKernel(t *testing.T) {
 		})
 	}
 }
+
+// TestTutorialKernelVirtex7 estimates the same two kernels on the ISC'22
+// tutorial's device (soda_tutorial_batch_matmul.csv, "ISC'22 tutorial"
+// rows: PandA 0.9.7-dev, xc7vx690t-3ffg1930-VVD at 5 ns, Vivado post-route:
+// baseline 1542 cycles, 2 DSP, 2398 LUT; optimized 64 cycles, 32 DSP,
+// 17038 LUT). Asserted: cycles within 20 % and the DSPs exactly (the
+// optimized kernel's 32 are 16 soft-float multipliers of 2 DSP each, the
+// binding the 2024.10 nangate45 log shows too). LUTs printed.
+func TestTutorialKernelVirtex7(t *testing.T) {
+	d, err := targets.Lookup("xc7vx690t-3ffg1930-VVD")
+	require.NoError(t, err)
+	for _, c := range []struct {
+		file     string
+		noAlias  bool
+		cycles   float64
+		dsp, lut int
+	}{
+		{"batch_matmul_baseline.kir", false, 1542, 2, 2398},
+		{"batch_matmul_optimized.kir", true, 64, 32, 17038},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			src, err := os.ReadFile("testdata/tutorial/" + c.file)
+			require.NoError(t, err)
+			k, err := loop.Parse(string(src), nil)
+			require.NoError(t, err)
+			cfg, err := ForDevice(d, 5, 2)
+			require.NoError(t, err)
+			cfg.NoAlias = c.noAlias
+			e, err := EstimateKernel(k, cfg)
+			require.NoError(t, err)
+			rel := (float64(e.Cycles) - c.cycles) / c.cycles
+			t.Logf("cycles %d (Bambu %.0f, %+.0f%%), DSP %d (%d), LUT %d (%d, %+.0f%%)", e.Cycles, c.cycles, 100*rel,
+				e.Resources.DSP, c.dsp, e.Resources.LUT, c.lut, 100*float64(e.Resources.LUT-c.lut)/float64(c.lut))
+			assert.LessOrEqual(t, math.Abs(rel), 0.2, "cycles")
+			assert.Equal(t, c.dsp, e.Resources.DSP, "DSP")
+		})
+	}
+}
