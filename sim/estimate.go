@@ -87,6 +87,9 @@ type Config struct {
 	Capacity     *Capacity // the device's resources; nil: no feasibility check (ASICs)
 	StaticPowerW float64   // the device's static power
 	Activity     Activity  // the logic's energy per clock cycle (power.go)
+	// AreaFixedUM2 is an ASIC design's area beyond its units' (its
+	// controller, registers and glue), once per design.
+	AreaFixedUM2 float64
 	// ASIC: the device is a cell library; resources are its area only
 	// (LUT, FF, DSP and BRAM figures some of its table rows carry over
 	// from FPGA libraries are dropped).
@@ -438,6 +441,9 @@ func (x *Estimator) estimate(p *loop.Program, cfg Config, calls []int, ext [][]b
 func (e *Result) finish(cfg Config, pj float64) {
 	e.IntervalCycles = e.Cycles
 	e.LatencyUS = float64(e.Cycles) * cfg.ClockNS / 1000
+	if cfg.ASIC {
+		e.Resources.AreaUM2 += cfg.AreaFixedUM2
+	}
 	e.power(cfg, pj)
 	e.Feasible = true
 	if cfg.ASIC {
@@ -445,7 +451,7 @@ func (e *Result) finish(cfg Config, pj float64) {
 		for i := range e.Layers {
 			e.Layers[i].Resources = Resources{AreaUM2: e.Layers[i].Resources.AreaUM2}
 		}
-		e.Notes = appendNew(e.Notes, "ASIC area is the functional units' (the tables give no area for registers, multiplexers or memories)")
+		e.Notes = appendNew(e.Notes, "ASIC area is the functional units' and the library's fixed area per design (targets' asic_area); each layer's is its units' alone")
 	}
 	c := cfg.Capacity
 	if c == nil {

@@ -32,6 +32,9 @@ func ForDevice(d targets.Device, clockNS float64, channels int) (Config, error) 
 	}
 	cfg := Config{Costs: DeviceCosts{d}, ClockNS: clockNS, Channels: channels, LLVMUnroll: true, NoAlias: true,
 		StaticPowerW: d.StaticPowerW, ASIC: d.Kind == targets.ASIC}
+	if a := d.ASICArea; a != nil {
+		cfg.AreaFixedUM2 = a.FixedUM2
+	}
 	if a := d.Activity; a != nil {
 		cfg.Activity = Activity{LUTPJ: a.LUTPJ, DSPPJ: a.DSPPJ, UM2PJ: a.UM2PJ}
 	}

@@ -41,7 +41,7 @@ const memoLimit = 4096
 
 // kernelKey is the part of a Config (and its Tuning) a kernel's estimate
 // reads, Costs apart (its answers are compared instead: a table need not
-// be comparable). Capacity, StaticPowerW, Activity and ASIC only enter
+// be comparable). Capacity, StaticPowerW, Activity, AreaFixedUM2 and ASIC only enter
 // Result.finish. A new Config field that the kernel model reads belongs
 // here (TestKernelKeyFields lists the fields).
 type kernelKey struct {

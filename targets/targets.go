@@ -85,9 +85,12 @@ type Activity struct {
 	Source string  `json:"source"`
 }
 
-// AreaScale converts Bambu's area figure of an ASIC cell to µm².
+// AreaScale converts Bambu's area figure of an ASIC cell to µm², and
+// gives the area a design has beyond its units' (its controller,
+// registers and glue), once per design.
 type AreaScale struct {
 	UM2PerUnit float64 `json:"um2_per_unit"`
+	FixedUM2   float64 `json:"fixed_um2"`
 	Source     string  `json:"source"`
 }
 
