@@ -3,9 +3,12 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -224,4 +227,38 @@ func TestSweepBadInput(t *testing.T) {
 	}
 	_, err := run("sweep", "lstm", "-o", t.TempDir())
 	assert.ErrorContains(t, err, "--space")
+}
+
+// TestSweepEmitPareto: --emit-pareto writes each front design's project
+// as kiln compile does, and a Makefile that builds them all.
+func TestSweepEmitPareto(t *testing.T) {
+	space := filepath.Join(t.TempDir(), "space.yaml")
+	require.NoError(t, os.WriteFile(space, []byte("model: lstm\ndevice: [nangate45]\nclock: [5]\nunroll:\n  dense_layer_Gemm.k: [none, 4]\n"), 0o644))
+	dir := t.TempDir()
+	out, err := run("sweep", "lstm", "--space", space, "-o", dir, "--emit-pareto", "--objectives", "latency,area")
+	require.NoError(t, err, out)
+	var front []string
+	data, err := os.ReadFile(filepath.Join(dir, "pareto.jsonl"))
+	require.NoError(t, err)
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var d struct{ Index int }
+		require.NoError(t, json.Unmarshal([]byte(line), &d))
+		front = append(front, fmt.Sprintf("d%d", d.Index))
+	}
+	require.NotEmpty(t, front)
+	mk, err := os.ReadFile(filepath.Join(dir, "pareto", "Makefile"))
+	require.NoError(t, err)
+	assert.Contains(t, string(mk), "DESIGNS := "+strings.Join(front, " "))
+	for _, d := range front {
+		man, err := os.ReadFile(filepath.Join(dir, "pareto", d, "kiln.json"))
+		require.NoError(t, err, d)
+		assert.Contains(t, string(man), "nangate45")
+	}
+	if _, err := exec.LookPath("make"); err == nil {
+		cmd := exec.Command("make", "-n", "-C", filepath.Join(dir, "pareto"), "synth")
+		got, err := cmd.CombinedOutput()
+		require.NoError(t, err, string(got))
+		assert.Contains(t, string(got), "bambu", "make -n synth shows the Bambu runs")
+	}
+	assert.NoDirExists(t, filepath.Join(dir, ".pareto.tmp"))
 }
