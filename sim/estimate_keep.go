@@ -26,8 +26,10 @@ import (
 type keep struct {
 	kernels []*kept // per kernel position
 	memo    map[memoKey]*kept
-	hits    int  // kernels kept in the estimate at hand
-	off     bool // keep nothing (a one-off Estimator)
+	slab    []kept // the memo's entries, reused (with their slices) when it starts over
+	used    int    // slab entries in use
+	hits    int    // kernels kept in the estimate at hand
+	off     bool   // keep nothing (a one-off Estimator)
 }
 
 // memoKey finds a remembered estimate.
@@ -36,7 +38,10 @@ type memoKey struct {
 	key kernelKey
 }
 
-// memoLimit bounds the memo: at the limit it starts over.
+// memoLimit bounds the memo: at the limit it starts over, overwriting
+// its entries in place. An entry is always a whole record of one
+// estimate, so a position that still points to an overwritten one just
+// misses (its kernel or settings differ, or holds says no).
 const memoLimit = 4096
 
 // kernelKey is the part of a Config (and its Tuning) a kernel's estimate
@@ -110,13 +115,18 @@ func (x *Estimator) kernel(ki int, k *loop.Kernel, cfg *Config, tune Tuning, ext
 	if err != nil {
 		return est, err
 	}
-	if kp.memo == nil || len(kp.memo) >= memoLimit {
-		kp.memo = make(map[memoKey]*kept)
+	if kp.memo == nil {
+		kp.memo, kp.slab = make(map[memoKey]*kept, memoLimit), make([]kept, memoLimit)
 	}
-	e = &kept{} // a new one: the memo may hold the old
+	if kp.used == len(kp.slab) {
+		clear(kp.memo)
+		kp.used = 0
+	}
+	e = &kp.slab[kp.used] // not the position's old entry: the memo may hold it
+	kp.used++
 	kp.kernels[ki] = e
 	kp.memo[memoKey{k, key}] = e
-	e.k, e.key, e.ext, e.est = k, key, slices.Clone(ext), est
+	e.k, e.key, e.ext, e.est = k, key, append(e.ext[:0], ext...), est
 	e.est.notes = slices.Clone(est.notes)
 	e.asked, e.costs = e.asked[:0], e.costs[:0]
 	for id, n := range x.sc.km.static {
