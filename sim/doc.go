@@ -14,20 +14,25 @@
 // Calibration (calibration_test.go, go test ./sim -run 'Calibration|Tutorial' -v):
 // SODA's PolyBench runs (../shared/calibration/polybench_bambu.csv, the
 // files of testdata/polybench) with DefaultTuning, median |cycle error|:
-// xc7vx690t at 10 ns none 8.5 %, full/nbt 6.2 %; nangate45 at 2 ns none
-// 8.2 %, full/nbt 6.5 %. Fitted on gemm, atax, two_mm and syrk only, the
-// held-out gemver, trmm and doitgen stay within 7.7 %. The tuning is
-// global (DefaultTuning says what each value is and its evidence). Worst
-// rows: doitgen N=16 none on the Virtex-7 (+96 %: Bambu's 5.3 cycles per
-// inner iteration against 9.5 at N=8, while nangate45's rows scale evenly
-// and the model is +7 % there), syrk N=4 full (−88 %: the model lets LLVM
-// unroll the triangular nest at N=4 as at N=2; Bambu's 222 cycles say it
-// did not), trmm N≥8 none (+23…+32 %). DSP counts match in 30 of 52 FPGA
-// rows (units: the most busy in one state of the model's schedule; Bambu's
-// schedule differs in the full variants, both ways); LUTs are off by a
-// median 43 % and power by 10 % (power is mostly the static 0.33 W). The
-// SODA tutorial's batch_matmul on nangate45 at 5 ns (testdata/tutorial,
-// kiln sim FILE -t nangate45 --clock 5 --channels 2): baseline cycles +2 %,
-// area +4 % of Bambu's; optimized cycles +36 %, area +55 % (the model
-// schedules in program order, Bambu by priority); power not reached.
+// xc7vx690t at 10 ns none 9.1 %, full/nbt 1.7 %; nangate45 at 2 ns none
+// 7.3 %, full/nbt 7.9 %. Fitted on gemm, atax, two_mm and syrk only, the
+// grid picks the default tuning and the held-out gemver, trmm and doitgen
+// stay within 7.1 %. The tuning is global (DefaultTuning says what each
+// value is and its evidence). Worst rows: doitgen N=16 none on the
+// Virtex-7 (+96 %: Bambu's 5.3 cycles per inner iteration against 9.5 at
+// N=8, while nangate45's rows scale evenly), trmm N≥8 none on the
+// Virtex-7 (+23…+32 %; within 8 % on nangate45), gemm and syrk N≤8 none
+// (−15 %). Units are as many as the schedule keeps busy at once (Bambu
+// binds soft-float calls to that many, the tutorial's logs show), with one
+// address adder per distinct address; the schedule is redone by priority
+// when a memory port made an access wait. DSP counts match in 35 of 52
+// FPGA rows (17 miss: in the full variants Bambu has 1.25–2.2× the
+// model's multipliers; gemm/trmm/two_mm N=4 none have 8 against 2); LUTs
+// are off by a median 26 %, power by 7 % (static plus the logic's activity
+// power, targets' devices.json). The SODA tutorial's batch_matmul on
+// nangate45 at 5 ns (testdata/tutorial, kiln sim FILE -t nangate45 --clock
+// 5 --channels 2): cycles +2 % / 0 %, area +9 % / −4 % of the 2025 run,
+// power +28 % / +8 % of the PACT'22 run's (the 2025 run's OpenROAD power,
+// 0.0986 W and 0.114 W, does not follow the designs' size: −91 % / −39 %);
+// on xc7vx690t at 5 ns (the ISC'22 run) cycles −15 % / −12 %, DSPs exact.
 package sim
