@@ -74,7 +74,7 @@ Knobs a space leaves out take -t, --clock, --channels and --precision.`,
 	f.StringVar(&sw.shard, "shard", "", "run the i-th of n disjoint slices: i/n, 0 ≤ i < n")
 	f.BoolVar(&sw.resume, "resume", false, "continue DIR/results.jsonl: skip the designs it holds")
 	f.BoolVar(&sw.sync, "sync", false, "fsync every result line (survives a power cut, not only a kill)")
-	f.StringSliceVar(&sw.objectives, "objectives", nil, "the front's objectives, minimised (default latency,area,energy,accuracy; also power, cycles, lut, dsp, bram)")
+	f.StringSliceVar(&sw.objectives, "objectives", nil, "the front's objectives, minimised (default latency,area,energy,accuracy; also power, cycles, lut, dsp, bram, or a path into the figures: resources.bram, -throughput_inf_s to maximise)")
 	f.BoolVar(&sw.emit, "emit-pareto", false, "write the HLS project of every front design under DIR/pareto, with a Makefile to synthesise them")
 	f.StringVarP(&sw.target, "target", "t", "", "the device of a space without a device knob")
 	f.Float64Var(&sw.clock, "clock", 0, "the clock (ns) of a space without a clock knob (default 10 for an FPGA, 5 for an ASIC)")

@@ -1,6 +1,9 @@
 package summary
 
-import "slices"
+import (
+	"cmp"
+	"slices"
+)
 
 // cloudSize is how many designs per front the plots draw besides the
 // front: a bottom-k sample by a hash of the design's index, so the same
@@ -29,15 +32,7 @@ func (c *cloud) add(d Design) {
 }
 
 func (c *cloud) trim() {
-	slices.SortFunc(c.ds, func(a, b hashed) int {
-		switch {
-		case a.h < b.h:
-			return -1
-		case a.h > b.h:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(c.ds, func(a, b hashed) int { return cmp.Compare(a.h, b.h) })
 	if len(c.ds) > cloudSize {
 		c.ds = c.ds[:cloudSize]
 	}

@@ -2,6 +2,7 @@ package summary
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -73,7 +74,7 @@ func precisions(groups ...[]Design) []string {
 	for _, g := range groups {
 		all = append(all, g...)
 	}
-	slices.SortFunc(all, func(a, b Design) int { return cmpU(a.Index, b.Index) })
+	slices.SortFunc(all, func(a, b Design) int { return cmp.Compare(a.Index, b.Index) })
 	var out []string
 	for _, d := range all {
 		if !slices.Contains(out, d.Precision) {
@@ -81,16 +82,6 @@ func precisions(groups ...[]Design) []string {
 		}
 	}
 	return out
-}
-
-func cmpU(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // scatter draws the designs as xy (log10 both), small for the cloud and
@@ -171,8 +162,8 @@ func (s *Summary) readme(command string, plots []string) string {
 		fmt.Fprintf(&b, "Command: `%s`\n\n", command)
 	}
 	fmt.Fprintf(&b, "All figures are kiln's **model estimates** (the schedule model of Bambu, `kiln sim`), not synthesis results. ")
-	fmt.Fprintf(&b, "Space %s: %d designs (%s). Results read: %d; the tool chain refused %d (their lines carry the error); %d exceed their device; the rest are candidates.\n\n",
-		h.Space, h.Designs, h.Digest, s.Designs, s.Failed, s.Infeasible)
+	fmt.Fprintf(&b, "Space %s: %d designs (%s). Results read: %d; the tool chain refused %d (their lines carry the error); %d exceed their device; %d lack an objective's figure; the rest are candidates.\n\n",
+		h.Space, h.Designs, h.Digest, s.Designs, s.Failed, s.Infeasible, s.Unscored)
 	var names []string
 	for _, o := range s.Objectives {
 		names = append(names, fmt.Sprintf("%s (%s)", o.Name, o.Doc))
@@ -181,10 +172,7 @@ func (s *Summary) readme(command string, plots []string) string {
 	for _, name := range s.FrontNames() {
 		front := s.Front(name)
 		slices.SortStableFunc(front, func(a, c Design) int {
-			if a.LatencyUS != c.LatencyUS {
-				return map[bool]int{true: -1, false: 1}[a.LatencyUS < c.LatencyUS]
-			}
-			return cmpU(a.Index, c.Index)
+			return cmp.Or(cmp.Compare(a.LatencyUS, c.LatencyUS), cmp.Compare(a.Index, c.Index))
 		})
 		fmt.Fprintf(&b, "## %s front: %d designs\n\n", strings.ToUpper(name), len(front))
 		unit := "LUT+DSP"

@@ -9,6 +9,7 @@
 package summary
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -18,29 +19,37 @@ import (
 	"github.com/kiln-hls/kiln/sweep"
 )
 
-// An Objective is a figure every design is scored on, minimised.
+// An Objective is a figure every design is scored on, minimised: one of
+// Objectives by name, or a path into the figures as sweep.ParseObjectives
+// reads it ("resources.bram", "-throughput_inf_s").
 type Objective struct {
 	Name string
 	Doc  string
 	of   func(f *figures) (float64, bool)
+	path *sweep.Objective
 }
 
 // Objectives are the objectives a front can be built over, by name.
 var Objectives = []Objective{
-	{"latency", "latency per inference, µs", func(f *figures) (float64, bool) { return f.LatencyUS, true }},
-	{"area", "LUT + DSP on an FPGA, µm² on an ASIC (the two are separate fronts)", area},
-	{"energy", "energy per inference, µJ", func(f *figures) (float64, bool) { return f.EnergyUJ, true }},
-	{"accuracy", "accuracy loss: relative RMSE against fp32", func(f *figures) (float64, bool) {
+	named("latency", "latency per inference, µs", func(f *figures) (float64, bool) { return f.LatencyUS, true }),
+	named("area", "LUT + DSP on an FPGA, µm² on an ASIC (the two are separate fronts)", area),
+	named("energy", "energy per inference, µJ", func(f *figures) (float64, bool) { return f.EnergyUJ, true }),
+	named("accuracy", "accuracy loss: relative RMSE against fp32", func(f *figures) (float64, bool) {
 		if f.Accuracy == nil {
 			return 0, false
 		}
 		return f.Accuracy.RelRMSE, true
-	}},
-	{"power", "power, W", func(f *figures) (float64, bool) { return f.PowerW, true }},
-	{"cycles", "cycles per inference", func(f *figures) (float64, bool) { return float64(f.Cycles), true }},
-	{"lut", "LUTs (FPGA)", func(f *figures) (float64, bool) { return fpga(f.Resources.LUT) }},
-	{"dsp", "DSP slices (FPGA)", func(f *figures) (float64, bool) { return fpga(f.Resources.DSP) }},
-	{"bram", "36 Kb block RAMs (FPGA)", func(f *figures) (float64, bool) { return fpga(f.Resources.BRAM) }},
+	}),
+	named("power", "power, W", func(f *figures) (float64, bool) { return f.PowerW, true }),
+	named("cycles", "cycles per inference", func(f *figures) (float64, bool) { return float64(f.Cycles), true }),
+	named("lut", "LUTs (FPGA)", func(f *figures) (float64, bool) { return fpga(f.Resources.LUT) }),
+	named("dsp", "DSP slices (FPGA)", func(f *figures) (float64, bool) { return fpga(f.Resources.DSP) }),
+	named("bram", "36 Kb block RAMs (FPGA)", func(f *figures) (float64, bool) { return fpga(f.Resources.BRAM) }),
+}
+
+// named is an objective of the list above.
+func named(name, doc string, of func(f *figures) (float64, bool)) Objective {
+	return Objective{Name: name, Doc: doc, of: of}
 }
 
 // DefaultObjectives is the front kiln sweep builds unless told otherwise.
@@ -64,27 +73,45 @@ func fpga(n *int) (float64, bool) {
 	return float64(*n), true
 }
 
-// LookupObjectives resolves names (empty: DefaultObjectives).
+// LookupObjectives resolves names (empty: DefaultObjectives): a name of
+// Objectives, or a path into a result line's figures (a name with a dot,
+// a '+', a '|' or a leading '-', as sweep.ParseObjectives reads it).
 func LookupObjectives(names []string) ([]Objective, error) {
 	if len(names) == 0 {
 		names = DefaultObjectives
 	}
 	var out []Objective
 	for _, n := range names {
-		i := slices.IndexFunc(Objectives, func(o Objective) bool { return o.Name == n })
-		if i < 0 {
-			var known []string
-			for _, o := range Objectives {
-				known = append(known, o.Name)
-			}
-			return nil, fmt.Errorf("summary: unknown objective %q (known: %s)", n, strings.Join(known, ", "))
+		o, err := lookup(n)
+		if err != nil {
+			return nil, err
 		}
 		if slices.ContainsFunc(out, func(o Objective) bool { return o.Name == n }) {
 			return nil, fmt.Errorf("summary: objective %q named twice", n)
 		}
-		out = append(out, Objectives[i])
+		out = append(out, o)
 	}
 	return out, nil
+}
+
+func lookup(n string) (Objective, error) {
+	if i := slices.IndexFunc(Objectives, func(o Objective) bool { return o.Name == n }); i >= 0 {
+		return Objectives[i], nil
+	}
+	if strings.ContainsAny(n, ".+|") || strings.HasPrefix(n, "-") {
+		ps, err := sweep.ParseObjectives(n)
+		if err == nil && len(ps) == 1 {
+			return Objective{Name: n, Doc: "the figures' " + n, path: &ps[0]}, nil
+		}
+		if err != nil {
+			return Objective{}, fmt.Errorf("summary: %w", err)
+		}
+	}
+	var known []string
+	for _, o := range Objectives {
+		known = append(known, o.Name)
+	}
+	return Objective{}, fmt.Errorf("summary: unknown objective %q (known: %s; or a path into the figures: resources.bram, -throughput_inf_s)", n, strings.Join(known, ", "))
 }
 
 // figures is the part of a result line's figures the summary reads
@@ -131,6 +158,7 @@ type Summary struct {
 	Designs    uint64 // result lines read
 	Failed     uint64 // lines with an error (the tool chain refused the design)
 	Infeasible uint64 // designs larger than their device
+	Unscored   uint64 // feasible designs an objective has no value for (accuracy without data)
 	Fronts     map[string]*sweep.Front[Design]
 	cloud      map[string]*cloud
 }
@@ -158,6 +186,7 @@ func Read(path string, objectives []Objective) (*Summary, error) {
 		}
 		d, ok := s.design(l, &f)
 		if !ok {
+			s.Unscored++
 			return nil
 		}
 		fr := s.Fronts[d.Front]
@@ -197,8 +226,20 @@ func (s *Summary) design(l *sweep.Line, f *figures) (Design, bool) {
 	_ = json.Unmarshal(l.Knobs, &knobs) // knobs the space lacks stay empty
 	d.Precision, d.Device = knobs.Precision, knobs.Device
 	d.Objective = make([]float64, len(s.Objectives))
+	var m map[string]any // the figures decoded whole, for path objectives
 	for i, o := range s.Objectives {
-		v, ok := o.of(f)
+		var v float64
+		ok := true
+		if o.path != nil {
+			if m == nil && json.Unmarshal(l.Figures, &m) != nil {
+				return d, false
+			}
+			var err error
+			v, err = o.path.Value(m)
+			ok = err == nil
+		} else {
+			v, ok = o.of(f)
+		}
 		if !ok || math.IsNaN(v) {
 			return d, false
 		}
@@ -217,15 +258,7 @@ func (s *Summary) Front(name string) []Design {
 	for _, p := range fr.Points() {
 		out = append(out, p.Item)
 	}
-	slices.SortFunc(out, func(a, b Design) int {
-		switch {
-		case a.Index < b.Index:
-			return -1
-		case a.Index > b.Index:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b Design) int { return cmp.Compare(a.Index, b.Index) })
 	return out
 }
 

@@ -160,10 +160,34 @@ func TestFilesDeterministic(t *testing.T) {
 	}
 }
 
+// TestPathObjectives: an objective may be a path into the figures.
+func TestPathObjectives(t *testing.T) {
+	s := parse(t)
+	order := make([]uint64, s.Size())
+	for i := range order {
+		order[i] = uint64(i)
+	}
+	path := filepath.Join(t.TempDir(), "results.jsonl")
+	figs := write(t, path, s, order, 11)
+	objs, err := LookupObjectives([]string{"resources.lut+resources.dsp|resources.area_um2", "-power_w", "accuracy.rel_rmse"})
+	require.NoError(t, err)
+	sum, err := Read(path, objs)
+	require.NoError(t, err)
+	for _, name := range sum.FrontNames() {
+		for _, d := range sum.Front(name) {
+			f := figs[d.Index]
+			assert.Equal(t, []float64{f.area, -1, f.rmse}, d.Objective)
+		}
+	}
+	assert.NotEmpty(t, sum.FrontNames())
+}
+
 func TestObjectiveErrors(t *testing.T) {
 	_, err := LookupObjectives([]string{"latency", "speed"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `unknown objective "speed"`)
 	_, err = LookupObjectives([]string{"latency", "latency"})
 	assert.ErrorContains(t, err, "named twice")
+	_, err = LookupObjectives([]string{"resources."})
+	assert.ErrorContains(t, err, "resources.")
 }
