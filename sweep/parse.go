@@ -11,6 +11,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/kiln-hls/kiln/internal/yamlx"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -80,7 +82,7 @@ func parseDoc(name string, data []byte) (*yaml.Node, error) {
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("%s:%d: sweep: space: want a mapping of knobs (precision: [fp16, int8]), not %s", name, root.Line, nodeKind(root))
+		return nil, fmt.Errorf("%s:%d: sweep: space: want a mapping of knobs (precision: [fp16, int8]), not %s", name, root.Line, yamlx.Describe(root))
 	}
 	return root, nil
 }
@@ -144,7 +146,7 @@ func (p *parser) top(root *yaml.Node) {
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			p.errorf(k.Line, "a knob name must be a string, not %s", nodeKind(k))
+			p.errorf(k.Line, "a knob name must be a string, not %s", yamlx.Describe(k))
 			continue
 		}
 		if line, dup := seen[k.Value]; dup {
@@ -183,7 +185,7 @@ func knobKind(name string) (Kind, bool) {
 
 func (p *parser) model(v *yaml.Node) {
 	if v.Kind != yaml.ScalarNode || v.Tag == "!!null" || v.Value == "" || strings.ContainsAny(v.Value, " \t\n") {
-		p.errorf(v.Line, "model: want a model's name (lstm), not %s", nodeKind(v))
+		p.errorf(v.Line, "model: want a model's name (lstm), not %s", yamlx.Describe(v))
 		return
 	}
 	p.space.Model = v.Value
@@ -206,7 +208,7 @@ const maxWindows = 1 << 20
 // loopKnobs reads a mapping KERNEL.LOOP → values: one knob per target.
 func (p *parser) loopKnobs(kind Kind, k, v *yaml.Node) {
 	if v.Kind != yaml.MappingNode || len(v.Content) == 0 {
-		p.errorf(v.Line, "knob %s: want a mapping of KERNEL.LOOP to values ({gemm.j: [8, 16]}), not %s", kind, nodeKind(v))
+		p.errorf(v.Line, "knob %s: want a mapping of KERNEL.LOOP to values ({gemm.j: [8, 16]}), not %s", kind, yamlx.Describe(v))
 		return
 	}
 	seen := map[string]int{}
@@ -214,7 +216,7 @@ func (p *parser) loopKnobs(kind Kind, k, v *yaml.Node) {
 		t, vals := v.Content[i], v.Content[i+1]
 		name := kind.String() + ":" + t.Value
 		if t.Kind != yaml.ScalarNode || t.Tag == "!!null" {
-			p.errorf(t.Line, "knob %s: a loop's name must be a string (KERNEL.LOOP), not %s", kind, nodeKind(t))
+			p.errorf(t.Line, "knob %s: a loop's name must be a string (KERNEL.LOOP), not %s", kind, yamlx.Describe(t))
 			continue
 		}
 		if err := checkTarget(t.Value); err != nil {
@@ -273,22 +275,4 @@ func (p *parser) knob(k Knob, v *yaml.Node) {
 	if !bad {
 		p.space.Knobs = append(p.space.Knobs, k)
 	}
-}
-
-// nodeKind names what n is, for errors.
-func nodeKind(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.MappingNode:
-		return fmt.Sprintf("a mapping with %d keys", len(n.Content)/2)
-	case yaml.AliasNode:
-		return "an alias"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "nothing (null)"
-		}
-		return fmt.Sprintf("the scalar %q", n.Value)
-	}
-	return "an empty document"
 }

@@ -9,6 +9,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/kiln-hls/kiln/internal/yamlx"
 	"github.com/kiln-hls/kiln/passes"
 	"github.com/kiln-hls/kiln/passes/loops"
 	"github.com/kiln-hls/kiln/targets"
@@ -44,7 +45,7 @@ func rawValues(v *yaml.Node) ([]raw, error) {
 		out := make([]raw, 0, len(v.Content))
 		for _, x := range v.Content {
 			if x.Kind != yaml.ScalarNode || x.Tag == "!!null" {
-				return nil, fmt.Errorf("line %d: a list holds values, not %s", x.Line, nodeKind(x))
+				return nil, fmt.Errorf("line %d: a list holds values, not %s", x.Line, yamlx.Describe(x))
 			}
 			out = append(out, raw{x.Value, x.Line})
 		}
@@ -52,7 +53,7 @@ func rawValues(v *yaml.Node) ([]raw, error) {
 	case yaml.MappingNode:
 		return rangeValues(v)
 	}
-	return nil, fmt.Errorf("want a value, a list or a range {from, to, step}, not %s", nodeKind(v))
+	return nil, fmt.Errorf("want a value, a list or a range {from, to, step}, not %s", yamlx.Describe(v))
 }
 
 // rangeValues expands {from, to, step} or {from, to, times}.
@@ -111,7 +112,7 @@ func rangeFields(v *yaml.Node) (map[string]float64, error) {
 			return nil, fmt.Errorf("range key %s given twice", k.Value)
 		}
 		if x.Kind != yaml.ScalarNode || x.Tag == "!!null" {
-			return nil, fmt.Errorf("range %s: want a number, not %s", k.Value, nodeKind(x))
+			return nil, fmt.Errorf("range %s: want a number, not %s", k.Value, yamlx.Describe(x))
 		}
 		f, err := strconv.ParseFloat(x.Value, 64)
 		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {

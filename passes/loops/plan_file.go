@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/kiln-hls/kiln/internal/yamlx"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -86,7 +88,7 @@ func yamlPlan(data []byte, name string) ([]planItem, error) {
 	root := doc.Content[0]
 	at := func(n *yaml.Node) string { return fmt.Sprintf("%s:%d", name, n.Line) }
 	if root.Kind != yaml.SequenceNode {
-		return nil, planErrorf(at(root), "want a list of steps (- tile: KERNEL.LOOP=16), not %s", yamlKind(root))
+		return nil, planErrorf(at(root), "want a list of steps (- tile: KERNEL.LOOP=16), not %s", yamlx.Describe(root))
 	}
 	if len(root.Content) == 0 {
 		return nil, planErrorf(at(root), "the list has no steps")
@@ -94,11 +96,11 @@ func yamlPlan(data []byte, name string) ([]planItem, error) {
 	var items []planItem
 	for _, step := range root.Content {
 		if step.Kind != yaml.MappingNode || len(step.Content) != 2 {
-			return nil, planErrorf(at(step), "a step is a mapping with one key (- tile: KERNEL.LOOP=16), not %s", yamlKind(step))
+			return nil, planErrorf(at(step), "a step is a mapping with one key (- tile: KERNEL.LOOP=16), not %s", yamlx.Describe(step))
 		}
 		k, v := step.Content[0], step.Content[1]
 		if k.Kind != yaml.ScalarNode {
-			return nil, planErrorf(at(k), "a key must be a string, not %s", yamlKind(k))
+			return nil, planErrorf(at(k), "a key must be a string, not %s", yamlx.Describe(k))
 		}
 		values := []*yaml.Node{v}
 		if v.Kind == yaml.SequenceNode {
@@ -109,30 +111,12 @@ func yamlPlan(data []byte, name string) ([]planItem, error) {
 		}
 		for _, x := range values {
 			if x.Kind != yaml.ScalarNode || x.Tag == "!!null" {
-				return nil, planErrorf(at(x), "%s: want a spec string or a list of them, not %s", k.Value, yamlKind(x))
+				return nil, planErrorf(at(x), "%s: want a spec string or a list of them, not %s", k.Value, yamlx.Describe(x))
 			}
 			items = append(items, planItem{key: k.Value, text: x.Value, keyAt: at(k), source: at(x)})
 		}
 	}
 	return items, nil
-}
-
-// yamlKind names what node is, for errors.
-func yamlKind(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.MappingNode:
-		return fmt.Sprintf("a mapping with %d keys", len(n.Content)/2)
-	case yaml.AliasNode:
-		return "an alias"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "nothing (null)"
-		}
-		return fmt.Sprintf("the scalar %q", n.Value)
-	}
-	return "an empty document"
 }
 
 func jsonPlan(data []byte, name string) ([]planItem, error) {
