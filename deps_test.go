@@ -36,6 +36,7 @@ var allowed = map[string][]string{
 	"passes/narrow":          {"ir/...", "passes"},
 	"passes/lower/lowertest": {"ir/...", "frontend/onnx", "frontend/zoo", "passes", "passes/lower"},
 	"passes/loops":           {"ir/...", "internal/yamlx"},
+	"passes/place":           {"ir/...", "targets"},
 	"sim":                    {"ir/...", "targets"},
 	"sim/gpu":                {"ir/...", "targets"},
 	"accuracy":               {"ir/...", "frontend/onnx", "conform", "passes", "passes/...", "backend", "sim"},
