@@ -82,7 +82,7 @@ type Space struct {
 	// precision's accuracy is measured on (the file's accuracy_windows;
 	// 0: all of them). It changes the figures, so the digest covers it.
 	Windows int
-	Knobs []Knob
+	Knobs   []Knob
 
 	size   uint64
 	digest string
