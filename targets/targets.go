@@ -49,6 +49,8 @@ type Device struct {
 	Activity *Activity `json:"activity,omitempty"`
 	// ASICs: µm² per unit of Bambu's area figure in fu_library.csv.
 	ASICArea *AreaScale `json:"asic_area,omitempty"`
+	// Memory is the on-chip RAM and the off-chip memory (memory.go).
+	Memory *Memory `json:"memory,omitempty"`
 }
 
 // Resources are an FPGA's capacities (ASICs: none). BRAM36 counts 36 Kb
@@ -140,6 +142,8 @@ func checkData(d Device) error {
 		return fmt.Errorf("FPGA without resources or their source")
 	case d.Kind == ASIC && (d.ASICArea == nil || d.ASICArea.Source == "" || d.ASICArea.UM2PerUnit <= 0):
 		return fmt.Errorf("ASIC without an area scale or its source")
+	case d.Memory != nil:
+		return checkMemory(d)
 	}
 	return nil
 }
