@@ -82,7 +82,11 @@ type Config struct {
 	// NoAlias: the array arguments never overlap (kiln's emitters mark
 	// them noalias; SODA's plain runs did not). Without it, an access to
 	// one argument is ordered after the stores to every other.
-	NoAlias      bool
+	NoAlias bool
+	// OffChip is the device's external memory, which buffers placed
+	// loop.OffChip are reached through (offchip.go); nil: none, and such
+	// a buffer is an error.
+	OffChip      *OffChip
 	Tuning       *Tuning   // nil: DefaultTuning()
 	Capacity     *Capacity // the device's resources; nil: no feasibility check (ASICs)
 	StaticPowerW float64   // the device's static power
@@ -187,6 +191,12 @@ type Layer struct {
 	EnergyUJ  float64   `json:"energy_uj"`
 	Ops       int64     `json:"ops"`
 	Resources Resources `json:"resources"` // the kernel's hardware (shared by its calls)
+
+	// OffChipBytes is what a call moves to and from off-chip memory;
+	// BandwidthBoundShare the share of its cycles it waits on the
+	// off-chip bandwidth (offchip.go).
+	OffChipBytes        int64   `json:"offchip_bytes,omitempty"`
+	BandwidthBoundShare float64 `json:"bandwidth_bound_share,omitempty"`
 }
 
 // Result is what a design costs (Estimate's answer).
@@ -208,6 +218,13 @@ type Result struct {
 	Feasible       bool         `json:"feasible"`
 	Infeasible     []string     `json:"infeasible,omitempty"` // what exceeds the device
 	Notes          []string     `json:"notes,omitempty"`      // approximations this estimate made
+
+	// OffChipBytes is what an inference moves to and from off-chip
+	// memory; BandwidthBoundShare the share of its cycles spent waiting
+	// on the off-chip bandwidth (offchip.go).
+	OffChipBytes        int64   `json:"offchip_bytes,omitempty"`
+	BandwidthBoundShare float64 `json:"bandwidth_bound_share,omitempty"`
+	ocWait              int64   // the cycles of it
 }
 
 func (c *Config) check() (Tuning, error) {
@@ -227,7 +244,7 @@ func (c *Config) check() (Tuning, error) {
 	case t.LoopCycles < 0 || t.CallCycles < 0 || t.UnrollThreshold < 0 || t.DistRAMBits < 0:
 		return t, fmt.Errorf("sim: negative tuning parameter in %+v", t)
 	}
-	return t, nil
+	return t, c.OffChip.check()
 }
 
 // Estimator estimates design after design, keeping its scratch storage
@@ -423,13 +440,15 @@ func (x *Estimator) estimate(p *loop.Program, cfg Config, calls []int, ext [][]b
 		if ki < len(p.KernelNodes) {
 			l.Nodes = p.KernelNodes[ki]
 		}
+		e.offchipLayer(&l, &ke.t)
 		e.Layers = append(e.Layers, l)
 		e.Cycles += l.Cycles
 		e.Ops += l.Ops
 		pj += ke.t.pj
 	}
-	for _, b := range p.Buffers {
-		if b != nil && b.Role == loop.Temp {
+	off := offchipTemps(p)
+	for id, b := range p.Buffers {
+		if b != nil && b.Role == loop.Temp && (off == nil || !off[id]) {
 			e.Resources.add(memoryCost(b, tune))
 		}
 	}

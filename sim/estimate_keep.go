@@ -55,6 +55,7 @@ type kernelKey struct {
 	iface         Interface
 	llvm, noAlias bool
 	tune          Tuning
+	offchip       OffChip // zero: none
 }
 
 // kind is an operation on a type, as costCache.id is asked.
@@ -82,7 +83,7 @@ type kept struct {
 
 func keyOf(cfg *Config, tune Tuning) kernelKey {
 	return kernelKey{clockNS: cfg.ClockNS, channels: cfg.Channels, iface: cfg.Interface,
-		llvm: cfg.LLVMUnroll, noAlias: cfg.NoAlias, tune: tune}
+		llvm: cfg.LLVMUnroll, noAlias: cfg.NoAlias, tune: tune, offchip: cfg.OffChip.key()}
 }
 
 // start begins an estimate of n kernels.

@@ -34,6 +34,7 @@ func estimateKernel(k *loop.Kernel, cfg *Config, tune Tuning, cache *costCache, 
 		return kernelEst{}, fmt.Errorf("sim: kernel %s: %w", k.Name, err)
 	}
 	t.cycles += int64(tune.CallCycles)
+	m.offchipRun(&t)
 	return kernelEst{t: t, res: m.resources(ext), notes: m.notes}, nil
 }
 
@@ -51,7 +52,7 @@ func resizeZero[T any](s []T, n int) []T {
 // registers; arguments share one memory under SharedInterface; every other
 // array (arguments under ArrayInterface, temporaries, constants — banks of
 // a partitioned buffer are buffers of their own) is a memory with its own
-// ports.
+// ports; off-chip buffers are their channels' (assignOffChip).
 func (m *kmodel) assign(ext []bool) {
 	m.ext = ext
 	m.mem = resizeZero(m.mem, len(m.k.Buffers))
@@ -60,6 +61,7 @@ func (m *kmodel) assign(ext []bool) {
 	for id, b := range m.k.Buffers {
 		m.types[id] = typeOf(b.Kind)
 		switch {
+		case b.Space == loop.OffChip: // assignOffChip
 		case b.Rank() == 0 || b.Space == loop.Register:
 			m.mem[id] = memReg
 		case ext[id] && m.cfg.Interface == SharedInterface:
@@ -73,6 +75,7 @@ func (m *kmodel) assign(ext []bool) {
 			m.nmem++
 		}
 	}
+	m.ext = m.assignOffChip(ext)
 }
 
 // resources adds up the kernel's hardware:
@@ -114,7 +117,7 @@ func (m *kmodel) resources(ext []bool) Resources {
 				r.FF += elems(b) * m.types[id].bits
 			}
 			continue
-		case !ext[id] && b.Role != loop.Input && b.Role != loop.Output:
+		case !ext[id] && b.Role != loop.Input && b.Role != loop.Output && b.Space != loop.OffChip:
 			r.add(memoryCost(b, m.tune))
 		}
 		if !seen[mem] {

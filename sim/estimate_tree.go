@@ -21,12 +21,13 @@ type tally struct {
 	cycles int64
 	pj     float64
 	ops    int64
+	oc     ocTally // off-chip traffic (offchip.go)
 }
 
-func (t *tally) add(u tally) { t.cycles += u.cycles; t.pj += u.pj; t.ops += u.ops }
+func (t *tally) add(u tally) { t.cycles += u.cycles; t.pj += u.pj; t.ops += u.ops; t.oc.add(u.oc) }
 
 func (t tally) times(n int64) tally {
-	return tally{cycles: t.cycles * n, pj: t.pj * float64(n), ops: t.ops * n}
+	return tally{cycles: t.cycles * n, pj: t.pj * float64(n), ops: t.ops * n, oc: t.oc.times(n)}
 }
 
 // loopSeg is a loop that remains a loop. A straight-line body (flat) is one
@@ -147,7 +148,7 @@ func (m *kmodel) finish(b *blk) tally {
 		m.static[k] += n
 	}
 	m.live = max(m.live, b.s.liveBits())
-	return tally{cycles: int64(b.s.length), pj: b.s.pj, ops: b.s.ops}
+	return tally{cycles: int64(b.s.length), pj: b.s.pj, ops: b.s.ops, oc: b.oc}
 }
 
 func (m *kmodel) loopSeg(f *loop.For) *loopSeg {

@@ -28,6 +28,8 @@ type kmodel struct {
 	loops  int   // loops left after unrolling (their counters are registers)
 	notes  []string
 	looked []looked // the memories' load costs resources looked up
+
+	oc *ocKernel // its off-chip buffers (offchip.go); nil: none
 }
 
 // shift substitutes a variable in an unrolled copy: v → c (fully

@@ -19,6 +19,11 @@ type Figures struct {
 	Infeasible     []string `json:"infeasible,omitempty"`
 	Notes          []string `json:"notes,omitempty"`
 	Layers         []Layer  `json:"layers,omitempty"`
+
+	// off-chip traffic per inference and the share of cycles waiting on
+	// its bandwidth (offchip.go); absent without off-chip buffers
+	OffChipBytes        int64   `json:"offchip_bytes,omitempty"`
+	BandwidthBoundShare float64 `json:"bandwidth_bound_share,omitempty"`
 }
 
 // Hardware is LUT, FF, DSP, BRAM and utilization for an FPGA, area for
@@ -37,7 +42,7 @@ type Hardware struct {
 func (r *Result) Figures(asic bool) Figures {
 	f := Figures{Cycles: r.Cycles, LatencyUS: r.LatencyUS, IntervalCycles: r.IntervalCycles, ThroughputInfS: r.ThroughputInfS,
 		PowerW: r.PowerW, StaticPowerW: r.StaticPowerW, DynamicPowerW: r.DynamicPowerW, ActivityPowerW: r.ActivityPowerW,
-		EnergyUJ: r.EnergyUJ, Ops: r.Ops, Feasible: r.Feasible, Infeasible: r.Infeasible, Notes: r.Notes, Layers: r.Layers}
+		EnergyUJ: r.EnergyUJ, Ops: r.Ops, OffChipBytes: r.OffChipBytes, BandwidthBoundShare: r.BandwidthBoundShare, Feasible: r.Feasible, Infeasible: r.Infeasible, Notes: r.Notes, Layers: r.Layers}
 	res := &r.Resources
 	if asic {
 		f.Resources.AreaUM2 = &res.AreaUM2

@@ -29,6 +29,7 @@ type blk struct {
 	addrs []addrKey    // the addresses computed in the block (schedule_addr.go)
 	cse   cseTab       // binary operations and addresses computed in the block
 	one   [1]int32     // an access's operand: its address
+	oc    ocTally      // the block's off-chip traffic (offchip.go)
 }
 
 type regWrite struct {
@@ -78,6 +79,7 @@ func (m *kmodel) newBlk() *blk {
 	b.regs, b.acc, b.sts = resize(b.regs, n), resize(b.acc, n), resize(b.sts, n)
 	b.preds, b.ixs, b.terms, b.args = b.preds[:0], b.ixs[:0], b.terms[:0], b.args[:0]
 	b.addrs = b.addrs[:0]
+	b.oc = ocTally{}
 	b.cse.reset()
 	b.s.period, b.s.ports, b.s.cc = m.cfg.ClockNS, m.cfg.Channels, m.costs
 	b.s.mem = resize(b.s.mem, m.nmem)
@@ -188,8 +190,8 @@ func (b *blk) index(ix []loop.Index) ([]loop.Index, []int32) {
 func (b *blk) load(e *loop.Load) (int32, vtype) {
 	buf := b.m.k.Buffers[e.Buf]
 	t := b.m.types[e.Buf]
-	if buf.Role == loop.Constant && b.m.constIndex(e.Index) {
-		return -1, t // a constant element: folded by LLVM
+	if buf.Role == loop.Constant && buf.Space != loop.OffChip && b.m.constIndex(e.Index) {
+		return -1, t // a constant element: folded by LLVM (not one behind a pointer)
 	}
 	idx, dyn := b.index(e.Index)
 	mem := b.m.mem[e.Buf]
@@ -202,6 +204,9 @@ func (b *blk) load(e *loop.Load) (int32, vtype) {
 	addr := b.address(e.Buf, idx, dyn)
 	after := b.order(e.Buf, idx, false)
 	k := b.m.costs.id(opLoad, t)
+	if b.m.offchip(e.Buf) {
+		k = b.offchipAccess(k, e.Buf, e)
+	}
 	ops := dyn // no adder: the index's values feed the port
 	if addr >= 0 {
 		b.one[0] = addr
@@ -278,6 +283,9 @@ func (b *blk) store(st *loop.Store) {
 	}
 	b.ops = append(append(b.ops, v), b.preds...)
 	k := b.m.costs.id(opStore, t)
+	if b.m.offchip(st.Buf) {
+		k = b.offchipAccess(k, st.Buf, st)
+	}
 	id := b.s.place(k, b.m.costs.cost(k), 0, mem, after, b.ops...)
 	b.record(st.Buf, access{idx: idx, buf: st.Buf, store: true, guarded: len(b.preds) > 0, slot: id, val: v})
 }
