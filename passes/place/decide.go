@@ -97,6 +97,9 @@ func (pl *placer) decide(items []*item) error {
 			pl.set(it, loop.OffChip, External, 0, NoRoom)
 		}
 	}
+	if len(errs) > 1 {
+		errs = append([]error{fmt.Errorf("place: %d buffers do not fit (each below)", len(errs))}, errs...)
+	}
 	return errors.Join(errs...)
 }
 
@@ -188,6 +191,8 @@ func (b *budget) alloc(fp footprint, m Memory) (int64, bool) {
 func (b budget) String() string {
 	c := b.cap
 	switch {
+	case c.URAM == 0:
+		return fmt.Sprintf("%d of the device's %d BRAM36 (%d bits) are left, and it has no URAM", b.bram, c.BRAM36, int64(c.BRAM36)*bram36Bits)
 	case c.blocky():
 		return fmt.Sprintf("%d of the device's %d BRAM36 (%d bits) and %d of its %d URAM (%d bits) are left",
 			b.bram, c.BRAM36, int64(c.BRAM36)*bram36Bits, b.uram, c.URAM, int64(c.URAM)*uramBits)

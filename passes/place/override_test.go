@@ -1,6 +1,7 @@
 package place_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -59,4 +60,25 @@ func TestOverrideString(t *testing.T) {
 		require.Len(t, o, 1)
 		assert.Equal(t, text, o[0].String())
 	}
+}
+
+// FuzzParseOverrides: any text parses or errors without panicking, and
+// what parses prints back to text that parses to the same overrides.
+func FuzzParseOverrides(f *testing.F) {
+	for _, s := range []string{"dense.w=offchip", "y=ram, lstm.h=reg", "a.b=bram,c=uram", ".w=ram", "a.b.c=rom", "x=", "=", ",", "a\x00.b=ram"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		ov, err := place.ParseOverrides(text, "")
+		if err != nil {
+			return
+		}
+		parts := make([]string, len(ov))
+		for i, o := range ov {
+			parts[i] = o.String()
+		}
+		again, err := place.ParseOverrides(strings.Join(parts, ","), "")
+		require.NoError(t, err)
+		assert.Equal(t, ov, again)
+	})
 }
