@@ -221,7 +221,7 @@ func (it *item) name() string {
 	return "kernel " + it.kernelName + " buffer " + it.b.Name
 }
 
-// size is "f32[4080 256], 33423360 bits = 1020 BRAM36 or 255 URAM".
+// size is "f32[4080,256], 33423360 bits = 1020 BRAM36 or 255 URAM".
 func (it *item) size() string {
-	return fmt.Sprintf("%v%v, %d bits = %d BRAM36 or %d URAM", it.b.Kind, it.b.Shape, it.fp.bits, it.fp.blocks(BRAM), it.fp.blocks(URAM))
+	return fmt.Sprintf("%s, %d bits = %d BRAM36 or %d URAM", typeString(it.b.Kind, it.b.Shape), it.fp.bits, it.fp.blocks(BRAM), it.fp.blocks(URAM))
 }

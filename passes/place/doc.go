@@ -38,7 +38,7 @@
 //
 // Errors name the buffer, its size in bits and blocks, and the device's
 // capacity: "place: kernel dense_layer_Gemm buffer dense_layer_weight
-// (f32[4080 256], 33423360 bits = 1020 BRAM36 or 255 URAM) does not fit
+// (f32[4080,256], 33423360 bits = 1020 BRAM36 or 255 URAM) does not fit
 // in rom: 25 of the device's 140 BRAM36 (5160960 bits) are left, and it
 // has no URAM; needed by the onchip policy".
 //

@@ -52,9 +52,9 @@ func Example() {
 	//   ram        0 buffers            0 bits
 	//   rom        2 buffers        16640 bits (1 BRAM36, 0 URAM, 256 bits in LUT RAM)
 	//   offchip    2 buffers         2304 bits
-	//   dense.w const f32[64 8] 16384 bits: rom (1 bram), reuse 1: fits by reuse
+	//   dense.w const f32[64,8] 16384 bits: rom (1 bram), reuse 1: fits by reuse
 	//   dense.b const f32[8] 256 bits: rom (lutram), reuse 1: fits by reuse
-	//   dense.acc temp f32[] 32 bits: reg (ff), reuse 1040: scalar
+	//   dense.acc temp f32 32 bits: reg (ff), reuse 1040: scalar
 	//   x in f32[64] 2048 bits: offchip (external), reuse 8: model input/output
 	//   y out f32[8] 256 bits: offchip (external), reuse 1: model input/output
 	//
@@ -63,9 +63,9 @@ func Example() {
 	//   ram        1 buffers         2048 bits (1 BRAM36, 0 URAM, 0 bits in LUT RAM)
 	//   rom        2 buffers        16640 bits (1 BRAM36, 0 URAM, 256 bits in LUT RAM)
 	//   offchip    1 buffers          256 bits
-	//   dense.w const f32[64 8] 16384 bits: rom (1 bram), reuse 1: fits by reuse
+	//   dense.w const f32[64,8] 16384 bits: rom (1 bram), reuse 1: fits by reuse
 	//   dense.b const f32[8] 256 bits: rom (lutram), reuse 1: fits by reuse
-	//   dense.acc temp f32[] 32 bits: reg (ff), reuse 1040: scalar
+	//   dense.acc temp f32 32 bits: reg (ff), reuse 1040: scalar
 	//   x in f32[64] 2048 bits: ram (1 bram), reuse 8: --place x=ram
 	//   y out f32[8] 256 bits: offchip (external), reuse 1: model input/output
 }

@@ -133,7 +133,7 @@ func TestCNNWeightsForcedOnChip(t *testing.T) {
 	for _, opt := range []place.Options{{Capacity: zynq7020, Overrides: ov}, {Capacity: zynq7020, Policy: place.OnChip}} {
 		_, _, err := place.Apply(p, opt)
 		require.Error(t, err)
-		for _, want := range []string{"kernel dense_layer_Gemm buffer dense_layer_weight", "f32[4080 256]",
+		for _, want := range []string{"kernel dense_layer_Gemm buffer dense_layer_weight", "f32[4080,256]",
 			"33423360 bits", "1020 BRAM36", "of the device's 140 BRAM36 (5160960 bits)"} {
 			assert.Contains(t, err.Error(), want)
 		}

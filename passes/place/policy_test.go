@@ -89,7 +89,7 @@ func TestRegisters(t *testing.T) {
 	}
 	_, _, err := place.Apply(p, place.Options{Capacity: place.Capacity{BRAM36: 1, RegisterBits: 16}})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "kernel tiny buffer s (f32[], 32 bits")
+	assert.Contains(t, err.Error(), "kernel tiny buffer s (f32, 32 bits")
 	assert.Contains(t, err.Error(), "16 of the device's 16 register bits are left; needed by scalar")
 }
 

@@ -2,6 +2,7 @@ package place
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/kiln-hls/kiln/ir/dtype"
@@ -145,7 +146,7 @@ func (r *Report) String() string {
 	return sb.String()
 }
 
-// String is one buffer's line: "dense.w const f32[4080 64] 8355840 bits:
+// String is one buffer's line: "dense.w const f32[4080,64] 8355840 bits:
 // offchip (external), reuse 1: no room on chip".
 func (b BufferPlace) String() string {
 	name := b.Name
@@ -164,6 +165,27 @@ func (b BufferPlace) String() string {
 	if b.Override != "" {
 		why = b.Override
 	}
-	return fmt.Sprintf("%s %v %v%v %d bits: %v (%s), reuse %s%.4g: %s",
-		name, b.Role, b.Kind, b.Shape, b.Bits, b.Space, mem, approx, b.Reuse, why)
+	return fmt.Sprintf("%s %v %s %d bits: %v (%s), reuse %s%s: %s",
+		name, b.Role, typeString(b.Kind, b.Shape), b.Bits, b.Space, mem, approx, reuseString(b.Reuse), why)
+}
+
+// typeString is a buffer's type as .kir text writes it: f32[4080,64], f32
+// for a scalar.
+func typeString(k dtype.Kind, shape []int) string {
+	if len(shape) == 0 {
+		return k.String()
+	}
+	dims := make([]string, len(shape))
+	for i, d := range shape {
+		dims[i] = strconv.Itoa(d)
+	}
+	return k.String() + "[" + strings.Join(dims, ",") + "]"
+}
+
+// reuseString is a reuse with three significant digits, whole from 100 up.
+func reuseString(r float64) string {
+	if r >= 100 {
+		return strconv.FormatFloat(r, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(r, 'g', 3, 64)
 }
