@@ -3,6 +3,7 @@ package place
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Capacity is the on-chip storage placement may use: the caller maps a
@@ -14,7 +15,7 @@ type Capacity struct {
 	URAM         int   // 288 Kb UltraRAM blocks (UltraScale+; 0 on 7-series parts)
 	Ports        int   // ports per block (a RAMB36 and an UltraRAM have 2); carried into the report, not used to decide
 	RegisterBits int64 // flip-flops for register buffers (0: no limit given)
-	SRAMBits     int64 // on-chip memory counted in bits, not blocks (an ASIC's SRAM macros)
+	SRAMBits     int64 // on-chip memory counted in bits, not blocks (an ASIC's SRAM macros; math.MaxInt64: no limit)
 }
 
 // blocky reports whether the device's memory comes in blocks (an FPGA).
@@ -46,6 +47,8 @@ func (c Capacity) String() string {
 		if c.Ports > 0 {
 			s += fmt.Sprintf(" (%d ports per block)", c.Ports)
 		}
+	case c.SRAMBits == math.MaxInt64:
+		s = "on-chip SRAM without limit"
 	case c.SRAMBits > 0:
 		s = fmt.Sprintf("%d bits of on-chip SRAM", c.SRAMBits)
 	default:
