@@ -23,7 +23,8 @@ func (c DeviceCosts) OpCost(k OpKey, clockNS float64) (OpCost, error) {
 
 // ForDevice is the Config of device d at clockNS with channels memory
 // channels: its cost tables, resources (an FPGA's, for the feasibility
-// check), static power and activity energy, LLVM's unrolling, arguments that do not alias
+// check), static power and activity energy, its default off-chip memory
+// (targets' Memory: where placed buffers go), LLVM's unrolling, arguments that do not alias
 // (as kiln emits them). A period shorter than the device's tables
 // support is an error.
 func ForDevice(d targets.Device, clockNS float64, channels int) (Config, error) {
@@ -32,6 +33,14 @@ func ForDevice(d targets.Device, clockNS float64, channels int) (Config, error) 
 	}
 	cfg := Config{Costs: DeviceCosts{d}, ClockNS: clockNS, Channels: channels, LLVMUnroll: true, NoAlias: true,
 		StaticPowerW: d.StaticPowerW, ASIC: d.Kind == targets.ASIC}
+	if d.Memory != nil && len(d.Memory.OffChip) > 0 {
+		c, err := d.OffChip(clockNS)
+		if err != nil {
+			return Config{}, fmt.Errorf("sim: %w", err)
+		}
+		cfg.OffChip = &OffChip{LatencyCycles: c.LatencyCycles, BytesPerCycle: c.BytesPerCycle,
+			ChannelBytesPerCycle: c.ChannelBytesPerCycle, Channels: c.Channels, BurstBytes: c.BurstBytes, AccessBytes: c.AccessBytes}
+	}
 	if a := d.ASICArea; a != nil {
 		cfg.AreaFixedUM2 = a.FixedUM2
 	}
