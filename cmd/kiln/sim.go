@@ -31,6 +31,7 @@ type simFlags struct {
 	planFile string
 	plan     loops.Plan
 	json     bool
+	placing  placeFlags
 }
 
 func newSim(gf *globalFlags) *cobra.Command {
@@ -52,7 +53,13 @@ the latency. A design larger than the FPGA is reported infeasible, with the numb
 --interface shared puts every array argument behind one memory interface (Bambu's default);
 per-array gives each its own (SODA's full/nbt runs). A .kir file whose first line reads
 "// variant: V, interface: I" (sim/testdata/polybench) chooses its own unless the flag is given,
-and variant none means arguments that may alias (--noalias=false) unless --noalias is given.`,
+and variant none means arguments that may alias (--noalias=false) unless --noalias is given.
+
+--placement auto|onchip|offchip-weights places every buffer of a model (passes/place): registers,
+on-chip RAM/ROM by reuse and size within the device's block RAM (and UltraRAM), the rest off chip
+behind the device's memory (DDR or HBM: kiln targets --sources), which then costs its latency,
+bursts and bandwidth; --place KERNEL.BUFFER=reg|ram|rom|offchip|bram|uram overrides one buffer.
+Without them every array stays on chip, as kiln compile still emits it.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sf.lower.tables.given = changed(cmd, "lut-size", "lut-range", "lut-nearest")
@@ -76,6 +83,7 @@ and variant none means arguments that may alias (--noalias=false) unless --noali
 	f.Float64Var(&sf.lower.sparseDensity, "sparse-density", 0, "as kiln lower --sparse-density")
 	f.BoolVar(&sf.lower.noFuse, "no-fuse", false, "one kernel per node (as kiln lower --no-fuse)")
 	f.BoolVar(&sf.json, "json", false, "print the estimate as JSON")
+	sf.placing.add(cmd)
 	sf.lower.tables.add(cmd)
 	return cmd
 }
@@ -138,6 +146,9 @@ func (sf *simFlags) model(gf *globalFlags, arg string, plan loops.Plan, cfg sim.
 		return nil, err
 	}
 	if p, err = plan.Apply(p); err != nil {
+		return nil, err
+	}
+	if p, err = sf.placing.apply(p, sf.target); err != nil {
 		return nil, err
 	}
 	if sf.iface == "per-array" {
@@ -230,6 +241,9 @@ func (s simJSON) text(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "power %.4g W (static %.4g, dynamic %.4g: the logic's activity %.4g, the operations %.4g)   energy %.4g µJ per inference\n",
 		s.PowerW, s.StaticPowerW, s.DynamicPowerW, s.ActivityPowerW, s.DynamicPowerW-s.ActivityPowerW, s.EnergyUJ)
+	if s.OffChipBytes > 0 {
+		fmt.Fprintf(w, "off chip %d bytes per inference, %.1f%% of the cycles waiting on its bandwidth\n", s.OffChipBytes, 100*s.BandwidthBoundShare)
+	}
 	if !s.Feasible {
 		fmt.Fprintf(w, "INFEASIBLE on %s: %s\n", s.Target, strings.Join(s.Infeasible, "; "))
 	}

@@ -152,3 +152,26 @@ func TestSimUnrollFlag(t *testing.T) {
 	unrolled := simJSONOf(t, gemm, "-t", "xc7vx690t-3ffg1930-VVD", "--unroll", "gemm_16_kernel.k=2")
 	assert.NotEqual(t, plain["cycles"], unrolled["cycles"])
 }
+
+// TestSimPlacement: with --placement auto the LSTM and CNN fit the
+// Zynq-7020 (weights of little reuse off chip, paid in cycles and
+// bytes), while the U280 keeps them on chip; without it they do not fit.
+func TestSimPlacement(t *testing.T) {
+	for _, model := range []string{"lstm", "cnn"} {
+		small := simJSONOf(t, model, "-t", "xc7z020-1clg484-VVD", "--placement", "auto")
+		big := simJSONOf(t, model, "-t", "xcu280-2Lfsvh2892-VVD", "--placement", "auto")
+		plain := simJSONOf(t, model, "-t", "xc7z020-1clg484-VVD")
+		assert.Equal(t, true, small["feasible"], model)
+		assert.Equal(t, false, plain["feasible"], model)
+		assert.LessOrEqual(t, small["resources"].(map[string]any)["bram"], 140.0, model)
+		assert.Greater(t, small["offchip_bytes"], big["offchip_bytes"], model)
+		assert.Greater(t, big["resources"].(map[string]any)["bram"], small["resources"].(map[string]any)["bram"], model)
+	}
+	_, err := run("sim", "cnn", "-t", "xc7z020-1clg484-VVD", "--placement", "onchip")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "dense")
+	_, err = run("sim", "lstm", "-t", "xc7z020-1clg484-VVD", "--place", "nosuch.w=ram")
+	assert.ErrorContains(t, err, "nosuch")
+	_, err = run("sim", "lstm", "-t", "xc7z020-1clg484-VVD", "--placement", "somewhere")
+	assert.ErrorContains(t, err, "somewhere")
+}
