@@ -45,6 +45,22 @@ func newTargets() *cobra.Command {
 				if d.Activity != nil {
 					fmt.Fprintf(cmd.OutOrStdout(), "  activity: %s\n", d.Activity.Source)
 				}
+				if m := d.Memory; m != nil {
+					if oc := m.OnChip; oc != nil {
+						for _, b := range []struct {
+							name string
+							blk  *targets.Block
+						}{{"block RAM", oc.BRAM}, {"UltraRAM", oc.URAM}} {
+							if b.blk != nil {
+								fmt.Fprintf(cmd.OutOrStdout(), "  %s: %s\n", b.name, b.blk.Source)
+							}
+						}
+						fmt.Fprintf(cmd.OutOrStdout(), "  distributed RAM: %s\n", oc.LUTRAMSource)
+					}
+					for _, o := range m.OffChip {
+						fmt.Fprintf(cmd.OutOrStdout(), "  off-chip %s: %s; latency: %s; bursts: %s\n", o.Name, o.Source, o.LatencySource, o.BurstSource)
+					}
+				}
 				if d.ASICArea != nil {
 					fmt.Fprintf(cmd.OutOrStdout(), "  area: %s\n", d.ASICArea.Source)
 				}
