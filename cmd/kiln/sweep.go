@@ -308,6 +308,11 @@ func newSweepMerge() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			for _, in := range args { // before anything is written
+				if _, err := os.Stat(in); err != nil {
+					return err
+				}
+			}
 			if err := os.MkdirAll(out, 0o755); err != nil {
 				return err
 			}
