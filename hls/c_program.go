@@ -18,8 +18,9 @@ import (
 //   - Top is the top function's files (Top.Name is p.Name's C name,
 //     "forward_kernel" for lowered models): Top.H declares
 //     void forward_kernel(const T0 *restrict in0, …, Tn *restrict outN),
-//     one flat row-major pointer per parameter of p, inputs (const) then
-//     outputs, with EmitLLVMProgram's signature; Top.C includes every
+//     one flat row-major pointer per parameter of p, inputs (const; the
+//     off-chip weights among them) then outputs, with EmitLLVMProgram's
+//     signature; Top.C includes every
 //     kernel's header, holds the temporaries as file-scope static arrays
 //     (zero when the program loads, not at each call: see EmitLLVMProgram)
 //     and calls the kernels in order.

@@ -32,6 +32,16 @@
 // kernels are internal zero-initialised globals (C: static arrays). The C
 // comes as separate files and as one translation unit (CProgram.Unit).
 //
+// Off-chip weights: passes/place.Externalize turns a constant placed off
+// chip into an input of its kernel and of the top that holds the data in
+// its Init (a top input with data is a weight). The emitters make it a
+// pointer argument like the model's inputs (no internal global; the top's
+// arguments are then the model's inputs, the weights, the outputs, and
+// the off-chip scratch arrays); Project writes its values into
+// data/<name>.bin, and every testbench that takes it loads that file
+// before the call (TBParam.File), under -DKILN_CSIM and in Bambu's
+// co-simulation alike.
+//
 // CheckBambu enforces the subset of LLVM IR that Bambu synthesises on any
 // module, emitted or hand-written: no vector types, no half or bfloat, no
 // undef or poison, no recursion, no heap allocation, no alloca of a

@@ -24,7 +24,9 @@ import (
 //	void forward_kernel(T0* noalias in0, …, Tn* noalias outN)
 //
 // with one flat row-major pointer per parameter of p, inputs then outputs
-// (p.Params' order; element types as EmitLLVM's: float for f32 and for
+// (p.Params' order; after passes/place.Externalize the inputs include the
+// weights placed off chip and the outputs the off-chip scratch arrays;
+// element types as EmitLLVM's: float for f32 and for
 // every narrow float kind, double, i8/i16/i32/i64, bool an i8 0 or 1, a
 // fixed<W,I> kind its raw as the integer iW, zero-extended in memory as
 // LLVM stores it). The tensors passed between kernels (the top's

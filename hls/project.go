@@ -22,6 +22,12 @@ type ProjectOptions struct {
 	Channels     int     // --channels-number (0: 2, SODA's setting)
 	MemoryPolicy string  // --memory-allocation-policy ("": ALL_BRAM, SODA's setting)
 
+	// The external memory's latency in cycles for Bambu's
+	// --mem-delay-read and --mem-delay-write (0: left out, Bambu's
+	// defaults). The caller converts the device's off-chip latency
+	// (targets' memory hierarchy) to cycles of ClockNS. See bambuArgs.
+	MemDelayRead, MemDelayWrite int
+
 	// Inputs are the top's input arrays (one per input parameter, in
 	// order): the testbenches pass them (each kernel gets what the kernels
 	// before it make of them) and the golden outputs are what ir/loop/exec
@@ -55,7 +61,8 @@ type Manifest struct {
 	Loops     []string `json:"loops"`
 	Top       string   `json:"top"`
 	Kernels   []string `json:"kernels"`
-	Files     []string `json:"files"` // every file the project holds, kiln.json included
+	Weights   []string `json:"weights,omitempty"` // data/*.bin: the weights the top takes as pointers (off chip)
+	Files     []string `json:"files"`             // every file the project holds, kiln.json included
 }
 
 // ManifestGenerator marks a kiln.json as written by kiln compile.
@@ -110,6 +117,9 @@ func Project(p *loop.Program, opt ProjectOptions) (map[string][]byte, error) {
 		for name, data := range tb.Golden {
 			files[name] = data
 		}
+		for name, data := range tb.Data {
+			files[name] = data
+		}
 	}
 	pj := newProjectText(p, opt, designs)
 	for name, text := range pj.scripts() {
@@ -149,6 +159,9 @@ func checkProject(p *loop.Program, opt ProjectOptions) (ProjectOptions, error) {
 	if opt.MemoryPolicy == "" {
 		opt.MemoryPolicy = "ALL_BRAM"
 	}
+	if opt.MemDelayRead < 0 || opt.MemDelayRead > 1<<20 || opt.MemDelayWrite < 0 || opt.MemDelayWrite > 1<<20 {
+		errs = append(errs, fmt.Errorf("hls: project: external memory delays %d (read) and %d (write) cycles: want 0 (Bambu's default) to 1048576", opt.MemDelayRead, opt.MemDelayWrite))
+	}
 	if !slices.Contains(MemoryPolicies, opt.MemoryPolicy) {
 		errs = append(errs, fmt.Errorf("hls: project: memory allocation policy %q: Bambu takes %s", opt.MemoryPolicy, strings.Join(MemoryPolicies, ", ")))
 	}
@@ -181,27 +194,12 @@ func emitProjectLL(p *loop.Program, put func(name, text string)) error {
 
 // traceDesigns runs p call by call on inputs and returns each kernel's
 // and the top's testbench arguments: what each receives and what it must
-// leave in its outputs.
+// leave in its outputs. A weight (a top input holding data, see
+// isWeight) is loaded from its data file by every testbench that takes it.
 func traceDesigns(p *loop.Program, cp CProgram, inputs []*dtype.Array) ([]design, error) {
-	nIn := 0
-	for _, id := range p.Params {
-		if p.Buffers[id].Role == loop.Input {
-			nIn++
-		}
-	}
-	if len(inputs) != nIn {
-		return nil, fmt.Errorf("hls: project: %d input arrays for the %d inputs of %s", len(inputs), nIn, p.Name)
-	}
-	arrays := make([]*dtype.Array, len(p.Buffers))
-	for id, b := range p.Buffers {
-		arrays[id] = dtype.New(b.Kind, b.Shape)
-	}
-	for i, id := range p.Params[:nIn] {
-		b, in := p.Buffers[id], inputs[i]
-		if in == nil || in.Kind != b.Kind || !slices.Equal(in.Shape, b.Shape) {
-			return nil, fmt.Errorf("hls: project: input %d (%s) wants %v%v, got %s", i, b.Name, b.Kind, b.Shape, describe(in))
-		}
-		arrays[id] = in.Clone()
+	arrays, err := topArrays(p, inputs)
+	if err != nil {
+		return nil, err
 	}
 	var designs []design
 	for ci, c := range p.Calls {
@@ -218,6 +216,9 @@ func traceDesigns(p *loop.Program, cp CProgram, inputs []*dtype.Array) ([]design
 			if b.Role == loop.Input {
 				params[i].In = args[i].Clone()
 			}
+			if isWeight(p.Buffers[id]) {
+				params[i].File = weightFile(p.Buffers[id])
+			}
 		}
 		if err := exec.Run(k, args); err != nil {
 			return nil, fmt.Errorf("hls: project: running call %d (%s) for the golden outputs: %w", ci, k.Name, err)
@@ -232,18 +233,62 @@ func traceDesigns(p *loop.Program, cp CProgram, inputs []*dtype.Array) ([]design
 		}
 	}
 	top := design{name: cp.Top.Name}
-	for i, id := range p.Params {
+	for _, id := range p.Params {
 		b := p.Buffers[id]
 		tp := TBParam{Name: b.Name, Kind: b.Kind, Len: arrays[id].Len()}
-		if i < nIn {
-			tp.In = inputs[i]
-		} else {
+		switch {
+		case isWeight(b):
+			tp.In, tp.File = b.Init, weightFile(b)
+		case b.Role == loop.Input:
+			tp.In = arrays[id]
+		default:
 			tp.Golden = arrays[id]
 		}
 		top.params = append(top.params, tp)
 	}
 	return append(designs, top), nil
 }
+
+// topArrays are the top's buffers before the first call: the model's
+// inputs (the top's inputs without data) from inputs, in order, the
+// weights' data, zeros for the rest.
+func topArrays(p *loop.Program, inputs []*dtype.Array) ([]*dtype.Array, error) {
+	var model []loop.BufID
+	for _, id := range p.Params {
+		if b := p.Buffers[id]; b.Role == loop.Input && !isWeight(b) {
+			model = append(model, id)
+		}
+	}
+	if len(inputs) != len(model) {
+		return nil, fmt.Errorf("hls: project: %d input arrays for the %d inputs of %s", len(inputs), len(model), p.Name)
+	}
+	arrays := make([]*dtype.Array, len(p.Buffers))
+	for id, b := range p.Buffers {
+		arrays[id] = dtype.New(b.Kind, b.Shape)
+		if isWeight(b) {
+			if b.Init.Kind != b.Kind || !slices.Equal(b.Init.Shape, b.Shape) {
+				return nil, fmt.Errorf("hls: project: weight %s is %v%v, its data %s", b.Name, b.Kind, b.Shape, describe(b.Init))
+			}
+			arrays[id] = b.Init.Clone()
+		}
+	}
+	for i, id := range model {
+		b, in := p.Buffers[id], inputs[i]
+		if in == nil || in.Kind != b.Kind || !slices.Equal(in.Shape, b.Shape) {
+			return nil, fmt.Errorf("hls: project: input %d (%s) wants %v%v, got %s", i, b.Name, b.Kind, b.Shape, describe(in))
+		}
+		arrays[id] = in.Clone()
+	}
+	return arrays, nil
+}
+
+// isWeight reports whether top buffer b is a weight passed as a pointer:
+// an input that holds data (what passes/place.Externalize makes of a
+// constant placed off chip; place.IsWeight).
+func isWeight(b *loop.Buffer) bool { return b.Role == loop.Input && b.Init != nil }
+
+// weightFile is the data file of weight b, under data/.
+func weightFile(b *loop.Buffer) string { return b.Name + ".bin" }
 
 func describe(a *dtype.Array) string {
 	if a == nil {
@@ -263,6 +308,11 @@ func (pj *projectText) manifest(files map[string][]byte) (string, error) {
 		Generator: ManifestGenerator, Command: pj.opt.Command, Model: pj.opt.Model,
 		Target: pj.opt.Device.Name, ClockNS: pj.opt.ClockNS, Precision: pj.opt.Precision,
 		Loops: pj.loops(), Top: pj.top, Kernels: pj.kernels, Files: names,
+	}
+	for _, name := range names {
+		if strings.HasPrefix(name, "data/") {
+			m.Weights = append(m.Weights, name)
+		}
 	}
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {

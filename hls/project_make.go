@@ -16,6 +16,7 @@ type projectText struct {
 	kernels []string // the kernels' functions, in call order
 	designs []design
 	fp      map[string]string // design → its --fp-format option ("" for none)
+	weights []string          // the data files of the weights the top takes as pointers
 }
 
 func newProjectText(p *loop.Program, opt ProjectOptions, designs []design) *projectText {
@@ -32,6 +33,11 @@ func newProjectText(p *loop.Program, opt ProjectOptions, designs []design) *proj
 	}
 	if len(all) > 0 {
 		pj.fp[pj.top] = "--fp-format=" + strings.Join(all, ",")
+	}
+	for _, id := range p.Params {
+		if b := p.Buffers[id]; isWeight(b) {
+			pj.weights = append(pj.weights, "data/"+weightFile(b))
+		}
 	}
 	return pj
 }
@@ -77,15 +83,34 @@ func (pj *projectText) runs() []run {
 // arithmetic, CLANG16's front end, the balanced multi-port setup, the
 // memory channels and policy, no function proxies, a testbench and a
 // Verilator co-simulation, the top function; tb is the testbench's path.
+//
+// External memory. The top's pointer arguments (the model's inputs and
+// outputs and the weights placed off chip) point into the memory outside
+// the design: in Bambu's co-simulation the testbench's, which its
+// m_param_alloc declares. --memory-allocation-policy only decides where
+// the design's own objects go (ALL_BRAM: its globals — the on-chip
+// constants and the tensors between kernels — in block RAM; NO_BRAM and
+// EXT_PIPELINED_BRAM would send those off chip too, so kiln keeps the
+// caller's policy). When ProjectOptions gives them, --mem-delay-read=N
+// and --mem-delay-write=N set the external memory's latency in cycles for
+// loads and stores (Bambu's defaults, per `bambu --help` of PandA-Bambu
+// 2024.x: 2 and 1). These option names and meanings are from Bambu's
+// documentation as recalled, not yet checked against a Bambu run.
 func (pj *projectText) bambuArgs(r run, tb string) []string {
 	args := []string{"-v3", "-lm", "--soft-float", "--compiler=I386_CLANG16",
 		"--device-name=" + r.dev.Bambu, "--clock-period=" + clockText(pj.opt.ClockNS),
 		"--experimental-setup=BAMBU-BALANCED-MP",
 		fmt.Sprintf("--channels-number=%d", pj.opt.Channels),
-		"--memory-allocation-policy=" + pj.opt.MemoryPolicy,
-		"--disable-function-proxy",
-		"--generate-tb=" + tb, "--simulate", "--simulator=VERILATOR",
-		"--top-fname=" + r.design}
+		"--memory-allocation-policy=" + pj.opt.MemoryPolicy}
+	if pj.opt.MemDelayRead > 0 {
+		args = append(args, fmt.Sprintf("--mem-delay-read=%d", pj.opt.MemDelayRead))
+	}
+	if pj.opt.MemDelayWrite > 0 {
+		args = append(args, fmt.Sprintf("--mem-delay-write=%d", pj.opt.MemDelayWrite))
+	}
+	args = append(args, "--disable-function-proxy",
+		"--generate-tb="+tb, "--simulate", "--simulator=VERILATOR",
+		"--top-fname="+r.design)
 	if f := pj.fp[r.design]; f != "" {
 		args = append(args, f)
 	}
@@ -109,6 +134,10 @@ func (pj *projectText) scripts() map[string]string {
 		fmt.Fprintf(&sb, "tb=\"$project/testbench/%s_tb.c\"\n", r.design)
 		fmt.Fprintf(&sb, "if [ \"${KILN_TB:-c}\" = xml ]; then tb=\"$project/testbench/%s.xml\"; fi\n", r.design)
 		fmt.Fprintf(&sb, "out=\"${KILN_OUT:-$project/build/bambu/%s}\"\n", stem)
+		if len(pj.weights) > 0 {
+			fmt.Fprintf(&sb, "# The testbench loads the weights (%s) from KILN_DATA_DIR.\n", strings.Join(pj.weights, ", "))
+			fmt.Fprintf(&sb, "export KILN_DATA_DIR=\"${KILN_DATA_DIR:-$project/data}\"\n")
+		}
 		fmt.Fprintf(&sb, "mkdir -p \"$out\"\n")
 		fmt.Fprintf(&sb, "cd \"$out\"\n")
 		fmt.Fprintf(&sb, "\"${BAMBU:-bambu}\" \\\n")
@@ -215,8 +244,12 @@ func (pj *projectText) bambuRecipe(w func(string, ...any), r run, mode string, s
 	for i, a := range args {
 		quoted[i] = shellWord(a)
 	}
+	env := ""
+	if len(pj.weights) > 0 {
+		env = "KILN_DATA_DIR=$(CURDIR)/data " // the testbench loads the weights from there
+	}
 	w("\tmkdir -p %s\n", dir)
-	w("\tcd %s && $(BAMBU) %s $(CURDIR)/%s.ll 2>&1 | tee bambu-log\n\n", dir, strings.Join(quoted, " "), r.design)
+	w("\tcd %s && %s$(BAMBU) %s $(CURDIR)/%s.ll 2>&1 | tee bambu-log\n\n", dir, env, strings.Join(quoted, " "), r.design)
 }
 
 // helpLines are what make help prints.

@@ -47,6 +47,14 @@ func (pj *projectText) readme(files map[string][]byte) string {
 	w("bit-accurate interpreter of exactly this code (ir/loop/exec): `make csim` checks the C\n")
 	w("against them bit for bit, and the emitted LLVM IR computes the same bits. Bambu's\n")
 	w("co-simulation compares the hardware with the testbench run in software.\n")
+	if len(pj.weights) > 0 {
+		w("\nThe weights placed off chip are pointer arguments of `%s` (and of the kernels that\n", pj.top)
+		w("read them), not constants inside the design: %s. Each holds the weight's\n", "`"+strings.Join(pj.weights, "`, `")+"`")
+		w("values as raw little-endian elements of its C type (fixed point: the raw integers); every\n")
+		w("testbench that takes one reads it before the call from `$KILN_DATA_DIR` (default `data`,\n")
+		w("relative to the project root; the Makefile and the scripts set it for Bambu). A driver on\n")
+		w("the board loads the same bytes into the external memory it passes to `%s`.\n", pj.top)
+	}
 	return sb.String()
 }
 
@@ -73,6 +81,8 @@ func (pj *projectText) describeFile(name string) string {
 		return "what narrowing to the precision made of each kernel (types, lookup tables, float fallbacks)"
 	case strings.HasPrefix(name, "bambu/"):
 		return "Bambu's command for one design on one device (bash; extra arguments go to Bambu)"
+	case strings.HasPrefix(name, "data/"):
+		return "a weight placed off chip, which the top takes as a pointer: its values as raw little-endian elements of its C type; the testbenches load it (KILN_DATA_DIR, default data)"
 	case strings.HasPrefix(name, "golden/"):
 		return "expected contents of one argument after the call (raw little-endian)"
 	case strings.HasPrefix(name, "testbench/") && ext == ".xml":

@@ -19,6 +19,13 @@ type TBParam struct {
 	Len    int          // element count (rank 0: 1)
 	In     *dtype.Array // values the testbench passes; nil: zeros (a pure output)
 	Golden *dtype.Array // expected contents after the call; nil: not checked (a pure input)
+
+	// File, when set, is the name of a data file (under the data folder,
+	// see EmitTestbench) the testbench loads this argument from before
+	// the call, instead of an initializer: a weight the top takes as a
+	// pointer. In must hold its values (the XML testbench lists them and
+	// Testbench.Data holds the file's bytes).
+	File string
 }
 
 // Testbench is the test files of one function (a kernel or the top).
@@ -26,6 +33,7 @@ type Testbench struct {
 	C      string            // testbench/<fname>_tb.c
 	XML    string            // testbench/<fname>.xml
 	Golden map[string][]byte // "golden/<fname>.P<i>.bin" → expected bytes of argument i
+	Data   map[string][]byte // "data/<File>" → the bytes of each argument loaded from a file
 }
 
 // EmitTestbench returns the testbench of function fname (its C and LLVM
@@ -66,6 +74,16 @@ type Testbench struct {
 // Golden holds, for each argument with a Golden, the raw little-endian
 // bytes of its C storage type, keyed "golden/<fname>.P<i>.bin".
 //
+// An argument with a File (a weight passed as a pointer) has no
+// initializer: before the m_param_alloc calls, in both builds, main reads
+// its bytes (raw little-endian values of its C type, as the golden files)
+// from <data>/<File>, where data is the environment variable
+// KILN_DATA_DIR if set, else the macro KILN_DATA_DIR, else "data"; a
+// missing file or one of the wrong size makes main print a message and
+// return 2. Data holds those bytes, keyed "data/<File>". Several
+// testbenches may name the same file (a weight the top and a kernel
+// take): its bytes are the same.
+//
 // Errors, all reported at once: fname not a C identifier or one the
 // testbench uses, a header path that is empty, absolute or holds quotes,
 // backslashes or control characters, a kind C cannot hold, a negative Len,
@@ -79,10 +97,13 @@ func EmitTestbench(fname, header string, params []TBParam) (Testbench, error) {
 	if len(errs) > 0 {
 		return Testbench{}, errors.Join(errs...)
 	}
-	tb := Testbench{C: tbCFile(fname, header, params), XML: tbXMLFile(params), Golden: map[string][]byte{}}
+	tb := Testbench{C: tbCFile(fname, header, params), XML: tbXMLFile(params), Golden: map[string][]byte{}, Data: map[string][]byte{}}
 	for i, p := range params {
 		if p.Golden != nil {
 			tb.Golden[fmt.Sprintf("golden/%s.P%d.bin", fname, i)] = tbBytes(p.Golden)
+		}
+		if p.File != "" {
+			tb.Data["data/"+p.File] = tbBytes(p.In)
 		}
 	}
 	return tb, nil
@@ -159,6 +180,9 @@ func tbCheckParam(i int, p *TBParam) []error {
 		if err := tbCheckArray(a.arr, p.Kind, p.Len); err != "" {
 			errs = append(errs, fmt.Errorf("%s: %s array: %s", where, a.what, err))
 		}
+	}
+	if err := tbCheckFile(p); err != "" {
+		errs = append(errs, fmt.Errorf("%s: data file %q: %s", where, tbSafe(p.File), err))
 	}
 	return errs
 }
@@ -342,6 +366,8 @@ func tbAppendFloat(b []byte, v float64, bits int, c bool) []byte {
 // tbRole says what the testbench does with an argument.
 func tbRole(p *TBParam) string {
 	switch {
+	case p.File != "":
+		return "weight, loaded from data/" + p.File + " before the call"
 	case p.In != nil && p.Golden != nil:
 		return "input, checked after the call"
 	case p.In != nil:
@@ -368,6 +394,7 @@ func tbCFile(fname, header string, params []TBParam) string {
 	b = append(b, "#ifdef KILN_CSIM\n#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"...)
 	b = fmt.Appendf(b, "#define KILN_TB_FNAME \"%s\"\n", fname)
 	b = append(b, "#define m_param_alloc(i, size) ((void)(i), (void)(size))\n#else\n#include <mdpi/mdpi_user.h>\n#endif\n"...)
+	b = tbAppendLoader(b, fname, params)
 	golden := false
 	for i := range params {
 		b = tbAppendArray(b, i, &params[i])
@@ -379,6 +406,7 @@ func tbCFile(fname, header string, params []TBParam) string {
 	}
 	b = tbAppendCsim(b, params)
 	b = append(b, "#endif\n\nint main(void)\n{\n"...)
+	b = tbAppendLoads(b, params)
 	args := make([]string, len(params))
 	for i, p := range params {
 		args[i] = "P" + strconv.Itoa(i)
@@ -402,7 +430,7 @@ func tbAppendArray(b []byte, i int, p *TBParam) []byte {
 	}
 	b = fmt.Appendf(b, "\n/* P%d: %s, %s[%d] (%s), %s */\n", i, tbSafe(p.Name), tbSafe(p.Kind.String()), p.Len, storage, tbRole(p))
 	b = fmt.Appendf(b, "static %s P%d[%d]", cType(p.Kind), i, max(p.Len, 1))
-	if p.In == nil || p.Len == 0 {
+	if p.In == nil || p.Len == 0 || p.File != "" {
 		return append(b, ";\n"...)
 	}
 	b = append(b, " = {"...)
