@@ -214,3 +214,47 @@ func lstmOffChip(t *testing.T, p *loop.Program, inputs []*dtype.Array) {
 	assert.Equal(t, len(q.Kernels)+1, strings.Count(out, ": OK ("), out)
 	assert.NotContains(t, out, "FAIL")
 }
+
+// TestProjectZooZynq: the CNN and the ST-GCN at fp32 placed for
+// xc7z020 with the default policy (place.CapacityOf: 140 RAMB36), so
+// weights that do not fit go off chip (the CNN's; the ST-GCN's all fit),
+// externalized: make csim passes for every kernel and the top, bit for
+// bit.
+func TestProjectZooZynq(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs whole models")
+	}
+	dev, err := targets.Lookup("xc7z020-1clg484-VVD")
+	require.NoError(t, err)
+	capa, err := place.CapacityOf(dev)
+	require.NoError(t, err)
+	for _, name := range []string{"cnn", "stgcn"} {
+		t.Run(name, func(t *testing.T) {
+			m, err := lowertest.Zoo(name, 1)
+			require.NoError(t, err)
+			placed, _, err := place.Apply(m.Program, place.Options{Capacity: capa})
+			require.NoError(t, err)
+			q, err := place.Externalize(placed)
+			require.NoError(t, err)
+			files, err := Project(q, ProjectOptions{Device: dev, ClockNS: 10, Inputs: m.Windows, InputSource: "the first window",
+				Command: "test", Model: name, Precision: "fp32"})
+			require.NoError(t, err)
+			var man Manifest
+			require.NoError(t, json.Unmarshal(files["kiln.json"], &man))
+			if name == "cnn" {
+				require.Contains(t, man.Weights, "data/dense_layer_Gemm_dense_layer_weight.bin", "the dense weight (1020 RAMB36) is off chip")
+			} else {
+				require.Empty(t, man.Weights)
+			}
+			cNeedGCC(t)
+			mk, err := osexec.LookPath("make")
+			if err != nil {
+				t.Skip("make is not installed")
+			}
+			dir := writeProjectFiles(t, files)
+			out := runMake(t, mk, dir, "-s", "-j2", "csim")
+			assert.Equal(t, len(q.Kernels)+1, strings.Count(out, ": OK ("), out)
+			assert.NotContains(t, out, "FAIL")
+		})
+	}
+}
