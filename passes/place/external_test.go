@@ -192,6 +192,10 @@ func TestExternalizeSmall(t *testing.T) {
 	assert.Nil(t, q.Kernels[0].Buffers[2].Init)
 	assert.Equal(t, loop.Output, q.Kernels[0].Buffers[3].Role)
 	sameOutputs(t, p, q)
+	again, err := place.Externalize(q)
+	require.NoError(t, err)
+	assert.Equal(t, q.String(), again.String(), "nothing left to move: the same program")
+	assert.Equal(t, q.Params, again.Params)
 
 	_, err = place.Externalize(nil)
 	require.ErrorContains(t, err, "no program")
