@@ -73,7 +73,12 @@ func targetColumns(gf *globalFlags, cf compareFlags, arg string, batch int, gpus
 		if err != nil {
 			return nil, err
 		}
-		r, err := sim.Estimate(p, cfg)
+		// Placed as kiln sim and kiln compile place it by default.
+		placed, _, err := (&placeFlags{policy: "auto"}).apply(p, dev)
+		if err != nil {
+			return nil, fmt.Errorf("%s on %s: %w", arg, dev.Name, err)
+		}
+		r, err := sim.Estimate(placed, cfg)
 		if err != nil {
 			return nil, fmt.Errorf("%s on %s: %w", arg, dev.Name, err)
 		}

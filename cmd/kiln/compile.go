@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/kiln-hls/kiln/passes/place"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -29,6 +30,7 @@ type compileFlags struct {
 	planFile string
 	plan     loops.Plan // the flags' steps, in command-line order
 	explain  bool
+	placing  placeFlags
 }
 
 func newCompile(gf *globalFlags) *cobra.Command {
@@ -72,7 +74,8 @@ The testbenches take the first validation window of the model's data (a built-in
 	for _, op := range []loops.Op{loops.OpTile, loops.OpInterchange, loops.OpUnroll, loops.OpPartition} {
 		f.Var(&loopFlag{op: op, plan: &cf.plan}, op.String(), loopFlagHelp[op])
 	}
-	f.BoolVar(&cf.explain, "explain", false, "print the loop IR after the passes (without -o, write nothing)")
+	f.BoolVar(&cf.explain, "explain", false, "print the loop IR after the passes and the memory placement (without -o, write nothing)")
+	cf.placing.add(cmd)
 	f.StringVarP(&cf.lower.out, "out", "o", "", "the project folder")
 	f.StringVar(&cf.lower.precision, "precision", "", "narrow the program to this precision spec (as kiln eval --precision; default fp32)")
 	f.StringVar(&cf.lower.data, "data", "", "validation data: DIR/test_data_set_*/input_*.pb (calibration and the testbenches' inputs; default: a built-in model's own)")
@@ -131,8 +134,15 @@ func (cf *compileFlags) run(cmd *cobra.Command, gf *globalFlags, arg string) err
 	if p, err = plan.Apply(p); err != nil {
 		return err
 	}
+	p, placement, err := cf.placing.apply(p, dev)
+	if err != nil {
+		return err
+	}
 	if cf.explain {
 		fmt.Fprintf(cmd.OutOrStdout(), "// %s after lowering%s\n%s", arg, explainSteps(cf.lower.precision, plan), p)
+		if placement != nil {
+			fmt.Fprintf(cmd.OutOrStdout(), "// memory placement on %s\n%s", dev.Name, placement)
+		}
 		if cf.lower.out == "" {
 			return nil
 		}
@@ -151,6 +161,18 @@ func (cf *compileFlags) run(cmd *cobra.Command, gf *globalFlags, arg string) err
 		opt.Extra["narrow_report.txt"] = rep
 	}
 	opt.Extra["report.json"] = cf.estimate(cmd, p, dev, arg, gf.batch)
+	if placement != nil {
+		extra := placement.String()
+		opt.Extra["placement.txt"] = extra
+		// Off-chip weights and scratch become the top's pointer arguments
+		// (their data in data/*.bin); Bambu is told the memory's latency.
+		if d := memDelay(p, dev, cf.clock); d > 0 {
+			opt.MemDelayRead, opt.MemDelayWrite = d, d
+		}
+		if p, err = place.Externalize(p); err != nil {
+			return err
+		}
+	}
 	files, err := hls.Project(p, opt)
 	if err != nil {
 		return err
@@ -160,6 +182,29 @@ func (cf *compileFlags) run(cmd *cobra.Command, gf *globalFlags, arg string) err
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "compile: wrote %d files to %s (make -C %s help)\n", len(files), cf.lower.out, cf.lower.out)
 	return nil
+}
+
+// memDelay is the device's off-chip latency in cycles at clockNS when
+// placement put buffers off chip besides the model's inputs and outputs
+// (p placed, not yet externalized), else 0 (Bambu's default).
+func memDelay(p *loop.Program, dev targets.Device, clockNS float64) int {
+	offchip := false
+	for _, b := range p.Buffers {
+		offchip = offchip || b != nil && b.Role == loop.Temp && b.Space == loop.OffChip
+	}
+	for _, k := range p.Kernels {
+		for id, b := range k.Buffers {
+			offchip = offchip || b.Space == loop.OffChip && !slices.Contains(k.Params, loop.BufID(id))
+		}
+	}
+	if !offchip || dev.Memory == nil || len(dev.Memory.OffChip) == 0 {
+		return 0
+	}
+	c, err := dev.OffChip(clockNS)
+	if err != nil {
+		return 0
+	}
+	return c.LatencyCycles
 }
 
 // check validates the flags that need no model.

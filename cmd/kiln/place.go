@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/kiln-hls/kiln/ir/loop"
@@ -8,7 +10,8 @@ import (
 	"github.com/kiln-hls/kiln/targets"
 )
 
-// placeFlags are the memory-placement flags (passes/place).
+// placeFlags are the memory-placement flags (passes/place) of kiln
+// compile and kiln sim.
 type placeFlags struct {
 	policy    string
 	overrides []string
@@ -16,36 +19,43 @@ type placeFlags struct {
 
 func (pf *placeFlags) add(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringVar(&pf.policy, "placement", "", "place every buffer: auto (by reuse and size within the device's on-chip memory, the rest off chip), onchip (or an error naming what does not fit), offchip-weights (default: none, every array on chip; --place implies auto)")
+	f.StringVar(&pf.policy, "placement", "auto", "place every buffer: auto (by reuse and size within the device's on-chip memory, the rest off chip), onchip (or an error naming what does not fit), offchip-weights, or none (every array on chip, the model's inputs and outputs as pointer arguments: no check against the device)")
 	f.StringArrayVar(&pf.overrides, "place", nil, "place one buffer: KERNEL.BUFFER=reg|ram|rom|offchip|bram|uram, or BUFFER=… for the top's (repeatable; comma-separated)")
 }
 
-// apply places p's buffers on the device named target, or returns p when
-// no placement flag was given.
-func (pf *placeFlags) apply(p *loop.Program, target string) (*loop.Program, error) {
-	if pf.policy == "" && len(pf.overrides) == 0 {
-		return p, nil
-	}
-	policy, err := place.ParsePolicy(pf.policy)
-	if err != nil {
-		return nil, err
-	}
+// check validates the flags that need no model.
+func (pf *placeFlags) check() (place.Policy, []place.Override, error) {
 	var overrides []place.Override
 	for _, text := range pf.overrides {
 		o, err := place.ParseOverrides(text, "--place")
 		if err != nil {
-			return nil, err
+			return "", nil, err
 		}
 		overrides = append(overrides, o...)
 	}
-	dev, err := targets.Lookup(target)
+	if pf.policy == "none" {
+		if len(overrides) > 0 {
+			return "", nil, fmt.Errorf("--place needs a placement (--placement none places nothing)")
+		}
+		return "", nil, nil
+	}
+	policy, err := place.ParsePolicy(pf.policy)
 	if err != nil {
-		return nil, err
+		return "", nil, fmt.Errorf("--placement: %w (or none)", err)
+	}
+	return policy, overrides, nil
+}
+
+// apply places p's buffers on dev (p itself under --placement none, with
+// a nil report).
+func (pf *placeFlags) apply(p *loop.Program, dev targets.Device) (*loop.Program, *place.Report, error) {
+	policy, overrides, err := pf.check()
+	if err != nil || policy == "" {
+		return p, nil, err
 	}
 	capacity, err := place.CapacityOf(dev)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	q, _, err := place.Apply(p, place.Options{Capacity: capacity, Policy: policy, Overrides: overrides})
-	return q, err
+	return place.Apply(p, place.Options{Capacity: capacity, Policy: policy, Overrides: overrides})
 }

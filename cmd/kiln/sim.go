@@ -55,11 +55,11 @@ per-array gives each its own (SODA's full/nbt runs). A .kir file whose first lin
 "// variant: V, interface: I" (sim/testdata/polybench) chooses its own unless the flag is given,
 and variant none means arguments that may alias (--noalias=false) unless --noalias is given.
 
---placement auto|onchip|offchip-weights places every buffer of a model (passes/place): registers,
-on-chip RAM/ROM by reuse and size within the device's block RAM (and UltraRAM), the rest off chip
-behind the device's memory (DDR or HBM: kiln targets --sources), which then costs its latency,
-bursts and bandwidth; --place KERNEL.BUFFER=reg|ram|rom|offchip|bram|uram overrides one buffer.
-Without them every array stays on chip, as kiln compile still emits it.`,
+--placement (default auto, as kiln compile) places every buffer of a model (passes/place):
+registers, on-chip RAM/ROM by reuse and size within the device's block RAM (and UltraRAM), the
+rest off chip behind the device's memory (DDR or HBM: kiln targets --sources), which then costs
+its latency, bursts and bandwidth; --place KERNEL.BUFFER=reg|ram|rom|offchip|bram|uram overrides
+one buffer; --placement none keeps every array on chip.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sf.lower.tables.given = changed(cmd, "lut-size", "lut-range", "lut-nearest")
@@ -148,7 +148,11 @@ func (sf *simFlags) model(gf *globalFlags, arg string, plan loops.Plan, cfg sim.
 	if p, err = plan.Apply(p); err != nil {
 		return nil, err
 	}
-	if p, err = sf.placing.apply(p, sf.target); err != nil {
+	dev, err := targets.Lookup(sf.target)
+	if err != nil {
+		return nil, err
+	}
+	if p, _, err = sf.placing.apply(p, dev); err != nil {
 		return nil, err
 	}
 	if sf.iface == "per-array" {
