@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kiln-hls/kiln/passes/place"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -86,7 +88,11 @@ func TestReportNumbers(t *testing.T) {
 	require.NoError(t, err)
 	cfg, err := sim.ForDevice(dev, 5, 2)
 	require.NoError(t, err)
-	want, err := sim.Estimate(p, cfg)
+	capacity, err := place.CapacityOf(dev)
+	require.NoError(t, err)
+	placed, _, err := place.Apply(p, place.Options{Capacity: capacity, Policy: place.Auto}) // as kiln sim places it
+	require.NoError(t, err)
+	want, err := sim.Estimate(placed, cfg)
 	require.NoError(t, err)
 	row := fmt.Sprintf("| cnn | nangate45 | fp32 | %d | %s | %s |", want.Cycles, num(want.LatencyUS), num(want.EnergyUJ))
 	assert.Contains(t, md, row)

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/kiln-hls/kiln/passes/place"
+
 	"github.com/kiln-hls/kiln/accuracy"
 	"github.com/kiln-hls/kiln/conform"
 	"github.com/kiln-hls/kiln/frontend/onnx"
@@ -314,7 +316,10 @@ func windows(b *accuracy.Bench) int {
 	return n
 }
 
-// Estimate is one design point: p on the target with sim's device model.
+// Estimate is one design point: p, its memory placed on the target as
+// kiln sim and kiln compile place it by default (passes/place, policy
+// auto: what the device's on-chip memory does not hold goes off chip),
+// with sim's device model.
 func Estimate(p *loop.Program, t Target, channels int) (Design, error) {
 	dev, err := targets.Lookup(t.Device)
 	if err != nil {
@@ -323,6 +328,13 @@ func Estimate(p *loop.Program, t Target, channels int) (Design, error) {
 	cfg, err := sim.ForDevice(dev, t.ClockNS, channels)
 	if err != nil {
 		return Design{}, err
+	}
+	capacity, err := place.CapacityOf(dev)
+	if err != nil {
+		return Design{}, err
+	}
+	if p, _, err = place.Apply(p, place.Options{Capacity: capacity, Policy: place.Auto}); err != nil {
+		return Design{}, fmt.Errorf("%s: %w", t.Device, err)
 	}
 	res, err := sim.Estimate(p, cfg)
 	if err != nil {

@@ -55,6 +55,7 @@ func (r *Report) header(b *strings.Builder) {
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(b, "- precisions: %s; %d memory channels; kernels run one after another, so the interval between inferences is the latency\n", strings.Join(c.Precisions, ", "), c.Channels)
+	b.WriteString("- memory placed as `kiln sim` and `kiln compile` place it by default (passes/place, auto): the model's inputs and outputs and what the device's block RAM does not hold are off chip, in the board's DDR or HBM, whose latency, bursts and bandwidth the estimate includes (an uncalibrated model)\n")
 	fmt.Fprintf(b, "- GPUs: %s at batch %s (%d is the study's batch); each design precision is compared with the GPU running %s\n",
 		strings.Join(c.GPUs, ", "), joinInts(c.Batches), StudyBatch, gpuPrecisions(c.Precisions))
 	var ws []string
@@ -162,7 +163,7 @@ func (r *Report) designTable(b *strings.Builder) {
 func resources(d Design) string {
 	res := d.Sim.Resources
 	if d.Kind == targets.ASIC {
-		return fmt.Sprintf("%s µm² (functional units)", num(res.AreaUM2))
+		return fmt.Sprintf("%s µm²", num(res.AreaUM2))
 	}
 	return fmt.Sprintf("LUT %d, FF %d, DSP %d, BRAM36 %d", res.LUT, res.FF, res.DSP, res.BRAM)
 }
