@@ -1,7 +1,6 @@
 package main
 
 import (
-	"github.com/kiln-hls/kiln/passes/place"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -16,6 +15,7 @@ import (
 	"github.com/kiln-hls/kiln/ir/dtype"
 	"github.com/kiln-hls/kiln/ir/loop"
 	"github.com/kiln-hls/kiln/passes/loops"
+	"github.com/kiln-hls/kiln/passes/place"
 	"github.com/kiln-hls/kiln/sim"
 	"github.com/kiln-hls/kiln/targets"
 )
@@ -162,8 +162,7 @@ func (cf *compileFlags) run(cmd *cobra.Command, gf *globalFlags, arg string) err
 	}
 	opt.Extra["report.json"] = cf.estimate(cmd, p, dev, arg, gf.batch)
 	if placement != nil {
-		extra := placement.String()
-		opt.Extra["placement.txt"] = extra
+		opt.Extra["placement.txt"] = placement.String()
 		// Off-chip weights and scratch become the top's pointer arguments
 		// (their data in data/*.bin); Bambu is told the memory's latency.
 		if d := memDelay(p, dev, cf.clock); d > 0 {
@@ -218,6 +217,9 @@ func (cf *compileFlags) check() (targets.Device, error) {
 	}
 	if !slices.Contains(hls.MemoryPolicies, cf.memory) {
 		return dev, fmt.Errorf("--memory-policy %q: Bambu takes %s", cf.memory, strings.Join(hls.MemoryPolicies, ", "))
+	}
+	if _, _, err := cf.placing.check(); err != nil {
+		return dev, err
 	}
 	cf.lower.precision = noFP32(cf.lower.precision)
 	return dev, nil

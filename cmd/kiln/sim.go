@@ -135,6 +135,9 @@ func (sf *simFlags) check() (targets.Device, error) {
 	if sf.iface != "" && sf.iface != "shared" && sf.iface != "per-array" {
 		return dev, fmt.Errorf("--interface %q: want shared or per-array", sf.iface)
 	}
+	if _, _, err := sf.placing.check(); err != nil {
+		return dev, err
+	}
 	sf.lower.precision = noFP32(sf.lower.precision)
 	return dev, nil
 }
@@ -148,7 +151,7 @@ func (sf *simFlags) model(gf *globalFlags, arg string, plan loops.Plan, cfg sim.
 	if p, err = plan.Apply(p); err != nil {
 		return nil, err
 	}
-	dev, err := targets.Lookup(sf.target)
+	dev, err := targets.Lookup(sf.target) // checked by check
 	if err != nil {
 		return nil, err
 	}
