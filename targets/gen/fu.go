@@ -25,17 +25,9 @@ func (r fuRow) num(name string) float64 {
 
 // readFU reads fu_library.csv, rows grouped by device.
 func readFU(path string) (map[string][]fuRow, error) {
-	f, err := os.Open(path)
+	recs, err := readCSV(path)
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(recs) < 2 {
-		return nil, fmt.Errorf("%s: no rows", path)
 	}
 	head := recs[0]
 	out := map[string][]fuRow{}
@@ -191,4 +183,21 @@ func areas(rows []fuRow) map[string]float64 {
 		}
 	}
 	return m
+}
+
+// readCSV reads a whole CSV file: a header and at least one row.
+func readCSV(path string) ([][]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(recs) < 2 {
+		return nil, fmt.Errorf("%s: no rows", path)
+	}
+	return recs, nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"math"
 	"os"
@@ -23,14 +22,9 @@ func softKey(op string, bits int) string { return fmt.Sprintf("%s/%d", op, bits)
 // the soft-float units of the nangate45 tutorial log.
 func readSoft(calib string) (softData, error) {
 	path := calib + "/softfloat_libm.csv"
-	f, err := os.Open(path)
+	recs, err := readCSV(path)
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	idx := map[string]int{}
 	for i, h := range recs[0] {
