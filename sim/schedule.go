@@ -277,14 +277,7 @@ func (s *sched) freePort(mem int, cyc int32, busy int) int32 {
 			break
 		}
 	}
-	for i := range busy {
-		at := int(cyc) + i
-		for len(use) <= at {
-			use = append(use, 0)
-		}
-		use[at]++
-	}
-	s.mem[mem] = use
+	s.mem[mem] = busyFor(use, cyc, busy)
 	return cyc
 }
 
@@ -293,7 +286,12 @@ func (s *sched) occupy(k int32, cyc int32, busy int) {
 	for int(k) >= len(s.units) {
 		s.units = append(s.units, nil)
 	}
-	use := s.units[k]
+	s.units[k] = busyFor(s.units[k], cyc, busy)
+}
+
+// busyFor counts one more user in use for busy states from cyc, growing
+// it as needed.
+func busyFor(use []int16, cyc int32, busy int) []int16 {
 	for i := range busy {
 		at := int(cyc) + i
 		for len(use) <= at {
@@ -301,7 +299,7 @@ func (s *sched) occupy(k int32, cyc int32, busy int) {
 		}
 		use[at]++
 	}
-	s.units[k] = use
+	return use
 }
 
 // use records that an operation placed in state cyc reads v (a store of
