@@ -204,6 +204,13 @@ func lstmOffChip(t *testing.T, p *loop.Program, inputs []*dtype.Array) {
 		}
 	}
 	progVerify(t, string(files["forward_kernel.ll"]))
+	csimAll(t, files, len(q.Kernels))
+}
+
+// csimAll writes the project and runs make csim: every kernel and the top
+// bit-exact.
+func csimAll(t *testing.T, files map[string][]byte, kernels int) {
+	t.Helper()
 	cNeedGCC(t)
 	mk, err := osexec.LookPath("make")
 	if err != nil {
@@ -211,7 +218,7 @@ func lstmOffChip(t *testing.T, p *loop.Program, inputs []*dtype.Array) {
 	}
 	dir := writeProjectFiles(t, files)
 	out := runMake(t, mk, dir, "-s", "-j2", "csim")
-	assert.Equal(t, len(q.Kernels)+1, strings.Count(out, ": OK ("), out)
+	assert.Equal(t, kernels+1, strings.Count(out, ": OK ("), out)
 	assert.NotContains(t, out, "FAIL")
 }
 
@@ -246,15 +253,7 @@ func TestProjectZooZynq(t *testing.T) {
 			} else {
 				require.Empty(t, man.Weights)
 			}
-			cNeedGCC(t)
-			mk, err := osexec.LookPath("make")
-			if err != nil {
-				t.Skip("make is not installed")
-			}
-			dir := writeProjectFiles(t, files)
-			out := runMake(t, mk, dir, "-s", "-j2", "csim")
-			assert.Equal(t, len(q.Kernels)+1, strings.Count(out, ": OK ("), out)
-			assert.NotContains(t, out, "FAIL")
+			csimAll(t, files, len(q.Kernels))
 		})
 	}
 }
