@@ -53,6 +53,7 @@ type Evaluator struct {
 	precisions sync.Map // spec text → *narrowed
 	variants   sync.Map // variantKey → *variant
 	devices    sync.Map // name → *device
+	configs    sync.Map // configKey → *config
 }
 
 // New prepares base (the model lowered at batch 1, fp32). bench gives
@@ -316,7 +317,25 @@ func (e *Evaluator) config(d sweep.Design) (targets.Device, sim.Config, error) {
 	if c, ok := d.Channels(); ok {
 		channels = c
 	}
-	cfg, err := sim.ForDevice(dv.d, clock, channels)
-	cfg.Interface = e.def.Interface
-	return dv.d, cfg, err
+	// A configuration is built once per device, clock and channels and
+	// shared (sim reads it only): ForDevice walks the device's tables.
+	got, _ = e.configs.LoadOrStore(configKey{name, clock, channels}, new(config))
+	c := got.(*config)
+	c.once.Do(func() {
+		c.cfg, c.err = sim.ForDevice(dv.d, clock, channels)
+		c.cfg.Interface = e.def.Interface
+	})
+	return dv.d, c.cfg, c.err
+}
+
+type configKey struct {
+	device   string
+	clockNS  float64
+	channels int
+}
+
+type config struct {
+	once sync.Once
+	cfg  sim.Config
+	err  error
 }
