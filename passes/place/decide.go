@@ -21,11 +21,19 @@ const (
 	Reuse                        // on chip: it fits, taken in order of reuse and size
 	NoRoom                       // off chip: what the buffers of more reuse left does not hold it
 	ByPolicyOnChip               // OnChip: on chip by the policy
+	IndexArray                   // a constant read in an index or a loop bound: on chip, whatever the policy
 	numReasons
 )
 
 var reasonNames = [numReasons]string{"override", "scalar", "tiny array", "model input/output",
-	"weight over the threshold", "fits by reuse", "no room on chip", "onchip policy"}
+	"weight over the threshold", "fits by reuse", "no room on chip", "onchip policy", "read in an index"}
+
+// Why a constant read in an index stays on chip (Externalize keeps it in
+// its kernel: loop.Verify and the emitters prove the indices from it).
+const (
+	indexNeed = "the emitters need its data to prove bounds"
+	whyIndex  = "read in an index: " + indexNeed
+)
 
 func (r Reason) String() string {
 	if r >= numReasons {
@@ -49,6 +57,7 @@ func newBudget(c Capacity) budget {
 type placer struct {
 	opt  Options
 	left budget
+	w    *work
 }
 
 // decide places every item: overrides, then the fixed rules, then the
@@ -57,8 +66,8 @@ type placer struct {
 func (pl *placer) decide(items []*item) error {
 	var errs []error
 	forced := func(it *item, s loop.Space, m Memory, why Reason) {
-		if err := pl.take(it, s, m, why); err != nil {
-			errs = append(errs, err)
+		if !pl.take(it, s, m, why) {
+			errs = append(errs, pl.refuse(it, s, m, why))
 		}
 	}
 	for _, it := range items {
@@ -66,7 +75,8 @@ func (pl *placer) decide(items []*item) error {
 			forced(it, it.ov.Space, it.ov.Memory, ByOverride)
 		}
 	}
-	var pool, tiny []*item
+	pool, tiny, index := pl.w.pool[:0], pl.w.tiny[:0], pl.w.index[:0]
+	defer func() { pl.w.pool, pl.w.tiny, pl.w.index = pool, tiny, index }()
 	for _, it := range items {
 		switch {
 		case it.ov != nil:
@@ -76,6 +86,8 @@ func (pl *placer) decide(items []*item) error {
 			forced(it, loop.Register, Flops, Scalar)
 		case it.kernel >= 0 && it.fp.bits <= int64(pl.opt.RegisterBits):
 			tiny = append(tiny, it)
+		case it.index:
+			index = append(index, it)
 		case pl.opt.Policy == OffChipWeights && it.b.Role == loop.Constant && it.fp.bits > pl.opt.WeightBits:
 			pl.set(it, loop.OffChip, External, 0, LargeWeight)
 		default:
@@ -84,16 +96,26 @@ func (pl *placer) decide(items []*item) error {
 	}
 	slices.SortStableFunc(tiny, priority)
 	for _, it := range tiny {
-		if pl.take(it, loop.Register, Flops, Tiny) != nil {
-			pool = append(pool, it) // the registers are full: memory
+		if !pl.take(it, loop.Register, Flops, Tiny) {
+			if it.index {
+				index = append(index, it) // the registers are full: memory, first
+			} else {
+				pool = append(pool, it)
+			}
 		}
+	}
+	// Index arrays first: they cannot go off chip (Externalize keeps them
+	// in their kernels), so the others compete for what they leave.
+	slices.SortStableFunc(index, priority)
+	for _, it := range index {
+		forced(it, loop.ROM, AnyMemory, IndexArray)
 	}
 	slices.SortStableFunc(pool, priority)
 	for _, it := range pool {
 		s := onChipSpace(it.b)
 		if pl.opt.Policy == OnChip {
 			forced(it, s, AnyMemory, ByPolicyOnChip)
-		} else if pl.take(it, s, AnyMemory, Reuse) != nil {
+		} else if !pl.take(it, s, AnyMemory, Reuse) {
 			pl.set(it, loop.OffChip, External, 0, NoRoom)
 		}
 	}
@@ -117,30 +139,36 @@ func (pl *placer) set(it *item, s loop.Space, m Memory, blocks int64, why Reason
 }
 
 // take puts it in space s (memory m, or any that fits) if what is left
-// holds it, or says why not.
-func (pl *placer) take(it *item, s loop.Space, m Memory, why Reason) error {
-	if s == loop.RAM && m == BRAM && it.b.Role == loop.Constant {
-		s = loop.ROM // "bram" on a constant: rom in block RAM
-	}
+// holds it, and reports whether it did (refuse says why not).
+func (pl *placer) take(it *item, s loop.Space, m Memory, why Reason) bool {
+	s = romFor(it, s, m)
 	switch s {
 	case loop.OffChip:
 		pl.set(it, s, External, 0, why)
-		return nil
+		return true
 	case loop.Register:
 		if pl.left.regsLimited && it.fp.bits > pl.left.regs {
-			return pl.refuse(it, s, why, fmt.Sprintf("%d of the device's %d register bits are left", pl.left.regs, pl.left.cap.RegisterBits))
+			return false
 		}
 		pl.left.regs -= it.fp.bits
 		pl.set(it, s, Flops, 0, why)
-		return nil
+		return true
 	}
 	for _, mem := range pl.memories(it, m) {
 		if n, ok := pl.left.alloc(it.fp, mem); ok {
 			pl.set(it, s, mem, n, why)
-			return nil
+			return true
 		}
 	}
-	return pl.refuse(it, s, why, pl.left.String())
+	return false
+}
+
+// romFor is s, but rom for a constant given "bram" (rom in block RAM).
+func romFor(it *item, s loop.Space, m Memory) loop.Space {
+	if s == loop.RAM && m == BRAM && it.b.Role == loop.Constant {
+		return loop.ROM
+	}
+	return s
 }
 
 // memories are the kinds of memory it may take on chip, in the order
@@ -202,12 +230,22 @@ func (b budget) String() string {
 	return "the device has no on-chip memory"
 }
 
-// refuse is the error of a buffer forced on chip that does not fit.
-func (pl *placer) refuse(it *item, s loop.Space, why Reason, left string) error {
+// refuse is the error of a buffer forced into space s (memory m) that
+// take could not place: what is left does not hold it.
+func (pl *placer) refuse(it *item, s loop.Space, m Memory, why Reason) error {
+	s = romFor(it, s, m)
+	left := pl.left.String()
+	if s == loop.Register {
+		left = fmt.Sprintf("%d of the device's %d register bits are left", pl.left.regs, pl.left.cap.RegisterBits)
+	}
 	by := "the onchip policy"
-	if why == ByOverride {
+	switch why {
+	case ByOverride:
 		by = it.ov.where()
-	} else if why != ByPolicyOnChip {
+	case IndexArray:
+		by = "its use in an index (" + indexNeed + ", so it cannot go off chip)"
+	case ByPolicyOnChip:
+	default:
 		by = why.String()
 	}
 	return fmt.Errorf("place: %s (%s) does not fit in %v: %s; needed by %s", it.name(), it.size(), s, left, by)

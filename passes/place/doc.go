@@ -3,8 +3,10 @@
 // policy and the user's overrides, within a device's on-chip capacity,
 // and reports the footprint per space and why each buffer is where it is.
 //
-// Apply(p, Options) returns a copy of p (p is untouched) and a Report.
-// Options carry:
+// Apply(p, Options) returns a copy of p (p is untouched) and a Report;
+// Memo.Place returns the same program for programs that share kernels
+// (a sweep's designs) at a fraction of the cost, each kernel analysed
+// once and each placed kernel built once. Options carry:
 //
 //   - Capacity: what the device has on chip — 36 Kb block RAMs (RAMB36),
 //     288 Kb UltraRAMs, ports per block, register bits; or, for an ASIC,
@@ -26,6 +28,15 @@
 // read once per inference, has reuse 1 and is the first to go off chip;
 // an LSTM's recurrent weights, read at every time step, have 60. A top
 // buffer's accesses are those of the kernel parameters it is passed as.
+//
+// Index arrays. A constant read in an index or a loop bound (a sparse
+// matrix's CSR row pointers and columns) stays on chip under every
+// policy, placed before the buffers that compete by reuse: Externalize
+// keeps it in its kernel (loop.Verify and the emitters prove indices in
+// bounds from its data), so off chip it would be counted where it is not.
+// An override sending one off chip is refused ("read in an index: the
+// emitters need its data to prove bounds"), and one that does not fit is
+// an error, not a move off chip.
 //
 // Sizes. A buffer on chip takes whole blocks: n words of w bits take
 // ⌈n/depth⌉ RAMB36 at the narrowest aspect ratio that holds w (AMD UG473:

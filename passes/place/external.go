@@ -31,7 +31,9 @@ import (
 //   - Except a constant read in an index or a loop bound (a sparse
 //     matrix's CSR row pointers and columns): loop.Verify and the
 //     emitters prove the indices in bounds from its data, so it stays in
-//     its kernel (an internal constant) whatever its placement says.
+//     its kernel (an internal constant) whatever its space says. Apply
+//     never places one off chip (an override asking is refused); only a
+//     program written by hand can.
 //   - A temporary becomes an output parameter of its kernel and of the
 //     top (Role Output, Space OffChip): scratch memory the caller
 //     provides, zero before the call (exec and the testbench start

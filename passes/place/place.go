@@ -26,6 +26,7 @@ type item struct {
 	mem    Memory
 	blocks int64
 	why    Reason
+	index  bool // a constant read in an index or a loop bound: on chip always
 }
 
 func (it *item) reuse() float64 { return float64(it.acc) / float64(max(it.fp.elems, 1)) }
@@ -41,6 +42,10 @@ func (it *item) reuse() float64 { return float64(it.acc) / float64(max(it.fp.ele
 //     pointer arguments as in SODA's kernels;
 //   - a kernel's scalars, and its arrays of at most Options.RegisterBits
 //     bits while the register bits last, go in registers;
+//   - a kernel's constants read in an index or a loop bound (CSR row
+//     pointers and columns: Externalize keeps them in their kernels) take
+//     rom next, before any other buffer, under every policy: one that
+//     does not fit is an error, as is an override sending one off chip;
 //   - under OffChipWeights, constants over Options.WeightBits go off chip;
 //   - the rest, the top's temporaries included, in order of reuse (loads
 //     and stores per element and inference, most first) then size
@@ -65,41 +70,99 @@ func Apply(p *loop.Program, opt Options) (*loop.Program, *Report, error) {
 	if err := loop.VerifyProgram(p); err != nil {
 		return nil, nil, fmt.Errorf("place: program %s: the input does not verify: %w", p.Name, err)
 	}
-	items := collect(p)
-	if err := resolveOverrides(p, items, opt); err != nil {
+	facts := make([]*kernelFacts, len(p.Kernels))
+	for ki, k := range p.Kernels {
+		facts[ki] = factsOf(k)
+	}
+	items, err := placeItems(p, facts, opt, new(work))
+	if err != nil {
 		return nil, nil, err
 	}
-	pl := &placer{opt: opt, left: newBudget(opt.Capacity)}
-	if err := pl.decide(items); err != nil {
-		return nil, nil, err
-	}
-	q := rewrite(p, items)
+	q := rewrite(p, items, new(work), withSpace, func(ki int, spaces []loop.Space) *loop.Kernel {
+		return kernelWithSpaces(p.Kernels[ki], spaces)
+	})
 	if err := loop.VerifyProgram(q); err != nil {
 		return nil, nil, fmt.Errorf("place: program %s: the result does not verify: %w", p.Name, err)
 	}
 	return q, report(p, items, opt), nil
 }
 
+// work is the storage of one placement, reused by a Memo.
+type work struct {
+	slab              []item
+	items             []*item
+	topAcc            []int64
+	topExact          []bool
+	tiny, pool, index []*item // decide's lists
+	spaces            []loop.Space
+	perKernel         [][]loop.Space
+	kernels           []*memoKernel
+	facts             []*kernelFacts
+}
+
+// placeItems lists p's items from its kernels' facts and decides their
+// places: the overrides first, then the policy. The items live in w.
+func placeItems(p *loop.Program, facts []*kernelFacts, opt Options, w *work) ([]*item, error) {
+	items := w.collect(p, facts)
+	if err := resolveOverrides(p, items, opt); err != nil {
+		return nil, err
+	}
+	pl := &placer{opt: opt, left: newBudget(opt.Capacity), w: w}
+	if err := pl.decide(items); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+// kernelFacts is what placement reads of one kernel, the same wherever
+// the kernel appears: its accesses per call, its buffers' footprints and
+// which of them are parameters or read in an index.
+type kernelFacts struct {
+	counts []int64 // loads and stores per call, per buffer
+	exact  bool    // counts are exact (see accesses)
+	fps    []footprint
+	param  []bool
+	index  []bool // read in an index or a loop bound (indexBuffers)
+}
+
+func factsOf(k *loop.Kernel) *kernelFacts {
+	f := &kernelFacts{fps: make([]footprint, len(k.Buffers)), param: make([]bool, len(k.Buffers)), index: indexBuffers(k)}
+	f.counts, f.exact = accesses(k)
+	for _, id := range k.Params {
+		f.param[id] = true
+	}
+	for id, b := range k.Buffers {
+		f.fps[id] = footprintOf(b)
+	}
+	return f
+}
+
 // collect lists the items, kernels' buffers in order, then the top's,
 // with their accesses per inference.
-func collect(p *loop.Program) []*item {
-	var items []*item
-	topAcc := make([]int64, len(p.Buffers))
-	topExact := make([]bool, len(p.Buffers))
-	for i := range topExact {
-		topExact[i] = true
+func (w *work) collect(p *loop.Program, facts []*kernelFacts) []*item {
+	n := len(p.Buffers)
+	for _, k := range p.Kernels {
+		n += len(k.Buffers)
 	}
-	perKernel := make([][]int64, len(p.Kernels))
+	if cap(w.slab) < n {
+		w.slab, w.items = make([]item, 0, n), make([]*item, 0, n)
+	}
+	slab, items := w.slab[:0], w.items[:0] // slab never grows: the pointers stay valid
+	add := func(it item) {
+		slab = append(slab, it)
+		items = append(items, &slab[len(slab)-1])
+	}
+	topAcc, topExact := resize(w.topAcc, len(p.Buffers)), resize(w.topExact, len(p.Buffers))
+	w.topAcc, w.topExact = topAcc, topExact
+	for i := range topExact {
+		topAcc[i], topExact[i] = 0, true
+	}
 	for ki, k := range p.Kernels {
-		counts, exact := accesses(k)
-		perKernel[ki] = counts
-		param := make([]bool, len(k.Buffers))
-		for _, id := range k.Params {
-			param[id] = true
-		}
+		f := facts[ki]
 		for id, b := range k.Buffers {
-			if !param[id] {
-				items = append(items, &item{kernel: ki, kernelName: k.Name, id: loop.BufID(id), b: b, fp: footprintOf(b), acc: counts[id], exact: exact})
+			if !f.param[id] {
+				add(item{kernel: ki, kernelName: k.Name, id: loop.BufID(id), b: b, fp: f.fps[id], acc: f.counts[id], exact: f.exact,
+					index: f.index[id] && b.Role == loop.Constant})
 			}
 		}
 		for _, c := range p.Calls {
@@ -107,15 +170,24 @@ func collect(p *loop.Program) []*item {
 				continue
 			}
 			for i, arg := range c.Args {
-				topAcc[arg] = satAdd(topAcc[arg], counts[k.Params[i]])
-				topExact[arg] = topExact[arg] && exact
+				topAcc[arg] = satAdd(topAcc[arg], f.counts[k.Params[i]])
+				topExact[arg] = topExact[arg] && f.exact
 			}
 		}
 	}
 	for id, b := range p.Buffers {
-		items = append(items, &item{kernel: -1, id: loop.BufID(id), b: b, fp: footprintOf(b), acc: topAcc[id], exact: topExact[id]})
+		add(item{kernel: -1, id: loop.BufID(id), b: b, fp: footprintOf(b), acc: topAcc[id], exact: topExact[id]})
 	}
+	w.slab, w.items = slab, items
 	return items
+}
+
+// resize is s with length n, reusing its storage when it can.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
 
 // priority orders the items that compete for on-chip memory: most reuse
@@ -128,18 +200,29 @@ func priority(a, b *item) int {
 }
 
 // rewrite is p with each item's space set, and each kernel parameter's
-// from the top buffers its calls pass.
-func rewrite(p *loop.Program, items []*item) *loop.Program {
+// from the top buffers its calls pass; top makes a top buffer with its
+// space, placed kernel ki with its spaces (k itself where they are its
+// own). Its scratch storage is w's.
+func rewrite(p *loop.Program, items []*item, w *work, top func(*loop.Buffer, loop.Space) *loop.Buffer,
+	placed func(ki int, spaces []loop.Space) *loop.Kernel) *loop.Program {
 	q := *p
 	q.Buffers = slices.Clone(p.Buffers)
 	q.Kernels = slices.Clone(p.Kernels)
-	spaces := make([][]loop.Space, len(p.Kernels))
+	n := 0
+	for _, k := range p.Kernels {
+		n += len(k.Buffers)
+	}
+	all := resize(w.spaces, n)
+	w.spaces = all
+	clear(all)
+	spaces := resize(w.perKernel, len(p.Kernels))
+	w.perKernel = spaces
 	for ki, k := range p.Kernels {
-		spaces[ki] = make([]loop.Space, len(k.Buffers))
+		spaces[ki], all = all[:len(k.Buffers):len(k.Buffers)], all[len(k.Buffers):]
 	}
 	for _, it := range items {
 		if it.kernel < 0 {
-			q.Buffers[it.id] = withSpace(p.Buffers[it.id], it.space)
+			q.Buffers[it.id] = top(p.Buffers[it.id], it.space)
 		} else {
 			spaces[it.kernel][it.id] = it.space
 		}
@@ -161,7 +244,7 @@ func rewrite(p *loop.Program, items []*item) *loop.Program {
 				spaces[ki][id] = loop.OffChip
 			}
 		}
-		q.Kernels[ki] = kernelWithSpaces(k, spaces[ki])
+		q.Kernels[ki] = placed(ki, spaces[ki])
 	}
 	return &q
 }

@@ -12,7 +12,9 @@ import (
 )
 
 // TestRandomCapacities: on random capacities (fixed seed) the default
-// policy never fails on the built-in models and never takes more than the
+// policy never fails on the built-in models but for an index array (a CSR
+// matrix's row pointers and columns, which cannot go off chip) on a part
+// too small for it, and never takes more than the
 // capacity: blocks, URAM, SRAM bits and register bits (at least the
 // STGCN's 576 bits of scalars, which must be registers); the report's
 // per-space sums agree with its buffers.
@@ -29,6 +31,10 @@ func TestRandomCapacities(t *testing.T) {
 				c = place.Capacity{SRAMBits: rng.Int64N(1 << 24), RegisterBits: c.RegisterBits}
 			}
 			q, r, err := place.Apply(p, place.Options{Capacity: c, RegisterBits: rng.IntN(200) - 50})
+			if err != nil && name == "stgcn" && c.BRAM36 < 4 && c.SRAMBits < 1<<14 {
+				require.ErrorContains(t, err, "needed by its use in an index", "%s on %+v", name, c)
+				continue
+			}
 			require.NoError(t, err, "%s on %+v", name, c)
 			assert.LessOrEqual(t, r.BRAM36(), int64(c.BRAM36))
 			assert.LessOrEqual(t, r.URAM(), int64(c.URAM))

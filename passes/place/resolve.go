@@ -12,6 +12,9 @@ import (
 // resolveOverrides attaches each override to its item. Every unknown name,
 // misplaced space and contradiction is reported, joined.
 func resolveOverrides(p *loop.Program, items []*item, opt Options) error {
+	if len(opt.Overrides) == 0 {
+		return nil
+	}
 	byKey := map[[2]int]*item{}
 	for _, it := range items {
 		byKey[[2]int{it.kernel, int(it.id)}] = it
@@ -152,6 +155,8 @@ func fits(it *item, o *Override, c Capacity) error {
 	switch {
 	case o.Space == loop.ROM && it.b.Role != loop.Constant:
 		return fmt.Errorf("rom holds constants; %s is %v", it.b.Name, it.b.Role)
+	case o.Space == loop.OffChip && it.index:
+		return fmt.Errorf("%s cannot go off chip: it is %s", it.b.Name, whyIndex)
 	case o.Space == loop.Register && it.kernel < 0:
 		return fmt.Errorf("%s is a buffer of the top, passed to kernels: it lives in memory (ram or offchip), not in registers", it.b.Name)
 	case o.Memory == URAM && c.URAM == 0:
