@@ -20,6 +20,7 @@ const (
 	OpInterchange           // KERNEL.A=B
 	OpUnroll                // KERNEL.LOOP=N|full[:expand]
 	OpPartition             // KERNEL.BUFFER=MODE[:FACTOR][:DIM]
+	OpCopy                  // KERNEL.BUFFER=LOOP: stage the part LOOP reads on chip
 )
 
 func (o Op) String() string {
@@ -32,18 +33,20 @@ func (o Op) String() string {
 		return "unroll"
 	case OpPartition:
 		return "partition"
+	case OpCopy:
+		return "copy"
 	}
 	return "op?"
 }
 
-// ParseOp reads "tile", "interchange", "unroll" or "partition".
+// ParseOp reads "tile", "interchange", "unroll", "partition" or "copy".
 func ParseOp(s string) (Op, error) {
-	for o := OpTile; o <= OpPartition; o++ {
+	for o := OpTile; o <= OpCopy; o++ {
 		if o.String() == s {
 			return o, nil
 		}
 	}
-	return 0, fmt.Errorf("loops: transform %q (want tile, interchange, unroll or partition)", s)
+	return 0, fmt.Errorf("loops: transform %q (want tile, interchange, unroll, partition or copy)", s)
 }
 
 // Step is one loop transform a user chose, with where it came from for
@@ -52,7 +55,7 @@ func ParseOp(s string) (Op, error) {
 // canonical once ParseSteps or ParsePlan made it.
 type Step struct {
 	Op     Op
-	Spec   Spec   // KERNEL.LOOP=VALUES (partition: KERNEL.BUFFER=MODE[:FACTOR][:DIM])
+	Spec   Spec   // KERNEL.LOOP=VALUES (partition: KERNEL.BUFFER=MODE[:FACTOR][:DIM]; copy: KERNEL.BUFFER=LOOP)
 	Source string // "--tile" or "plan.yaml:12"
 }
 
@@ -90,7 +93,7 @@ func (pl Plan) String() string {
 // action is a step's values decoded.
 type action struct {
 	sizes  []int  // tile
-	other  string // interchange: the inner loop
+	other  string // interchange: the inner loop; copy: the loop
 	factor int    // unroll (loop.UnrollFull for full), partition
 	expand bool   // unroll
 	mode   Mode   // partition
@@ -101,7 +104,7 @@ type action struct {
 // reads them) for op, and checks every value; the steps' values are
 // canonical. source says where the text came from ("--tile").
 func ParseSteps(op Op, text, source string) ([]Step, error) {
-	if op > OpPartition {
+	if op > OpCopy {
 		return nil, fmt.Errorf("%s: loops: unknown transform %d", source, op)
 	}
 	specs, err := ParseSpecs(text)
@@ -129,7 +132,7 @@ func (s Step) decode() (action, error) {
 	if err := checkName("kernel", s.Spec.Kernel); err != nil {
 		return fail("%v", err)
 	}
-	what := map[bool]string{true: "buffer", false: "loop"}[s.Op == OpPartition]
+	what := map[bool]string{true: "buffer", false: "loop"}[s.Op == OpPartition || s.Op == OpCopy]
 	if err := checkName(what, s.Spec.Loop); err != nil {
 		return fail("%v", err)
 	}
@@ -153,6 +156,8 @@ func (s Step) decode() (action, error) {
 		a.factor, a.expand, err = unrollValue(s.Spec.Values[0])
 	case OpPartition:
 		a.mode, a.factor, a.dim, err = partitionValue(s.Spec.Values[0])
+	case OpCopy:
+		a.other, err = s.Spec.Values[0], checkName("loop", s.Spec.Values[0])
 	default:
 		err = fmt.Errorf("unknown transform %d", s.Op)
 	}
@@ -171,7 +176,7 @@ func (a action) values(op Op) []string {
 			out[i] = strconv.Itoa(n)
 		}
 		return out
-	case OpInterchange:
+	case OpInterchange, OpCopy:
 		return []string{a.other}
 	case OpUnroll:
 		v := strconv.Itoa(a.factor)
@@ -328,6 +333,8 @@ func (a action) run(s Step, k *loop.Kernel) (*loop.Kernel, error) {
 		return Interchange(k, s.Spec.Loop, a.other)
 	case OpUnroll:
 		return Unroll(k, s.Spec.Loop, a.factor, a.expand)
+	case OpCopy:
+		return Copy(k, s.Spec.Loop, a.other)
 	}
 	n, err := Partition(k, s.Spec.Loop, a.mode, a.factor, a.dim)
 	if errors.Is(err, ErrNotStatic) {

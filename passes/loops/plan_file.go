@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/kiln-hls/kiln/internal/yamlx"
@@ -23,21 +25,34 @@ import (
 //	- tile: dense_layer_Gemm.j=16,8
 //	- unroll: dense_layer_Gemm.k=4:expand
 //	- partition: [dense_layer_Gemm.w=cyclic:4:1, dense_layer_Gemm.b=complete]
+//	- copy: dense_layer_Gemm.w=j.outer
 //
 // Each step's Source is the file and the line of its spec (YAML) or its
 // index in the list (JSON: "plan.json[2]", "plan.json[2][0]" within a
 // list value).
-func ReadPlanFile(path string) (Plan, error) {
+func ReadPlanFile(path string) (Plan, error) { return ReadPlanFileWith(path, nil) }
+
+// ReadPlanFileWith is ReadPlanFile for a file that may also hold steps
+// of other passes: each key of extra ("place") is accepted beside the
+// transforms, and its function gets each of the key's spec strings with
+// where it is ("plan.yaml:7"), in the file's order. An error it returns
+// stops the reading.
+func ReadPlanFileWith(path string, extra map[string]func(text, source string) error) (Plan, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("loops: plan file: %w", err)
 	}
-	return ParsePlan(data, filepath.Ext(path), path)
+	return ParsePlanWith(data, filepath.Ext(path), path, extra)
 }
 
 // ParsePlan reads a plan from data, YAML when ext is .yaml or .yml and
 // JSON when it is .json; name is the file's name for Sources and errors.
 func ParsePlan(data []byte, ext, name string) (Plan, error) {
+	return ParsePlanWith(data, ext, name, nil)
+}
+
+// ParsePlanWith is ParsePlan with other passes' keys (ReadPlanFileWith).
+func ParsePlanWith(data []byte, ext, name string, extra map[string]func(text, source string) error) (Plan, error) {
 	var items []planItem
 	var err error
 	switch strings.ToLower(strings.TrimPrefix(ext, ".")) {
@@ -53,9 +68,17 @@ func ParsePlan(data []byte, ext, name string) (Plan, error) {
 	}
 	var plan Plan
 	for _, it := range items {
+		if f, ok := extra[it.key]; ok {
+			if err := f(it.text, it.source); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		op, err := ParseOp(it.key)
 		if err != nil {
-			return nil, fmt.Errorf("%s: loops: plan: unknown key %q (want tile, interchange, unroll or partition)", it.keyAt, it.key)
+			want := []string{"tile", "interchange", "unroll", "partition", "copy"}
+			want = append(want, slices.Sorted(maps.Keys(extra))...)
+			return nil, fmt.Errorf("%s: loops: plan: unknown key %q (want %s)", it.keyAt, it.key, strings.Join(want, ", "))
 		}
 		steps, err := ParseSteps(op, it.text, it.source)
 		if err != nil {

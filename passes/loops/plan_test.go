@@ -110,13 +110,13 @@ func TestParseSourceInErrors(t *testing.T) {
 }
 
 func TestOps(t *testing.T) {
-	for _, name := range []string{"tile", "interchange", "unroll", "partition"} {
+	for _, name := range []string{"tile", "interchange", "unroll", "partition", "copy"} {
 		op, err := loops.ParseOp(name)
 		require.NoError(t, err)
 		assert.Equal(t, name, op.String())
 	}
 	_, err := loops.ParseOp("skew")
-	assert.EqualError(t, err, `loops: transform "skew" (want tile, interchange, unroll or partition)`)
+	assert.EqualError(t, err, `loops: transform "skew" (want tile, interchange, unroll, partition or copy)`)
 	assert.Equal(t, "op?", loops.Op(9).String())
 }
 
@@ -179,7 +179,7 @@ func TestParsePlanErrors(t *testing.T) {
 		{"yaml empty list", ".yaml", "[]\n", "plan.yaml:1: loops: plan: the list has no steps"},
 		{"yaml step scalar", ".yaml", "- tile: a.b=2\n- a.b=3\n", `plan.yaml:2: loops: plan: a step is a mapping with one key (- tile: KERNEL.LOOP=16), not the scalar "a.b=3"`},
 		{"yaml two keys", ".yaml", "- tile: a.b=2\n  unroll: a.c=2\n", "plan.yaml:1: loops: plan: a step is a mapping with one key (- tile: KERNEL.LOOP=16), not a mapping with 2 keys"},
-		{"yaml unknown key", ".yaml", "- tile: a.b=2\n\n- skew: a.b=2\n", `plan.yaml:3: loops: plan: unknown key "skew" (want tile, interchange, unroll or partition)`},
+		{"yaml unknown key", ".yaml", "- tile: a.b=2\n\n- skew: a.b=2\n", `plan.yaml:3: loops: plan: unknown key "skew" (want tile, interchange, unroll, partition, copy)`},
 		{"yaml null value", ".yaml", "- tile:\n", "plan.yaml:1: loops: plan: tile: want a spec string or a list of them, not nothing (null)"},
 		{"yaml mapping value", ".yaml", "- tile: {a: 1}\n", "plan.yaml:1: loops: plan: tile: want a spec string or a list of them, not a mapping with 1 keys"},
 		{"yaml nested list", ".yaml", "- tile: [a.b=2, [a.c=3]]\n", "plan.yaml:1: loops: plan: tile: want a spec string or a list of them, not a list"},

@@ -132,7 +132,20 @@ func step(t *testing.T, r *rand.Rand, k *loop.Kernel) (string, string, *loop.Ker
 	}
 	name := li.names[r.IntN(len(li.names))]
 	trip, constant := li.trip[name]
-	switch op := r.IntN(8); {
+	switch op := r.IntN(10); {
+	case op >= 8:
+		bufs := readIn(k, name)
+		if len(bufs) == 0 {
+			return "", "", k
+		}
+		buf := bufs[r.IntN(len(bufs))]
+		desc := fmt.Sprintf("copy %s.%s=%s", k.Name, buf, name)
+		got, err := loops.Copy(k, buf, name)
+		if err != nil && copyRefusal.MatchString(err.Error()) {
+			return desc, "copy-refused", nil
+		}
+		require.NoError(t, err, desc)
+		return desc, "copy", got
 	case li.dyn[name]:
 		got, err := loops.Unroll(k, name, 2+r.IntN(7), false)
 		require.NoError(t, err, "unroll %s.%s", k.Name, name)
@@ -169,7 +182,8 @@ func step(t *testing.T, r *rand.Rand, k *loop.Kernel) (string, string, *loop.Ker
 // TestProperty is issue 6's done-when for the loop passes: on the built-in
 // LSTM and CNN, random chains of one to three random legal transforms of a
 // random kernel (tile sizes 1..trip, unroll factors 2..8 or full, expanded
-// or as a directive, interchanges of perfect nests where legal) leave the
+// or as a directive, interchanges of perfect nests where legal, copies of a
+// buffer a loop reads) leave the
 // interpreter's outputs_sha256 on a validation window unchanged. The
 // program with every chain applied at once (each kernel as its last chain
 // left it) also goes through the llvm and c back ends.
@@ -184,7 +198,7 @@ func TestProperty(t *testing.T) {
 			m := loadZoo(t, model)
 			r := rand.New(rand.NewPCG(6, uint64(len(model))))
 			combined, counts := randomChains(t, m, r, models[model])
-			for _, pass := range []string{"tile", "unroll-expand", "unroll-directive", "interchange"} {
+			for _, pass := range []string{"tile", "unroll-expand", "unroll-directive", "interchange", "copy"} {
 				if models[model] >= trials {
 					assert.Positive(t, counts[pass], "no %s was tried", pass)
 				}

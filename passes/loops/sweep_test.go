@@ -72,9 +72,21 @@ func TestSweepLowered(t *testing.T) {
 				got, err := loops.Interchange(k, pair[0], pair[1])
 				check("interchange", "interchange "+pair[0]+","+pair[1], got, err)
 			}
+			for _, name := range li.names {
+				for _, buf := range readIn(k, name) {
+					got, err := loops.Copy(k, buf, name)
+					if err != nil && copyRefusal.MatchString(err.Error()) {
+						counts["copy-refused"]++
+						continue
+					}
+					check("copy", "copy "+buf+" at "+name, got, err)
+				}
+			}
 		})
 	}
 	t.Logf("%v", counts)
 	assert.Positive(t, counts["interchange"])
 	assert.Positive(t, counts["interchange-refused"])
+	assert.Positive(t, counts["copy"])
+	assert.Positive(t, counts["copy-refused"])
 }
