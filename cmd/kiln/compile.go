@@ -55,6 +55,9 @@ kiln lower print the names):
   --interchange K.A=B         swap loops A and B
   --unroll K.L=N|full[:expand] unroll by N or fully: a directive for Bambu, or :expand in the IR
   --partition K.B=MODE[:F][:DIM] bank buffer B: cyclic:F, block:F or complete (complete::DIM) on DIM (0)
+  --copy K.B=L                copy the part of buffer B one iteration of loop L reads into an on-chip
+                              buffer B_tile at the start of the iteration, and read that instead
+The --loops file may also place buffers: - place: K.B=SPACE (as --place).
 --explain prints the loop IR after every pass (and writes nothing without -o).
 
 The testbenches take the first validation window of the model's data (a built-in model's own or
@@ -70,8 +73,8 @@ The testbenches take the first validation window of the model's data (a built-in
 	f.Float64Var(&cf.clock, "clock", 10, "clock period in ns (Bambu's --clock-period)")
 	f.IntVar(&cf.channels, "channels", 2, "memory channels (Bambu's --channels-number)")
 	f.StringVar(&cf.memory, "memory-policy", "ALL_BRAM", "Bambu's --memory-allocation-policy: ALL_BRAM, NO_BRAM, LSS, GSS, EXT_PIPELINED_BRAM")
-	f.StringVar(&cf.planFile, "loops", "", "a .yaml/.json file of loop transforms, run before the flags' (a list of {tile|interchange|unroll|partition: SPEC})")
-	for _, op := range []loops.Op{loops.OpTile, loops.OpInterchange, loops.OpUnroll, loops.OpPartition} {
+	f.StringVar(&cf.planFile, "loops", "", "a .yaml/.json file of loop transforms, run before the flags' (a list of {tile|interchange|unroll|partition|copy|place: SPEC})")
+	for _, op := range []loops.Op{loops.OpTile, loops.OpInterchange, loops.OpUnroll, loops.OpPartition, loops.OpCopy} {
 		f.Var(&loopFlag{op: op, plan: &cf.plan}, op.String(), loopFlagHelp[op])
 	}
 	f.BoolVar(&cf.explain, "explain", false, "print the loop IR after the passes and the memory placement (without -o, write nothing)")
@@ -90,6 +93,7 @@ var loopFlagHelp = map[loops.Op]string{
 	loops.OpInterchange: "swap two loops: KERNEL.LOOP=OTHER (repeatable)",
 	loops.OpUnroll:      "unroll a loop: KERNEL.LOOP=N|full[:expand] (repeatable)",
 	loops.OpPartition:   "bank a buffer: KERNEL.BUFFER=cyclic:F[:DIM]|block:F[:DIM]|complete[::DIM], DIM from 0 (repeatable)",
+	loops.OpCopy:        "stage the part of a buffer one iteration of a loop reads in an on-chip copy: KERNEL.BUFFER=LOOP (repeatable)",
 }
 
 // loopFlag is one of the loop-transform flags: each value appends its
@@ -118,13 +122,9 @@ func (cf *compileFlags) run(cmd *cobra.Command, gf *globalFlags, arg string) err
 	if err != nil {
 		return err
 	}
-	plan := cf.plan
-	if cf.planFile != "" {
-		fromFile, err := loops.ReadPlanFile(cf.planFile)
-		if err != nil {
-			return err
-		}
-		plan = append(slices.Clone(fromFile), plan...)
+	plan, err := readPlan(cf.planFile, cf.plan, &cf.placing)
+	if err != nil {
+		return err
 	}
 	extra := map[string]string{}
 	p, err := cf.lower.lowered(gf, arg, extra)

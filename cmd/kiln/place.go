@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kiln-hls/kiln/ir/loop"
+	"github.com/kiln-hls/kiln/passes/loops"
 	"github.com/kiln-hls/kiln/passes/place"
 	"github.com/kiln-hls/kiln/targets"
 )
@@ -15,6 +17,7 @@ import (
 type placeFlags struct {
 	policy    string
 	overrides []string
+	fromFile  []place.Override // the place: entries of --loops FILE (readPlan)
 }
 
 func (pf *placeFlags) add(cmd *cobra.Command) {
@@ -25,7 +28,7 @@ func (pf *placeFlags) add(cmd *cobra.Command) {
 
 // check validates the flags that need no model.
 func (pf *placeFlags) check() (place.Policy, []place.Override, error) {
-	var overrides []place.Override
+	overrides := slices.Clone(pf.fromFile)
 	for _, text := range pf.overrides {
 		o, err := place.ParseOverrides(text, "--place")
 		if err != nil {
@@ -35,7 +38,7 @@ func (pf *placeFlags) check() (place.Policy, []place.Override, error) {
 	}
 	if pf.policy == "none" {
 		if len(overrides) > 0 {
-			return "", nil, fmt.Errorf("--place needs a placement (--placement none places nothing)")
+			return "", nil, fmt.Errorf("%s %s needs a placement (--placement none places nothing)", overrides[0].Source, overrides[0])
 		}
 		return "", nil, nil
 	}
@@ -58,4 +61,26 @@ func (pf *placeFlags) apply(p *loop.Program, dev targets.Device) (*loop.Program,
 		return nil, nil, err
 	}
 	return place.Apply(p, place.Options{Capacity: capacity, Policy: policy, Overrides: overrides})
+}
+
+// readPlan is the loop plan of the --loops file followed by the flags'
+// steps. The file may also place buffers (- place: KERNEL.BUFFER=SPACE):
+// those overrides join pf's, before the --place flags'.
+func readPlan(file string, flags loops.Plan, pf *placeFlags) (loops.Plan, error) {
+	if file == "" {
+		return flags, nil
+	}
+	var fromFile []place.Override
+	plan, err := loops.ReadPlanFileWith(file, map[string]func(text, source string) error{
+		"place": func(text, source string) error {
+			o, err := place.ParseOverrides(text, source)
+			fromFile = append(fromFile, o...)
+			return err
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	pf.fromFile = fromFile
+	return append(plan, flags...), nil
 }

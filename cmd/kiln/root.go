@@ -117,6 +117,8 @@ var laterStages = [][3]string{
 	{"interchange", "loop", "swap two loops where every element's updates keep their order (kiln compile --interchange)"},
 	{"unroll", "loop", "unroll a loop by N or fully: an unroll directive for Bambu, or expanded in the IR (kiln compile --unroll)"},
 	{"partition", "loop", "bank a buffer cyclic, block or complete into separate buffers, for more memory ports (kiln compile --partition)"},
+	{"copy", "loop", "stage the part of a buffer one iteration of a loop reads in an on-chip buffer filled by a copy nest, so an off-chip weight's tile is read once (kiln compile --copy)"},
+	{"place-memory", "loop", "give every buffer a memory space (register, on-chip RAM/ROM, off chip) by size and reuse within the device's capacity, with overrides (kiln compile --placement, --place; passes/place)"},
 	{"auto-precision", "loop", "search per-layer fixed-point widths whose relative RMSE against fp32 stays within a budget (kiln eval --precision auto --budget B)"},
 }
 

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -75,7 +74,7 @@ one buffer; --placement none keeps every array on chip.`,
 	f.BoolVar(&sf.o2, "llvm-unroll", true, "model LLVM -O2 fully unrolling small constant loops (Bambu's front end)")
 	f.BoolVar(&sf.noalias, "noalias", true, "the array arguments never overlap, as kiln emits them (default for a .kir file: false when its header says variant none)")
 	f.StringVar(&sf.planFile, "loops", "", "a .yaml/.json file of loop transforms, run before the flags' (as kiln compile --loops)")
-	for _, op := range []loops.Op{loops.OpTile, loops.OpInterchange, loops.OpUnroll, loops.OpPartition} {
+	for _, op := range []loops.Op{loops.OpTile, loops.OpInterchange, loops.OpUnroll, loops.OpPartition, loops.OpCopy} {
 		f.Var(&loopFlag{op: op, plan: &sf.plan}, op.String(), loopFlagHelp[op])
 	}
 	f.StringVar(&sf.lower.precision, "precision", "", "narrow the program to this precision spec (as kiln compile --precision; default fp32)")
@@ -98,13 +97,9 @@ func (sf *simFlags) run(cmd *cobra.Command, gf *globalFlags, arg string) error {
 		return err
 	}
 	cfg.LLVMUnroll, cfg.NoAlias = sf.o2, sf.noalias
-	plan := sf.plan
-	if sf.planFile != "" {
-		fromFile, err := loops.ReadPlanFile(sf.planFile)
-		if err != nil {
-			return err
-		}
-		plan = append(slices.Clone(fromFile), plan...)
+	plan, err := readPlan(sf.planFile, sf.plan, &sf.placing)
+	if err != nil {
+		return err
 	}
 	var res *sim.Result
 	iface := sf.iface

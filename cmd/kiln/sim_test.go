@@ -175,3 +175,20 @@ func TestSimPlacement(t *testing.T) {
 	_, err = run("sim", "lstm", "-t", "xc7z020-1clg484-VVD", "--placement", "somewhere")
 	assert.ErrorContains(t, err, "somewhere")
 }
+
+// TestSimCopy: at batch 4, the CNN's output layer with its batch loop
+// inside the output tiles reads the off-chip weight matrix once per
+// window; copying each tile's 16 rows on chip reads it once per
+// inference — a quarter of the off-chip bytes — for 4 more block RAMs.
+func TestSimCopy(t *testing.T) {
+	args := []string{"cnn", "--batch", "4", "-t", "xc7z020-1clg484-VVD",
+		"--tile", "dense_layer_Gemm.j=16", "--interchange", "dense_layer_Gemm.i=j.outer"}
+	plain := simJSONOf(t, args...)
+	copied := simJSONOf(t, append(args, "--copy", "dense_layer_Gemm.dense_layer_weight=j.outer")...)
+	weight := 4080 * 256 * 4.0
+	assert.InDelta(t, 4*weight, plain["offchip_bytes"].(float64), 0.02*weight, "plain: the weight read once per window")
+	assert.InDelta(t, weight, copied["offchip_bytes"].(float64)-(plain["offchip_bytes"].(float64)-4*weight), 0.02*weight, "copied: once per inference")
+	bram := func(m map[string]any) float64 { return m["resources"].(map[string]any)["bram"].(float64) }
+	assert.Equal(t, bram(plain)+4, bram(copied), "the 16x256 f32 tile takes 4 BRAM36")
+	assert.Equal(t, true, copied["feasible"])
+}
