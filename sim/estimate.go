@@ -259,6 +259,7 @@ func (c *Config) check() (Tuning, error) {
 type Estimator struct {
 	sc   scratch
 	keep keep
+	tr   traces // kernels' traces (estimate_trace.go)
 }
 
 // scratch is storage an Estimator keeps between estimates.
@@ -279,6 +280,8 @@ type scratch struct {
 	calls  []int                    // Estimate's kernel per call
 	models []kernelEst              // estimate's kernels
 	done   []bool                   // estimate's kernels done
+	tids   []int32                  // a replay's operation IDs per trace kind
+	rec    *recorder                // the trace being recorded; nil: none
 }
 
 // newLoop is a zero loopSeg from the slabs.
@@ -313,7 +316,7 @@ func (sc *scratch) keep(segs []seg) []seg {
 
 // reset makes the slabs free for the next estimate.
 func (sc *scratch) reset() {
-	sc.nloop, sc.stack = 0, sc.stack[:0]
+	sc.nloop, sc.stack, sc.rec = 0, sc.stack[:0], nil
 	if n := len(sc.segs); n > 1 {
 		sc.segs = sc.segs[n-1:] // keep the newest slab only
 	}
@@ -541,6 +544,9 @@ func (c *costCache) reset(cfg Config, tune Tuning, sc *scratch) {
 func (c *costCache) id(o op, t vtype) int32 {
 	s := (int32(o)*3+int32(t.typ))*65 + int32(min(max(t.bits, 0), 64))
 	if id := c.slot[s]; id > 0 {
+		if r := c.sc.rec; r != nil {
+			r.kind(id-1, kind{o, t})
+		}
 		return id - 1
 	}
 	k := OpKey{Op: opNames[o], Type: typeNames[t.typ], Bits: t.bits}
@@ -563,6 +569,9 @@ func (c *costCache) id(o op, t vtype) int32 {
 	c.keys = append(c.keys, k)
 	c.kinds = append(c.kinds, kind{o, t})
 	c.costs = append(c.costs, oc)
+	if r := c.sc.rec; r != nil {
+		r.kind(id, kind{o, t})
+	}
 	return id
 }
 

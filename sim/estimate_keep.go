@@ -99,7 +99,7 @@ func (kp *keep) start(n int) {
 func (x *Estimator) kernel(ki int, k *loop.Kernel, cfg *Config, tune Tuning, ext []bool) (kernelEst, error) {
 	kp, cache := &x.keep, &x.sc.cache
 	if kp.off {
-		return estimateKernel(k, cfg, tune, cache, ext)
+		return estimateKernel(k, cfg, tune, cache, ext, nil)
 	}
 	key := keyOf(cfg, tune)
 	e := kp.kernels[ki]
@@ -112,7 +112,7 @@ func (x *Estimator) kernel(ki int, k *loop.Kernel, cfg *Config, tune Tuning, ext
 		kp.hits++
 		return m.est, nil
 	}
-	est, err := estimateKernel(k, cfg, tune, cache, ext)
+	est, err := estimateKernel(k, cfg, tune, cache, ext, &x.tr)
 	if err != nil {
 		return est, err
 	}

@@ -17,14 +17,15 @@ type kernelEst struct {
 // estimateKernel schedules k's blocks once each and adds up its loops.
 // ext marks the buffers that are accelerator arguments (reached through
 // cfg.Interface); the other arrays are on-chip memories of their own.
-func estimateKernel(k *loop.Kernel, cfg *Config, tune Tuning, cache *costCache, ext []bool) (kernelEst, error) {
+// With ts, a kernel built before is traced and replayed
+// (estimate_trace.go).
+func estimateKernel(k *loop.Kernel, cfg *Config, tune Tuning, cache *costCache, ext []bool, ts *traces) (kernelEst, error) {
 	sc := cache.sc
 	m := &sc.km // reused: its slices keep their storage
 	*m = kmodel{k: k, cfg: cfg, tune: tune, costs: cache, sub: resizeZero(m.sub, len(k.Vars)),
 		memo: sc.memo, units: m.units[:0], static: m.static[:0], mem: m.mem, types: m.types, looked: m.looked[:0]}
-	clear(m.memo)
 	m.assign(ext)
-	segs := m.build(k.Body)
+	segs := m.segs(ts, ext)
 	if len(cache.errs) > 0 {
 		return kernelEst{}, fmt.Errorf("sim: kernel %s: %w", k.Name, errors.Join(cache.errs...))
 	}
@@ -36,6 +37,35 @@ func estimateKernel(k *loop.Kernel, cfg *Config, tune Tuning, cache *costCache, 
 	t.cycles += int64(tune.CallCycles)
 	m.offchipRun(&t)
 	return kernelEst{t: t, res: m.resources(ext), notes: m.notes}, nil
+}
+
+// segs are the kernel's segs: replayed from its trace in ts, or built
+// (and recorded when ts says so).
+func (m *kmodel) segs(ts *traces, ext []bool) []seg {
+	var tk traceKey
+	record := false
+	if ts != nil && m.oc == nil {
+		tk = traceKeyOf(m.k, m.cfg, m.tune)
+		var t *trace
+		if t, record = ts.lookup(tk, ext); t != nil && m.replay(t) {
+			ts.replays++
+			return t.segs
+		}
+	}
+	clear(m.memo)
+	sc := m.costs.sc
+	if record {
+		sc.rec = ts.rec.start(ext)
+	}
+	segs := m.build(m.k.Body)
+	if record {
+		sc.rec = nil
+		if ts.rec.finish(m, segs) && len(m.costs.errs) == 0 {
+			ts.m[tk] = ts.rec.t
+		}
+		ts.rec.t = nil
+	}
+	return segs
 }
 
 // resizeZero is s with n zero elements, reusing its storage.

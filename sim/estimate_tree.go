@@ -22,6 +22,7 @@ type tally struct {
 	pj     float64
 	ops    int64
 	oc     ocTally // off-chip traffic (offchip.go)
+	seq    int32   // a block's number + 1 while a trace is recorded (estimate_trace.go)
 }
 
 func (t *tally) add(u tally) { t.cycles += u.cycles; t.pj += u.pj; t.ops += u.ops; t.oc.add(u.oc) }
@@ -136,19 +137,32 @@ func (bd *builder) inline(f *loop.For, trip int) {
 // finish records a block's units, registers and operations in the kernel
 // and returns what one execution costs.
 func (m *kmodel) finish(b *blk) tally {
-	if b.s.waited && b.s.improvable() {
+	seq := int32(0)
+	if r := b.s.rec; r != nil { // the trace keeps the predecessors for a replay
 		b.memDeps()
+		seq = r.endBlock(b.s)
+	}
+	if b.s.waited && b.s.improvable() {
+		if seq == 0 {
+			b.memDeps()
+		}
 		b.s.reschedule()
 	}
-	m.units = b.s.peak(m.units)
-	for k, n := range b.s.static {
+	return m.tally(b.s, b.oc, seq)
+}
+
+// tally records a scheduled block's units, registers and operations in
+// the kernel and returns what one execution costs.
+func (m *kmodel) tally(s *sched, oc ocTally, seq int32) tally {
+	m.units = s.peak(m.units)
+	for k, n := range s.static {
 		for len(m.static) <= k {
 			m.static = append(m.static, 0)
 		}
 		m.static[k] += n
 	}
-	m.live = max(m.live, b.s.liveBits())
-	return tally{cycles: int64(b.s.length), pj: b.s.pj, ops: b.s.ops, oc: b.oc}
+	m.live = max(m.live, s.liveBits())
+	return tally{cycles: int64(s.length), pj: s.pj, ops: s.ops, oc: oc, seq: seq}
 }
 
 func (m *kmodel) loopSeg(f *loop.For) *loopSeg {

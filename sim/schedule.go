@@ -124,6 +124,7 @@ type sched struct {
 	pj     float64   // dynamic energy of one execution
 	ops    int64     // operations of one execution
 	pri    prio      // reschedule's scratch
+	rec    *recorder // the trace being recorded (estimate_trace.go); nil: none
 }
 
 // node is an operation of the block as reschedule needs it: its
@@ -170,6 +171,9 @@ func (s *sched) ready(v int32) float64 {
 // place schedules an operation of cost c and width bits, using a port of
 // memory mem (−1: none), no earlier than after (ns) and its operands.
 func (s *sched) place(k int32, c *OpCost, bits int, mem int, after float64, operands ...int32) int32 {
+	if s.rec != nil {
+		s.rec.op(k, bits, mem, operands)
+	}
 	t, f := after, s.fbar
 	s.fbar = 0
 	for _, v := range operands {

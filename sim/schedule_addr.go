@@ -72,5 +72,8 @@ func (m *kmodel) addrID() int32 {
 			c.addr = c.id(opAdd, t) + 1
 		}
 	}
+	if r := c.sc.rec; r != nil { // a trace notes the answer, and the kind as id would
+		r.adder(c.addr, kind{opAdd, vtype{typ: tUint, bits: 32}})
+	}
 	return c.addr - 1
 }

@@ -30,6 +30,7 @@ type blk struct {
 	cse   cseTab       // binary operations and addresses computed in the block
 	one   [1]int32     // an access's operand: its address
 	oc    ocTally      // the block's off-chip traffic (offchip.go)
+	cands []dep        // recordOrder's scratch
 }
 
 type regWrite struct {
@@ -81,7 +82,10 @@ func (m *kmodel) newBlk() *blk {
 	b.addrs = b.addrs[:0]
 	b.oc = ocTally{}
 	b.cse.reset()
-	b.s.period, b.s.ports, b.s.cc = m.cfg.ClockNS, m.cfg.Channels, m.costs
+	b.s.period, b.s.ports, b.s.cc, b.s.rec = m.cfg.ClockNS, m.cfg.Channels, m.costs, m.costs.sc.rec
+	if b.s.rec != nil {
+		b.s.rec.startBlock()
+	}
 	b.s.mem = resize(b.s.mem, m.nmem)
 	b.s.reset() // after mem: it sizes uses by it
 	return b
@@ -316,6 +320,9 @@ func (b *blk) order(id loop.BufID, idx []loop.Index, store bool) float64 {
 	case !store:
 		list = b.sts[id]
 	}
+	if r := b.s.rec; r != nil {
+		return b.recordOrder(r, list, id, idx, store)
+	}
 	slots := b.s.slots
 	if n := len(list); n > 0 && b.m.argsAlias(id) && !list[n-1].store {
 		// arguments that may overlap: their accesses issue in program
@@ -345,6 +352,26 @@ func (b *blk) order(id loop.BufID, idx []loop.Index, store bool) float64 {
 		b.s.fbar = max(b.s.fbar, f)
 	}
 	return float64(after) * b.s.period
+}
+
+// recordOrder is order's answer while a trace is recorded: the accesses
+// it compares with, noted for a replay (estimate_trace.go), then
+// sched.orderAt on them.
+func (b *blk) recordOrder(r *recorder, list []access, id loop.BufID, idx []loop.Index, store bool) float64 {
+	seed := int32(-1)
+	if n := len(list); n > 0 && b.m.argsAlias(id) && !list[n-1].store {
+		seed = list[n-1].slot
+	}
+	cands := b.cands[:0]
+	for i := range list {
+		a := &list[i]
+		if (a.store || store) && (a.buf != id || mayAliasOnly(a.idx, idx)) {
+			cands = append(cands, dep{from: a.slot, store: a.store})
+		}
+	}
+	b.cands = cands
+	r.order(seed, cands)
+	return b.s.orderAt(seed, cands)
 }
 
 func (b *blk) record(id loop.BufID, a access) {
