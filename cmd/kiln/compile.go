@@ -221,6 +221,9 @@ func (cf *compileFlags) check() (targets.Device, error) {
 	if _, _, err := cf.placing.check(); err != nil {
 		return dev, err
 	}
+	if dev, err = cf.placing.memory(dev); err != nil {
+		return dev, err
+	}
 	cf.lower.precision = noFP32(cf.lower.precision)
 	return dev, nil
 }

@@ -285,3 +285,26 @@ func TestCompileExamples(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(c), "#pragma HLS unroll factor=8")
 }
+
+// TestCompileOffChipMemory: the Bambu script's external-memory delays
+// follow the memory off-chip buffers live in (--offchip-memory).
+func TestCompileOffChipMemory(t *testing.T) {
+	for _, c := range []struct{ memory, delay string }{
+		{"", "--mem-delay-read=14"},     // HBM2, 137.8 ns at 10 ns
+		{"ddr4", "--mem-delay-read=21"}, // DDR4, 206.7 ns
+	} {
+		dir := filepath.Join(t.TempDir(), "cnn")
+		args := []string{"compile", "cnn", "-t", "xcu280-2Lfsvh2892-VVD", "--placement", "offchip-weights", "-o", dir}
+		if c.memory != "" {
+			args = append(args, "--offchip-memory", c.memory)
+		}
+		out, err := run(args...)
+		require.NoError(t, err, out)
+		scripts, err := filepath.Glob(filepath.Join(dir, "bambu", "forward_kernel_xcu280*.sh"))
+		require.NoError(t, err)
+		require.Len(t, scripts, 1)
+		sh, err := os.ReadFile(scripts[0])
+		require.NoError(t, err)
+		assert.Contains(t, string(sh), c.delay, c.memory)
+	}
+}

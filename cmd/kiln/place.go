@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -17,12 +22,14 @@ import (
 type placeFlags struct {
 	policy    string
 	overrides []string
+	offchip   string           // --offchip-memory: a memory of the device or a .json file
 	fromFile  []place.Override // the place: entries of --loops FILE (readPlan)
 }
 
 func (pf *placeFlags) add(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&pf.policy, "placement", "auto", "place every buffer: auto (by reuse and size within the device's on-chip memory, the rest off chip), onchip (or an error naming what does not fit), offchip-weights, or none (every array on chip, the model's inputs and outputs as pointer arguments: no check against the device)")
+	f.StringVar(&pf.offchip, "offchip-memory", "", "the memory off-chip buffers live in: one the device lists (kiln targets --sources DEVICE: DDR4, HBM2…; default its first) or a .json file describing one, as an ASIC's DRAM (fields as in examples/dram-hbm2-stack.json, each figure with its source)")
 	f.StringArrayVar(&pf.overrides, "place", nil, "place one buffer: KERNEL.BUFFER=reg|ram|rom|offchip|bram|uram, or BUFFER=… for the top's (repeatable; comma-separated)")
 }
 
@@ -83,4 +90,38 @@ func readPlan(file string, flags loops.Plan, pf *placeFlags) (loops.Plan, error)
 	}
 	pf.fromFile = fromFile
 	return append(plan, flags...), nil
+}
+
+// memory is dev with --offchip-memory as its off-chip memory: one the
+// device lists by name, or one a .json file describes (every field of
+// targets.OffChipMemory, sources included; unknown fields refused).
+func (pf *placeFlags) memory(dev targets.Device) (targets.Device, error) {
+	if pf.offchip == "" {
+		return dev, nil
+	}
+	var m targets.OffChipMemory
+	if strings.EqualFold(filepath.Ext(pf.offchip), ".json") {
+		data, err := os.ReadFile(pf.offchip)
+		if err != nil {
+			return dev, fmt.Errorf("--offchip-memory: %w", err)
+		}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&m); err != nil {
+			return dev, fmt.Errorf("--offchip-memory %s: %w", pf.offchip, err)
+		}
+		if dec.More() {
+			return dev, fmt.Errorf("--offchip-memory %s: data after the memory's object", pf.offchip)
+		}
+	} else {
+		var err error
+		if m, err = dev.FindOffChip(pf.offchip); err != nil {
+			return dev, fmt.Errorf("--offchip-memory: %w", err)
+		}
+	}
+	d, err := dev.WithOffChip(m)
+	if err != nil {
+		return dev, fmt.Errorf("--offchip-memory %s: %w", pf.offchip, err)
+	}
+	return d, nil
 }

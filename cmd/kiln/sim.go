@@ -106,7 +106,7 @@ func (sf *simFlags) run(cmd *cobra.Command, gf *globalFlags, arg string) error {
 	if strings.HasSuffix(arg, ".kir") {
 		res, iface, err = sf.kernelFile(arg, plan, cfg)
 	} else {
-		res, err = sf.model(gf, arg, plan, cfg)
+		res, err = sf.model(gf, arg, plan, dev, cfg)
 	}
 	if err != nil {
 		return err
@@ -133,21 +133,20 @@ func (sf *simFlags) check() (targets.Device, error) {
 	if _, _, err := sf.placing.check(); err != nil {
 		return dev, err
 	}
+	if dev, err = sf.placing.memory(dev); err != nil {
+		return dev, err
+	}
 	sf.lower.precision = noFP32(sf.lower.precision)
 	return dev, nil
 }
 
 // model lowers a model (narrowed, transformed) and estimates the program.
-func (sf *simFlags) model(gf *globalFlags, arg string, plan loops.Plan, cfg sim.Config) (*sim.Result, error) {
+func (sf *simFlags) model(gf *globalFlags, arg string, plan loops.Plan, dev targets.Device, cfg sim.Config) (*sim.Result, error) {
 	p, err := sf.lower.lowered(gf, arg, map[string]string{})
 	if err != nil {
 		return nil, err
 	}
 	if p, err = plan.Apply(p); err != nil {
-		return nil, err
-	}
-	dev, err := targets.Lookup(sf.target) // checked by check
-	if err != nil {
 		return nil, err
 	}
 	if p, _, err = sf.placing.apply(p, dev); err != nil {
@@ -212,6 +211,9 @@ type simJSON struct {
 	Channels   int     `json:"channels"`
 	Interface  string  `json:"interface"`
 	LLVMUnroll bool    `json:"llvm_unroll"`
+	// OffChipMemory is the memory off-chip buffers live in (the device's
+	// default or --offchip-memory's): "HBM2 (hbm2)".
+	OffChipMemory string `json:"offchip_memory,omitempty"`
 	sim.Figures
 }
 
@@ -224,6 +226,10 @@ func simReport(r *sim.Result, dev targets.Device, sf *simFlags, arg, iface strin
 		Channels: sf.channels, Interface: iface, LLVMUnroll: sf.o2, Figures: r.Figures(dev.Kind == targets.ASIC)}
 	if sf.lower.precision != "" {
 		out.Precision = sf.lower.precision
+	}
+	if dev.Memory != nil && len(dev.Memory.OffChip) > 0 {
+		m := dev.Memory.OffChip[0]
+		out.OffChipMemory = m.Name + " (" + m.Kind + ")"
 	}
 	return out
 }
@@ -244,7 +250,7 @@ func (s simJSON) text(w io.Writer) error {
 	fmt.Fprintf(w, "power %.4g W (static %.4g, dynamic %.4g: the logic's activity %.4g, the operations %.4g)   energy %.4g µJ per inference\n",
 		s.PowerW, s.StaticPowerW, s.DynamicPowerW, s.ActivityPowerW, s.DynamicPowerW-s.ActivityPowerW, s.EnergyUJ)
 	if s.OffChipBytes > 0 {
-		fmt.Fprintf(w, "off chip %d bytes per inference, %.1f%% of the cycles waiting on its bandwidth\n", s.OffChipBytes, 100*s.BandwidthBoundShare)
+		fmt.Fprintf(w, "off chip %d bytes per inference in %s, %.1f%% of the cycles waiting on its bandwidth\n", s.OffChipBytes, s.OffChipMemory, 100*s.BandwidthBoundShare)
 	}
 	if !s.Feasible {
 		fmt.Fprintf(w, "INFEASIBLE on %s: %s\n", s.Target, strings.Join(s.Infeasible, "; "))

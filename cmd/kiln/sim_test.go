@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -191,4 +193,48 @@ func TestSimCopy(t *testing.T) {
 	bram := func(m map[string]any) float64 { return m["resources"].(map[string]any)["bram"].(float64) }
 	assert.Equal(t, bram(plain)+4, bram(copied), "the 16x256 f32 tile takes 4 BRAM36")
 	assert.Equal(t, true, copied["feasible"])
+}
+
+// TestSimOffChipMemory: --offchip-memory picks another memory of the
+// device or reads an ASIC's DRAM from a file; its latency shows in the
+// cycles, its name in the report, and bad memories are refused by name.
+func TestSimOffChipMemory(t *testing.T) {
+	asic := []string{"cnn", "-t", "nangate45", "--placement", "offchip-weights"}
+	dram := simJSONOf(t, asic...)
+	hbm := simJSONOf(t, append(asic, "--offchip-memory", "../../examples/dram-hbm2-stack.json")...)
+	assert.Equal(t, "DRAM (ddr4)", dram["offchip_memory"])
+	assert.Equal(t, "HBM2 (hbm2)", hbm["offchip_memory"])
+	assert.Equal(t, dram["offchip_bytes"], hbm["offchip_bytes"])
+	assert.Greater(t, hbm["cycles"], dram["cycles"], "137.8 ns per random access against the default's 100 ns")
+
+	u280 := []string{"cnn", "-t", "xcu280-2Lfsvh2892-VVD", "--placement", "offchip-weights"}
+	onHBM := simJSONOf(t, u280...)
+	onDDR := simJSONOf(t, append(u280, "--offchip-memory", "ddr4")...)
+	assert.Equal(t, "HBM2 (hbm2)", onHBM["offchip_memory"])
+	assert.Equal(t, "DDR4 (ddr4)", onDDR["offchip_memory"])
+	assert.Greater(t, onDDR["cycles"], onHBM["cycles"], "DDR4's 206.7 ns against HBM2's 137.8 ns")
+
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+		return path
+	}
+	good, err := os.ReadFile("../../examples/dram-hbm2-stack.json")
+	require.NoError(t, err)
+	for _, c := range []struct{ spec, want string }{
+		{"lpddr", `no off-chip memory "lpddr" (it has HBM2, DDR4)`},
+		{filepath.Join(dir, "none.json"), "none.json: no such file"},
+		{write("unsourced.json", strings.Replace(string(good), `"latency_source"`, `"latency_note"`, 1)), `unknown field "latency_note"`},
+		{write("slow.json", strings.Replace(string(good), `"latency_ns": 137.8`, `"latency_ns": -1`, 1)), "latency_ns -1 (want > 0)"},
+		{write("two.json", string(good)+string(good)), "data after the memory's object"},
+	} {
+		_, err := run("sim", "cnn", "-t", "xcu280-2Lfsvh2892-VVD", "--offchip-memory", c.spec)
+		require.Error(t, err, c.spec)
+		assert.Contains(t, err.Error(), "--offchip-memory")
+		assert.Contains(t, err.Error(), c.want)
+	}
+	empty := write("empty-source.json", regexp.MustCompile(`"access_source": "[^"]*"`).ReplaceAllString(string(good), `"access_source": ""`))
+	_, err = run("sim", "cnn", "-t", "nangate45", "--offchip-memory", empty)
+	assert.ErrorContains(t, err, "a figure without its source")
 }
