@@ -282,6 +282,7 @@ type scratch struct {
 	done   []bool                   // estimate's kernels done
 	tids   []int32                  // a replay's operation IDs per trace kind
 	rec    *recorder                // the trace being recorded; nil: none
+	sums   []sum                    // plan.eval's stack
 }
 
 // newLoop is a zero loopSeg from the slabs.

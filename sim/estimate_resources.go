@@ -25,23 +25,28 @@ func estimateKernel(k *loop.Kernel, cfg *Config, tune Tuning, cache *costCache, 
 	*m = kmodel{k: k, cfg: cfg, tune: tune, costs: cache, sub: resizeZero(m.sub, len(k.Vars)),
 		memo: sc.memo, units: m.units[:0], static: m.static[:0], mem: m.mem, types: m.types, looked: m.looked[:0]}
 	m.assign(ext)
-	segs := m.segs(ts, ext)
+	segs, p := m.segs(ts, ext)
 	if len(cache.errs) > 0 {
 		return kernelEst{}, fmt.Errorf("sim: kernel %s: %w", k.Name, errors.Join(cache.errs...))
 	}
-	sc.env = resizeZero(sc.env, len(k.Vars))
-	t, err := m.run(segs, sc.env)
-	if err != nil {
-		return kernelEst{}, fmt.Errorf("sim: kernel %s: %w", k.Name, err)
+	var t tally
+	if p != nil {
+		t, sc.sums = p.eval(sc.sums)
+	} else {
+		sc.env = resizeZero(sc.env, len(k.Vars))
+		var err error
+		if t, err = m.run(segs, sc.env); err != nil {
+			return kernelEst{}, fmt.Errorf("sim: kernel %s: %w", k.Name, err)
+		}
 	}
 	t.cycles += int64(tune.CallCycles)
 	m.offchipRun(&t)
 	return kernelEst{t: t, res: m.resources(ext), notes: m.notes}, nil
 }
 
-// segs are the kernel's segs: replayed from its trace in ts, or built
-// (and recorded when ts says so).
-func (m *kmodel) segs(ts *traces, ext []bool) []seg {
+// segs are the kernel's segs: replayed from its trace in ts (with the
+// trace's plan), or built (and recorded when ts says so).
+func (m *kmodel) segs(ts *traces, ext []bool) ([]seg, plan) {
 	var tk traceKey
 	record := false
 	if ts != nil && m.oc == nil {
@@ -49,7 +54,7 @@ func (m *kmodel) segs(ts *traces, ext []bool) []seg {
 		var t *trace
 		if t, record = ts.lookup(tk, ext); t != nil && m.replay(t) {
 			ts.replays++
-			return t.segs
+			return t.segs, t.plan
 		}
 	}
 	clear(m.memo)
@@ -65,7 +70,7 @@ func (m *kmodel) segs(ts *traces, ext []bool) []seg {
 		}
 		ts.rec.t = nil
 	}
-	return segs
+	return segs, nil
 }
 
 // resizeZero is s with n zero elements, reusing its storage.
