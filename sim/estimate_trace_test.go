@@ -159,3 +159,52 @@ func TestTraceReplayAdder(t *testing.T) {
 		require.ErrorContains(t, err, "mul.float32", "%g ns", ns)
 	}
 }
+
+// TestTraceReplayPlans: kernels whose runs take every step of a plan (an
+// if holding loops, a triangular nest, a partly unrolled loop with
+// iterations left over) are replayed as built; a nest whose plan would
+// be longer than planLimit is replayed without one (its segs run).
+func TestTraceReplayPlans(t *testing.T) {
+	for _, c := range []struct {
+		name, src string
+		plan      bool
+	}{
+		{"if, triangle, unroll", `kernel f(in x: f32[64], out y: f32[64], out z: f32[64, 64]) {
+  for i in 0..64 {
+    if i < 20 {
+      for j in 0..3 {
+        y[j] = x[j] * x[i]
+      }
+    } else {
+      for j in 0..i + 1 {
+        z[i, j] = x[j] + x[i]
+      }
+    }
+  }
+  for k in 0..13 unroll(4) {
+    y[k] = y[k] * x[k]
+  }
+}`, true},
+		{"too long", `kernel f(in x: f32[128], out z: f32[128, 128]) {
+  for i in 0..128 {
+    for j in 0..i + 1 {
+      for k in 0..j + 1 {
+        z[i, j] = z[i, j] + x[k]
+      }
+    }
+  }
+}`, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			k, err := loop.Parse(c.src, nil)
+			require.NoError(t, err)
+			require.NoError(t, loop.Verify(k))
+			var x Estimator
+			n := replayCheck(t, &x, kernelProgram(k), clocks(testConfig(2), []float64{10, 7, 13, 5}, 2, 1))
+			assert.Equal(t, 6, n)
+			tr := x.tr.m[traceKeyOf(k, &Config{NoAlias: true}, *testConfig(2).Tuning)]
+			require.NotNil(t, tr)
+			assert.Equal(t, c.plan, tr.plan != nil)
+		})
+	}
+}
