@@ -104,13 +104,11 @@ func innerRanges(k *loop.Kernel, f *loop.For) (map[loop.VarID]vspan, error) {
 		for _, s := range body {
 			switch s := s.(type) {
 			case *loop.For:
-				lo, okLo := affineSpan(s.Lo, out)
-				hi, okHi := affineSpan(s.Hi, out)
-				if !okLo || !okHi {
+				r, _, ok := loopSpan(s, out)
+				if !ok {
 					return fmt.Errorf("the bounds of loop %s inside it depend on the loops around the copy or on data", k.Vars[s.Var].Name)
 				}
-				last := lo.lo + (hi.hi-1-lo.lo)/s.Step*s.Step
-				out[s.Var] = vspan{lo.lo, max(lo.lo, last)}
+				out[s.Var] = r
 				if err := walk(s.Body); err != nil {
 					return err
 				}
@@ -126,6 +124,22 @@ func innerRanges(k *loop.Kernel, f *loop.For) (map[loop.VarID]vspan, error) {
 		return nil
 	}
 	return out, walk(f.Body)
+}
+
+// loopSpan bounds the values f's variable takes from its bounds over the
+// variables' ranges: lo … the last value below hi (lo … lo when the loop
+// may run no iteration, runs false). ok is false when a bound is
+// data-dependent or uses a variable without a range.
+func loopSpan(f *loop.For, ranges map[loop.VarID]vspan) (r vspan, runs, ok bool) {
+	lo, okLo := affineSpan(f.Lo, ranges)
+	hi, okHi := affineSpan(f.Hi, ranges)
+	if !okLo || !okHi {
+		return vspan{}, false, false
+	}
+	if hi.hi <= lo.lo {
+		return vspan{lo.lo, lo.lo}, false, true
+	}
+	return vspan{lo.lo, lo.lo + (hi.hi-1-lo.lo)/f.Step*f.Step}, true, true
 }
 
 // affineSpan bounds x over the variables' ranges; false when x is
@@ -268,10 +282,8 @@ func enclosingRanges(k *loop.Kernel, f *loop.For) map[loop.VarID]vspan {
 		for _, s := range body {
 			switch s := s.(type) {
 			case *loop.For:
-				lo, okLo := affineSpan(s.Lo, out)
-				hi, okHi := affineSpan(s.Hi, out)
-				if okLo && okHi && hi.hi > lo.lo {
-					out[s.Var] = vspan{lo.lo, lo.lo + (hi.hi-1-lo.lo)/s.Step*s.Step}
+				if r, runs, ok := loopSpan(s, out); ok && runs {
+					out[s.Var] = r
 				}
 				if s == f || walk(s.Body) {
 					return true
