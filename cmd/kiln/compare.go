@@ -53,6 +53,7 @@ type compareFlags struct {
 	channels      int
 	baselines     string
 	json, layers  bool
+	placing       placeFlags // memory placement on the -t targets
 }
 
 func newCompare(gf *globalFlags) *cobra.Command {
@@ -69,6 +70,12 @@ estimate of the model on that FPGA or ASIC (one window per inference, at --clock
 --fpga-precision or --precision's counterpart) and its speed-up and energy ratio against each GPU.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(cf.targets) == 0 && changed(cmd, "placement", "place", "offchip-memory") {
+				return fmt.Errorf("--placement, --place and --offchip-memory place memory on the -t targets: give one")
+			}
+			if _, _, err := cf.placing.check(); err != nil {
+				return err
+			}
 			c, err := compare(gf, cf, args[0])
 			if err != nil {
 				return err
@@ -93,6 +100,7 @@ estimate of the model on that FPGA or ASIC (one window per inference, at --clock
 	f.StringVar(&cf.baselines, "baselines", "", "folder of imported measurements (default $KILN_BASELINES, else <user config dir>/kiln/baselines)")
 	f.BoolVar(&cf.json, "json", false, "print JSON")
 	f.BoolVar(&cf.layers, "layers", false, "print each GPU's per-layer breakdown")
+	cf.placing.add(cmd)
 	return cmd
 }
 

@@ -69,12 +69,15 @@ func targetColumns(gf *globalFlags, cf compareFlags, arg string, batch int, gpus
 		if err != nil {
 			return nil, fmt.Errorf("-t: %w", err)
 		}
+		if dev, err = cf.placing.memory(dev); err != nil {
+			return nil, fmt.Errorf("-t %s: %w", t, err)
+		}
 		cfg, err := sim.ForDevice(dev, cf.clock, cf.channels)
 		if err != nil {
 			return nil, err
 		}
-		// Placed as kiln sim and kiln compile place it by default.
-		placed, _, err := (&placeFlags{policy: "auto"}).apply(p, dev)
+		// Placed as kiln sim and kiln compile place it (--placement auto by default).
+		placed, _, err := cf.placing.apply(p, dev)
 		if err != nil {
 			return nil, fmt.Errorf("%s on %s: %w", arg, dev.Name, err)
 		}

@@ -134,6 +134,17 @@ func TestCompareTargets(t *testing.T) {
 	assert.InDelta(t, s.LatencyUS, tc.PerInferenceUS, 1e-9*s.LatencyUS)
 	assert.InDelta(t, c.GPUs[0].PerInferenceUS/s.LatencyUS, tc.SpeedupVs["a100-sxm4-40gb"], 1e-12)
 	assert.InDelta(t, c.GPUs[0].EnergyUJ/s.EnergyUJ, tc.EnergyRatioVs["a100-sxm4-40gb"], 1e-12)
+
+	// The placement flags reach the targets as they reach kiln sim.
+	placing := []string{"-t", "xcu280-2Lfsvh2892-VVD", "--placement", "offchip-weights", "--offchip-memory", "ddr4"}
+	c = compareJSON(t, append([]string{"cnn", "--baselines", t.TempDir()}, placing...)...)
+	simOut, err = run(append([]string{"sim", "cnn", "--json"}, placing...)...)
+	require.NoError(t, err, simOut)
+	require.NoError(t, json.Unmarshal([]byte(simOut), &s))
+	require.Len(t, c.Targets, 1)
+	assert.Equal(t, s.Cycles, c.Targets[0].Cycles)
+	auto := compareJSON(t, "cnn", "--baselines", t.TempDir(), "-t", "xcu280-2Lfsvh2892-VVD")
+	assert.Less(t, auto.Targets[0].Cycles, c.Targets[0].Cycles, "auto keeps the U280's weights on chip")
 }
 
 func TestCompareErrors(t *testing.T) {
@@ -152,6 +163,9 @@ func TestCompareErrors(t *testing.T) {
 		{"target clock", []string{"compare", "lstm", "-t", "nangate45", "--clock", "0.5", "--baselines", t.TempDir()}, "nangate45 cannot run at 0.5 ns"},
 		{"no rate", []string{"compare", "lstm", "--gpu", "v100-sxm2", "--precision", "bf16", "--baselines", t.TempDir()}, "v100-sxm2 has no bf16 rate"},
 		{"model", []string{"compare", "gru"}, `no built-in model "gru"`},
+		{"placement without a target", []string{"compare", "lstm", "--placement", "onchip"}, "give one"},
+		{"bad placement", []string{"compare", "lstm", "-t", "nangate45", "--placement", "nowhere"}, `"nowhere"`},
+		{"memory the target lacks", []string{"compare", "lstm", "-t", "nangate45", "--offchip-memory", "hbm2", "--baselines", t.TempDir()}, `-t nangate45: --offchip-memory: targets: device nangate45: no off-chip memory "hbm2"`},
 		{"fixed batch", []string{"compare", nodeTests + "/test_lstm_batchwise/model.onnx", "--batch", "4"}, "no batch dimension of 4"},
 		{"stored file", []string{"compare", "lstm", "--baselines", bad}, "x.json: model: missing"},
 		{"import bad", []string{"baseline", "import", "--dir", t.TempDir(), filepath.Join(bad, "lstm", "x.json")}, "baseline import " + filepath.Join(bad, "lstm", "x.json")},
