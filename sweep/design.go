@@ -157,6 +157,16 @@ func (d Design) Channels() (int, bool) { n, ok := d.number(KindChannels); return
 // Batch is d's batch size; ok is false where the space has none.
 func (d Design) Batch() (int, bool) { n, ok := d.number(KindBatch); return int(n), ok }
 
+// Placement is d's memory placement (auto, onchip, offchip-weights or
+// none); ok is false where the space has no placement knob.
+func (d Design) Placement() (string, bool) {
+	v, ok := d.find(KindPlacement)
+	if !ok {
+		return "", false
+	}
+	return v.Text, true
+}
+
 func (d Design) number(k Kind) (float64, bool) {
 	v, ok := d.find(k)
 	if !ok {

@@ -5,17 +5,21 @@
 // turns a Design into the figures a results line records.
 //
 // A Space is read from YAML or JSON (ParseSpace): knobs precision, device,
-// clock (ns), channels, batch, and per-loop knobs tile, interchange,
-// unroll and partition keyed KERNEL.LOOP as the --tile … flags write them.
-// Its designs are the product of the knobs' values, numbered 0 … Size()-1
-// in mixed radix with the knobs in a fixed order (precision, device,
-// clock, channels, batch, then tile, interchange, unroll and partition
-// knobs in the file's order), precision the most significant digit. A
+// clock (ns), channels, batch, placement (the memory placement policy, as
+// kiln sim's --placement: auto, onchip, offchip-weights or none), and
+// per-loop knobs tile, interchange, unroll and partition keyed KERNEL.LOOP
+// as the --tile … flags write them. Its designs are the product of the
+// knobs' values, numbered 0 … Size()-1 in mixed radix with the knobs in a
+// fixed order (precision, device, clock, channels, batch, placement, then
+// tile, interchange, unroll and partition knobs in the file's order),
+// precision the most significant digit. A
 // Design is its index; its values, Key, Plan and the rest are computed
 // from the index, so nothing grows with the space. Check lets a caller
 // that knows the model refuse values (a tile larger than its loop) with
 // the same file:line errors as the parser's. Digest hashes the canonical
-// space, so a results file is tied to the space that numbered it.
+// space, so a results file is tied to the space that numbered it: a new
+// kind of knob joins the order without changing the digest of a space
+// that does not use it (Canonical lists only the knobs a space has).
 //
 // A Set is the designs to run: All, a Sample (without replacement, a
 // seeded Feistel permutation of the indices: no list), and Shard(i, n) of

@@ -36,7 +36,7 @@ func TestExampleSpaces(t *testing.T) {
 	for _, c := range []struct {
 		model string
 		size  uint64
-	}{{"lstm", 12288}, {"cnn", 11520}, {"stgcn", 13824}} {
+	}{{"lstm", 12288}, {"cnn", 23040}, {"stgcn", 13824}} {
 		t.Run(c.model, func(t *testing.T) {
 			path := filepath.Join("..", "examples", "sweep-"+c.model+".yaml")
 			data, err := os.ReadFile(path)

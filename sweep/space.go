@@ -26,6 +26,7 @@ const (
 	KindClock                   // clock period in ns
 	KindChannels                // memory channels
 	KindBatch                   // batch size
+	KindPlacement               // memory placement policy: auto, onchip, offchip-weights or none (passes/place)
 	KindTile                    // tile: {KERNEL.LOOP: [SIZE[,SIZE…] | none]}
 	KindInterchange             // interchange: {KERNEL.LOOP: [OTHER | none]}
 	KindUnroll                  // unroll: {KERNEL.LOOP: [N | full[:expand] | none]}
@@ -33,7 +34,7 @@ const (
 	numKinds
 )
 
-var kindNames = [numKinds]string{"precision", "device", "clock", "channels", "batch", "tile", "interchange", "unroll", "partition"}
+var kindNames = [numKinds]string{"precision", "device", "clock", "channels", "batch", "placement", "tile", "interchange", "unroll", "partition"}
 
 func (k Kind) String() string {
 	if k < numKinds {
@@ -59,7 +60,7 @@ type Knob struct {
 
 // Value is one value of a knob, parsed and canonical.
 type Value struct {
-	Text      string               // canonical text ("fp16", "5", "16,8", "cyclic:4:1", "none")
+	Text      string               // canonical text ("fp16", "5", "offchip-weights", "16,8", "cyclic:4:1", "none")
 	Line      int                  // the line it was written on (a range's values: the range's)
 	Num       float64              // clock, channels, batch
 	Precision passes.PrecisionSpec // precision

@@ -12,6 +12,7 @@ import (
 	"github.com/kiln-hls/kiln/internal/yamlx"
 	"github.com/kiln-hls/kiln/passes"
 	"github.com/kiln-hls/kiln/passes/loops"
+	"github.com/kiln-hls/kiln/passes/place"
 	"github.com/kiln-hls/kiln/targets"
 )
 
@@ -155,10 +156,28 @@ func parseValue(file string, k *Knob, r raw) (Value, error) {
 	case KindBatch:
 		v.Num, err = number(text, 1, maxBatch, true)
 		v.Text = formatNum(v.Num)
+	case KindPlacement:
+		v.Text, err = placementPolicy(text)
 	default:
 		v.Step, v.Text, err = loopStep(k, text, fmt.Sprintf("%s:%d", file, r.line))
 	}
 	return v, err
+}
+
+// Placements are the placement knob's values: passes/place's policies and
+// none (no placement: every array on chip, as kiln sim --placement none).
+var Placements = []string{string(place.Auto), string(place.OnChip), string(place.OffChipWeights), None}
+
+// placementPolicy reads a placement value: a policy's word, any case.
+func placementPolicy(text string) (string, error) {
+	w := strings.ToLower(text)
+	if w == None {
+		return None, nil
+	}
+	if pol, err := place.ParsePolicy(w); err == nil && w != "" {
+		return string(pol), nil
+	}
+	return "", fmt.Errorf("%q is not a placement (want %s)", text, strings.Join(Placements, ", "))
 }
 
 // number reads a number in (lo, hi] (integer: [lo, hi] and whole).

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -38,6 +39,7 @@ type sweepFlags struct {
 	channels   int
 	iface      string
 	precision  string
+	placement  string
 }
 
 func newSweep(gf *globalFlags) *cobra.Command {
@@ -46,8 +48,10 @@ func newSweep(gf *globalFlags) *cobra.Command {
 		Use:   "sweep MODEL --space FILE -o DIR [-j N] [--sample N --seed S] [--shard i/n] [--resume] [--emit-pareto]",
 		Short: "explore a design space: every design's estimate and accuracy, the Pareto front, plots",
 		Long: `sweep estimates every design of a space (a YAML or JSON file: per knob the values to try —
-precision, device, clock, channels, batch, and per loop tile, interchange, unroll and partition;
-examples/sweep-*.yaml) with kiln sim's model, and each precision's accuracy against fp32 on the
+precision, device, clock, channels, batch, placement, and per loop tile, interchange, unroll and
+partition; examples/sweep-*.yaml) with kiln sim's model, its memory placed as kiln sim places it
+(placement auto, onchip, offchip-weights or none, as kiln sim --placement; a placement refused,
+onchip on a part too small, is recorded as the design's error), and each precision's accuracy against fp32 on the
 model's validation windows (once per precision; the space's accuracy_windows says how many, 0 or
 absent: all). Designs are numbered in mixed radix (precision
 slowest, the last loop knob fastest) and enumerated lazily, or sampled (--sample N --seed S).
@@ -61,7 +65,7 @@ kiln sweep merge joins shard folders. At the end DIR gets pareto.jsonl (the fron
 writes each front design's HLS project (as kiln compile does) under DIR/pareto with a Makefile
 whose synth target synthesises them all (make -C DIR/pareto -j N synth).
 
-Knobs a space leaves out take -t, --clock, --channels and --precision.`,
+Knobs a space leaves out take -t, --clock, --channels, --precision and --placement.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return sw.run(cmd, gf, args[0]) },
 	}
@@ -81,6 +85,7 @@ Knobs a space leaves out take -t, --clock, --channels and --precision.`,
 	f.IntVar(&sw.channels, "channels", 2, "the memory channels of a space without a channels knob")
 	f.StringVar(&sw.iface, "interface", "shared", "how array arguments reach memory: shared (Bambu's default) or per-array")
 	f.StringVar(&sw.precision, "precision", "", "the precision of a space without a precision knob (default fp32)")
+	f.StringVar(&sw.placement, "placement", "auto", "the memory placement of a space without a placement knob, as kiln sim's: auto, onchip, offchip-weights or none")
 	f.StringVar(&sw.lower.data, "data", "", "validation data for an .onnx model: DIR/test_data_set_*/input_*.pb (accuracy, int8/int16 ranges)")
 	cmd.AddCommand(newSweepMerge())
 	return cmd
@@ -99,6 +104,8 @@ func (sw *sweepFlags) checkFlags() ([]summary.Objective, error) {
 		return nil, fmt.Errorf("--channels %d: at least 1", sw.channels)
 	case sw.iface != "shared" && sw.iface != "per-array":
 		return nil, fmt.Errorf("--interface %q: want shared or per-array", sw.iface)
+	case !slices.Contains(sweep.Placements, sw.placement):
+		return nil, fmt.Errorf("--placement %q: want %s", sw.placement, strings.Join(sweep.Placements, ", "))
 	}
 	return summary.LookupObjectives(sw.objectives)
 }
@@ -180,7 +187,7 @@ func (sw *sweepFlags) evaluator(gf *globalFlags, arg string, space *sweep.Space)
 	sw.lower.windows = space.Windows
 	// The sweep narrows the fp32 program itself (--precision is the
 	// default of a space without a precision knob).
-	def := eval.Defaults{Precision: sw.precision, Device: sw.target, ClockNS: sw.clock, Channels: sw.channels}
+	def := eval.Defaults{Precision: sw.precision, Device: sw.target, ClockNS: sw.clock, Channels: sw.channels, Placement: sw.placement}
 	base, err := sw.lower.lowered(gf, arg, map[string]string{})
 	if err != nil {
 		return nil, err

@@ -87,6 +87,13 @@ func (sw *sweepFlags) compileArgs(arg string, d sweep.Design, out string) ([]str
 	if prec != "" && prec != "fp32" {
 		args = append(args, "--precision", prec)
 	}
+	placement := sw.placement
+	if v, ok := d.Placement(); ok {
+		placement = v
+	}
+	if placement != "" {
+		args = append(args, "--placement", placement)
+	}
 	if sw.lower.data != "" {
 		args = append(args, "--data", sw.lower.data)
 	}

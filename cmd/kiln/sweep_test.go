@@ -205,14 +205,16 @@ func TestSweepBadInput(t *testing.T) {
 		args  []string
 		want  []string
 	}{
-		"unknown knob":  {"model: lstm\nprecision: [fp32]\nwidth: [3]\n", nil, []string{"space.yaml:3", "width"}},
-		"empty range":   {"model: lstm\nclock: {from: 10, to: 5, step: 1}\n", nil, []string{"space.yaml:2"}},
-		"tile too big":  {"model: lstm\ndevice: [nangate45]\ntile:\n  dense_layer_Gemm.j: [8, 100000]\n", nil, []string{"space.yaml:4", "100000", "trip count 4080"}},
-		"unknown loop":  {"model: lstm\ndevice: [nangate45]\nunroll:\n  dense_layer_Gemm.zz: [2]\n", nil, []string{"space.yaml:4", "zz"}},
-		"other model":   {"model: cnn\ndevice: [nangate45]\n", nil, []string{"a space for model cnn, not lstm"}},
-		"no device":     {"model: lstm\nclock: [5]\n", nil, []string{"no device"}},
-		"bad objective": {"model: lstm\ndevice: [nangate45]\n", []string{"--objectives", "latency,speed"}, []string{`unknown objective "speed"`}},
-		"bad shard":     {"model: lstm\ndevice: [nangate45]\n", []string{"--shard", "3/3"}, []string{"--shard"}},
+		"unknown knob":    {"model: lstm\nprecision: [fp32]\nwidth: [3]\n", nil, []string{"space.yaml:3", "width"}},
+		"empty range":     {"model: lstm\nclock: {from: 10, to: 5, step: 1}\n", nil, []string{"space.yaml:2"}},
+		"tile too big":    {"model: lstm\ndevice: [nangate45]\ntile:\n  dense_layer_Gemm.j: [8, 100000]\n", nil, []string{"space.yaml:4", "100000", "trip count 4080"}},
+		"unknown loop":    {"model: lstm\ndevice: [nangate45]\nunroll:\n  dense_layer_Gemm.zz: [2]\n", nil, []string{"space.yaml:4", "zz"}},
+		"other model":     {"model: cnn\ndevice: [nangate45]\n", nil, []string{"a space for model cnn, not lstm"}},
+		"no device":       {"model: lstm\nclock: [5]\n", nil, []string{"no device"}},
+		"bad objective":   {"model: lstm\ndevice: [nangate45]\n", []string{"--objectives", "latency,speed"}, []string{`unknown objective "speed"`}},
+		"bad shard":       {"model: lstm\ndevice: [nangate45]\n", []string{"--shard", "3/3"}, []string{"--shard"}},
+		"bad placement":   {"model: lstm\ndevice: [nangate45]\nplacement: [auto, most]\n", nil, []string{"space.yaml:3", "knob placement: value most", "want auto, onchip, offchip-weights, none"}},
+		"bad --placement": {"model: lstm\ndevice: [nangate45]\n", []string{"--placement", "offchip"}, []string{`--placement "offchip": want auto, onchip, offchip-weights, none`}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "out")
@@ -261,4 +263,60 @@ func TestSweepEmitPareto(t *testing.T) {
 		assert.Contains(t, string(got), "bambu", "make -n synth shows the Bambu runs")
 	}
 	assert.NoDirExists(t, filepath.Join(dir, ".pareto.tmp"))
+}
+
+// TestSweepPlacementMatchesSim: a sweep's figures for a design are kiln
+// sim --json's for the same design and placement (the fp32 CNN on the
+// xc7z020, whose weights do not all fit), and a placement kiln sim
+// refuses (onchip) is the design's error in the results, not the end of
+// the sweep.
+func TestSweepPlacementMatchesSim(t *testing.T) {
+	const text = "model: cnn\naccuracy_windows: 1\ndevice: [xc7z020-1clg484-VVD]\nplacement: [auto, onchip, offchip-weights, none]\nunroll:\n  dense_layer_Gemm.k: [none, 4]\n"
+	space := filepath.Join(t.TempDir(), "space.yaml")
+	require.NoError(t, os.WriteFile(space, []byte(text), 0o644))
+	sp, err := sweep.ParseSpace(space, []byte(text))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	out, err := run("sweep", "cnn", "--space", space, "-o", dir, "-j", "2")
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "8 designs evaluated (2 refused by the tool chain)")
+	var lines []sweep.Line
+	_, err = sweep.ReadResults(filepath.Join(dir, "results.jsonl"), func(l *sweep.Line) error {
+		lines = append(lines, *l)
+		return nil
+	})
+	require.NoError(t, err)
+	require.Len(t, lines, 8)
+	offchip := map[string]float64{}
+	for _, l := range lines {
+		d := sp.Design(l.Index)
+		placement, _ := d.Placement()
+		args := []string{"sim", "cnn", "-t", "xc7z020-1clg484-VVD", "--placement", placement, "--json"}
+		for _, s := range d.Plan() {
+			args = append(args, "--"+s.Op.String(), s.Spec.String())
+		}
+		simOut, simErr := run(args...)
+		if simErr != nil {
+			assert.Equal(t, "onchip", placement)
+			assert.Contains(t, l.Error, "does not fit")
+			assert.Contains(t, l.Error, simErr.Error(), "design %s: place's message", l.Key)
+			continue
+		}
+		require.Empty(t, l.Error, l.Key)
+		var got, want map[string]any
+		require.NoError(t, json.Unmarshal(l.Figures, &got))
+		require.NoError(t, json.Unmarshal([]byte(simOut), &want))
+		for k, v := range got {
+			if k == "batch" || k == "batch_latency_us" || k == "accuracy" {
+				continue
+			}
+			assert.Equal(t, want[k], v, "design %s: %s", l.Key, k)
+		}
+		if b, ok := got["offchip_bytes"].(float64); ok {
+			offchip[placement] = b
+		}
+	}
+	assert.Positive(t, offchip["auto"], "auto sends some of the CNN's weights off chip")
+	assert.Greater(t, offchip["offchip-weights"], offchip["auto"])
+	assert.Zero(t, offchip["none"])
 }

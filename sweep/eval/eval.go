@@ -2,8 +2,11 @@
 // program, narrowed to the design's precision (once per precision, with
 // its accuracy against fp32), its loop plan applied kernel by kernel (each
 // kernel's variant built once and shared by every design that asks for
-// it), estimated by sim on the design's device, clock and channels. A
-// worker keeps a sim.Estimator, so the kernels a design shares with the
+// it), its memory placed on the design's device (passes/place, as kiln
+// sim --placement does: the space's placement knob or Defaults.Placement;
+// a place.Memo shared by the workers keeps placed kernels the same
+// pointers), estimated by sim on the design's device, clock and channels.
+// A worker keeps a sim.Estimator, so the kernels a design shares with the
 // worker's previous one are not estimated again.
 package eval
 
@@ -12,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -19,6 +23,7 @@ import (
 	"github.com/kiln-hls/kiln/ir/loop"
 	"github.com/kiln-hls/kiln/passes"
 	"github.com/kiln-hls/kiln/passes/loops"
+	"github.com/kiln-hls/kiln/passes/place"
 	"github.com/kiln-hls/kiln/sim"
 	"github.com/kiln-hls/kiln/sweep"
 	"github.com/kiln-hls/kiln/targets"
@@ -31,6 +36,10 @@ type Defaults struct {
 	ClockNS   float64 // 0: the device's (10 ns for an FPGA, 5 ns for an ASIC)
 	Channels  int     // 0: 2
 	Interface sim.Interface
+	// Placement is the memory placement of a space without a placement
+	// knob: auto (when empty), onchip, offchip-weights or none, as kiln
+	// sim --placement.
+	Placement string
 }
 
 // Accuracy is a precision's error against the fp32 reference on the
@@ -54,6 +63,7 @@ type Evaluator struct {
 	variants   sync.Map // variantKey → *variant
 	devices    sync.Map // name → *device
 	configs    sync.Map // configKey → *config
+	placed     place.Memo
 }
 
 // New prepares base (the model lowered at batch 1, fp32). bench gives
@@ -68,6 +78,12 @@ func New(base *loop.Program, bench *accuracy.Bench, def Defaults) (*Evaluator, e
 	}
 	if def.Channels == 0 {
 		def.Channels = 2
+	}
+	if def.Placement == "" {
+		def.Placement = string(place.Auto)
+	}
+	if !slices.Contains(sweep.Placements, def.Placement) {
+		return nil, fmt.Errorf("eval: placement %q (want %s)", def.Placement, strings.Join(sweep.Placements, ", "))
 	}
 	return &Evaluator{base: base, bench: bench, def: def}, nil
 }
@@ -96,9 +112,11 @@ type variant struct {
 }
 
 type device struct {
-	once sync.Once
-	d    targets.Device
-	err  error
+	once   sync.Once
+	d      targets.Device
+	err    error
+	cap    place.Capacity // what placement may use on it
+	capErr error
 }
 
 // Figures is one design's line of figures: sim's (as kiln sim --json
@@ -151,6 +169,9 @@ func (e *Evaluator) Evaluate(x *sim.Estimator, d sweep.Design) (*Figures, error)
 	if err != nil {
 		return nil, err
 	}
+	if p, err = e.place(p, dev, d); err != nil {
+		return nil, err
+	}
 	if x == nil {
 		x = new(sim.Estimator)
 	}
@@ -162,7 +183,7 @@ func (e *Evaluator) Evaluate(x *sim.Estimator, d sweep.Design) (*Figures, error)
 	if b, ok := d.Batch(); ok {
 		batch = b
 	}
-	return &Figures{Figures: res.Figures(dev.Kind == targets.ASIC), Batch: batch,
+	return &Figures{Figures: res.Figures(dev.d.Kind == targets.ASIC), Batch: batch,
 		BatchLatencyUS: float64(batch) * res.LatencyUS, Accuracy: n.acc}, nil
 }
 
@@ -288,20 +309,41 @@ func (e *Evaluator) variant(spec string, p *loop.Program, kernel string, steps l
 	return v
 }
 
+// place places p's memory on d's device under d's placement (none: p).
+// A placement refused (onchip on a device too small) is an error recorded
+// with the design, place's own.
+func (e *Evaluator) place(p *loop.Program, dv *device, d sweep.Design) (*loop.Program, error) {
+	policy := e.def.Placement
+	if pl, ok := d.Placement(); ok {
+		policy = pl
+	}
+	if policy == sweep.None {
+		return p, nil
+	}
+	if dv.capErr != nil {
+		return nil, dv.capErr
+	}
+	return e.placed.Place(p, place.Options{Capacity: dv.cap, Policy: place.Policy(policy)})
+}
+
 // config is d's device and sim configuration.
-func (e *Evaluator) config(d sweep.Design) (targets.Device, sim.Config, error) {
+func (e *Evaluator) config(d sweep.Design) (*device, sim.Config, error) {
 	name := e.def.Device
 	if n, ok := d.Device(); ok {
 		name = n
 	}
 	if name == "" {
-		return targets.Device{}, sim.Config{}, sweep.Fatal(fmt.Errorf("eval: no device: the space has no device knob and no default was given"))
+		return nil, sim.Config{}, sweep.Fatal(fmt.Errorf("eval: no device: the space has no device knob and no default was given"))
 	}
 	got, _ := e.devices.LoadOrStore(name, new(device))
 	dv := got.(*device)
-	dv.once.Do(func() { dv.d, dv.err = targets.Lookup(name) })
+	dv.once.Do(func() {
+		if dv.d, dv.err = targets.Lookup(name); dv.err == nil {
+			dv.cap, dv.capErr = place.CapacityOf(dv.d)
+		}
+	})
 	if dv.err != nil {
-		return dv.d, sim.Config{}, dv.err
+		return nil, sim.Config{}, dv.err
 	}
 	clock := e.def.ClockNS
 	if c, ok := d.ClockNS(); ok {
@@ -325,7 +367,7 @@ func (e *Evaluator) config(d sweep.Design) (targets.Device, sim.Config, error) {
 		c.cfg, c.err = sim.ForDevice(dv.d, clock, channels)
 		c.cfg.Interface = e.def.Interface
 	})
-	return dv.d, c.cfg, c.err
+	return dv, c.cfg, c.err
 }
 
 type configKey struct {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kiln-hls/kiln/passes/place"
 	"github.com/kiln-hls/kiln/sim"
 	"github.com/kiln-hls/kiln/sweep"
 	"github.com/kiln-hls/kiln/targets"
@@ -44,8 +45,10 @@ func space(t testing.TB) *sweep.Space {
 	return s
 }
 
-// direct is design d estimated the plain way: the whole plan applied to
-// the narrowed program at once, a one-off estimate.
+// direct is design d estimated the plain way, as kiln sim does it: the
+// whole plan applied to the narrowed program at once, placed afresh
+// (place.Apply on the device's capacity, the design's placement or
+// auto; none places nothing), a one-off estimate.
 func direct(t *testing.T, e *Evaluator, d sweep.Design) (*sim.Result, targets.Device, error) {
 	spec := "fp32"
 	if s, ok := d.Precision(); ok {
@@ -60,6 +63,17 @@ func direct(t *testing.T, e *Evaluator, d sweep.Design) (*sim.Result, targets.De
 	name, _ := d.Device()
 	dev, err := targets.Lookup(name)
 	require.NoError(t, err)
+	policy, ok := d.Placement()
+	if !ok {
+		policy = "auto"
+	}
+	if policy != "none" {
+		capacity, err := place.CapacityOf(dev)
+		require.NoError(t, err)
+		if p, _, err = place.Apply(p, place.Options{Capacity: capacity, Policy: place.Policy(policy)}); err != nil {
+			return nil, dev, err
+		}
+	}
 	clock, _ := d.ClockNS()
 	ch, _ := d.Channels()
 	cfg, err := sim.ForDevice(dev, clock, ch)
@@ -88,27 +102,40 @@ func TestComposedEqualsDirect(t *testing.T) {
 			continue
 		}
 		got, gerr := eval(context.Background(), d)
-		want, dev, werr := direct(t, e, d)
-		if werr != nil {
-			require.Error(t, gerr, "design %s", d.Key())
+		if !sameFigures(t, e, d, got, gerr) {
 			continue
 		}
-		require.NoError(t, gerr, "design %s", d.Key())
 		var f Figures
 		require.NoError(t, json.Unmarshal(got, &f))
-		assert.Equal(t, want.Cycles, f.Cycles, "design %s", d.Key())
-		b, err := json.Marshal(want.Figures(dev.Kind == targets.ASIC))
-		require.NoError(t, err)
-		var a, w map[string]any
-		require.NoError(t, json.Unmarshal(got, &a))
-		require.NoError(t, json.Unmarshal(b, &w))
-		for k, v := range w {
-			assert.Equal(t, v, a[k], "design %s: %s", d.Key(), k)
-		}
 		require.NotNil(t, f.Accuracy)
 		checked++
 	}
 	assert.Greater(t, checked, 10)
+}
+
+// sameFigures checks a worker's answer for design d (its JSON line, or
+// its error) against direct's; it reports whether there were figures.
+func sameFigures(t *testing.T, e *Evaluator, d sweep.Design, got []byte, gerr error) bool {
+	t.Helper()
+	want, dev, werr := direct(t, e, d)
+	if werr != nil {
+		require.Error(t, gerr, "design %s", d.Key())
+		assert.Contains(t, gerr.Error(), werr.Error(), "design %s", d.Key())
+		return false
+	}
+	require.NoError(t, gerr, "design %s", d.Key())
+	var f Figures
+	require.NoError(t, json.Unmarshal(got, &f))
+	assert.Equal(t, want.Cycles, f.Cycles, "design %s", d.Key())
+	b, err := json.Marshal(want.Figures(dev.Kind == targets.ASIC))
+	require.NoError(t, err)
+	var a, w map[string]any
+	require.NoError(t, json.Unmarshal(got, &a))
+	require.NoError(t, json.Unmarshal(b, &w))
+	for k, v := range w {
+		assert.Equal(t, v, a[k], "design %s: %s", d.Key(), k)
+	}
+	return true
 }
 
 // TestAccuracyCachedPerPrecision: a precision's accuracy is computed once
@@ -157,27 +184,38 @@ func TestErrors(t *testing.T) {
 // BenchmarkDesign: one design of each built-in model's example space, at
 // fp32 (accuracy cached, kernel variants built: a first pass over the
 // space warms them), a worker evaluating consecutive designs as a sweep
-// does, the result line's JSON included.
+// does, the result line's JSON included; placed as kiln sim does by
+// default (auto), and unplaced (none) for comparison.
 func BenchmarkDesign(b *testing.B) {
 	for _, model := range []string{"lstm", "cnn", "stgcn"} {
-		b.Run(model, func(b *testing.B) {
-			e, err := prepared(model)
-			require.NoError(b, err)
-			src, err := os.ReadFile("../../examples/sweep-" + model + ".yaml")
-			require.NoError(b, err)
-			src = regexp.MustCompile(`(?m)^precision:.*$`).ReplaceAll(src, []byte("precision: [fp32]"))
-			s, err := sweep.ParseSpace("sweep-"+model+".yaml", src)
-			require.NoError(b, err)
-			eval, err := e.NewWorker()
-			require.NoError(b, err)
-			for i := range s.Size() {
-				_, _ = eval(context.Background(), s.Design(i))
+		for _, placement := range []string{"auto", "none"} {
+			name := model
+			if placement != "auto" {
+				name += "/" + placement
 			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; b.Loop(); i++ {
-				_, _ = eval(context.Background(), s.Design(uint64(i)%s.Size()))
-			}
-		})
+			b.Run(name, func(b *testing.B) {
+				e, err := prepared(model)
+				require.NoError(b, err)
+				src, err := os.ReadFile("../../examples/sweep-" + model + ".yaml")
+				require.NoError(b, err)
+				src = regexp.MustCompile(`(?m)^precision:.*$`).ReplaceAll(src, []byte("precision: [fp32]"))
+				src = regexp.MustCompile(`(?m)^placement:.*$`).ReplaceAll(src, []byte("placement: ["+placement+"]"))
+				if !regexp.MustCompile(`(?m)^placement:`).Match(src) {
+					src = append(src, "\nplacement: ["+placement+"]\n"...)
+				}
+				s, err := sweep.ParseSpace("sweep-"+model+".yaml", src)
+				require.NoError(b, err)
+				eval, err := e.NewWorker()
+				require.NoError(b, err)
+				for i := range s.Size() {
+					_, _ = eval(context.Background(), s.Design(i))
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; b.Loop(); i++ {
+					_, _ = eval(context.Background(), s.Design(uint64(i)%s.Size()))
+				}
+			})
+		}
 	}
 }

@@ -1,0 +1,117 @@
+package eval
+
+import (
+	"context"
+	"math/rand/v2"
+	"os"
+	"regexp"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kiln-hls/kiln/sweep"
+)
+
+var fp32Models sync.Map // name → func() (*Evaluator, error)
+
+// fp32Only is built-in model name's evaluator without its accuracy bench
+// (fp32 designs only: no accuracy run), built once per test binary.
+func fp32Only(name string) (*Evaluator, error) {
+	f, _ := fp32Models.LoadOrStore(name, sync.OnceValues(func() (*Evaluator, error) {
+		p, _, err := Builtin(name, 1)
+		if err != nil {
+			return nil, err
+		}
+		return New(p, nil, Defaults{})
+	}))
+	return f.(func() (*Evaluator, error))()
+}
+
+// exampleSpace is built-in model name's example space at fp32, with a
+// placement knob of every value added.
+func exampleSpace(t *testing.T, name string) *sweep.Space {
+	src, err := os.ReadFile("../../examples/sweep-" + name + ".yaml")
+	require.NoError(t, err)
+	src = regexp.MustCompile(`(?m)^precision:.*$`).ReplaceAll(src, []byte("precision: [fp32]"))
+	src = regexp.MustCompile(`(?m)^placement:.*$`).ReplaceAll(src, nil)
+	src = append(src, "\nplacement: [auto, onchip, offchip-weights, none]\n"...)
+	s, err := sweep.ParseSpace("sweep-"+name+".yaml", src)
+	require.NoError(t, err)
+	return s
+}
+
+// TestPlacedEqualsSim: random designs of each built-in model's example
+// space, under every placement, give the figures kiln sim prints for the
+// same design (plan.Apply, then place.Apply afresh, then sim.Estimate on
+// the whole program), with a worker's estimator and the shared place.Memo
+// kept across designs; a placement refused (onchip on a part too small)
+// is an error with place's message, recorded with the design, not fatal.
+// Placement matters: some design's figures differ between auto and none.
+func TestPlacedEqualsSim(t *testing.T) {
+	for _, name := range []string{"lstm", "cnn", "stgcn"} {
+		t.Run(name, func(t *testing.T) {
+			e, err := fp32Only(name)
+			require.NoError(t, err)
+			s := exampleSpace(t, name)
+			eval, err := e.NewWorker()
+			require.NoError(t, err)
+			rng := rand.New(rand.NewPCG(11, uint64(len(name))))
+			checked, refused := 0, 0
+			for range 40 {
+				d := s.Design(rng.Uint64N(s.Size()))
+				got, gerr := eval(context.Background(), d)
+				if sameFigures(t, e, d, got, gerr) {
+					checked++
+				} else if gerr != nil {
+					refused++
+				}
+			}
+			assert.GreaterOrEqual(t, checked, 20, "%d refused", refused)
+		})
+	}
+}
+
+// TestPlacementMatters: the fp32 CNN on the xc7z020 (140 RAMB36 for its
+// 4.6 MB of weights) — auto sends weights off chip (off-chip bytes, BRAM
+// within the device), none keeps them all on chip (more BRAM than the
+// device has: infeasible), onchip is refused naming a buffer and the
+// capacity; the default placement is auto, and a bad default is an error.
+func TestPlacementMatters(t *testing.T) {
+	e, err := fp32Only("cnn")
+	require.NoError(t, err)
+	s, err := sweep.ParseSpace("s.yaml", []byte("model: cnn\ndevice: xc7z020-1clg484-VVD\nplacement: [auto, none, onchip]\n"))
+	require.NoError(t, err)
+	auto, err := e.Evaluate(nil, s.Design(0))
+	require.NoError(t, err)
+	none, err := e.Evaluate(nil, s.Design(1))
+	require.NoError(t, err)
+	assert.Positive(t, auto.OffChipBytes)
+	assert.Zero(t, none.OffChipBytes)
+	require.NotNil(t, auto.Resources.BRAM)
+	require.NotNil(t, none.Resources.BRAM)
+	assert.LessOrEqual(t, *auto.Resources.BRAM, 140)
+	assert.Greater(t, *none.Resources.BRAM, 140)
+	assert.True(t, auto.Feasible)
+	assert.False(t, none.Feasible)
+	assert.NotEqual(t, auto.Cycles, none.Cycles)
+	_, err = e.Evaluate(nil, s.Design(2))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "does not fit in rom")
+	assert.Contains(t, err.Error(), "of the device's 140 BRAM36")
+	assert.Contains(t, err.Error(), "needed by the onchip policy")
+
+	s, err = sweep.ParseSpace("s.yaml", []byte("model: cnn\ndevice: xc7z020-1clg484-VVD\n"))
+	require.NoError(t, err)
+	def, err := e.Evaluate(nil, s.Design(0))
+	require.NoError(t, err)
+	assert.Equal(t, auto.Cycles, def.Cycles, "no knob: auto")
+	off, err := New(e.base, nil, Defaults{Placement: "offchip-weights"})
+	require.NoError(t, err)
+	ow, err := off.Evaluate(nil, s.Design(0))
+	require.NoError(t, err)
+	assert.Greater(t, ow.OffChipBytes, auto.OffChipBytes, "offchip-weights sends more off chip")
+	_, err = New(e.base, nil, Defaults{Placement: "offchip"})
+	require.ErrorContains(t, err, `placement "offchip" (want auto, onchip, offchip-weights, none)`)
+}
