@@ -99,7 +99,7 @@ func (kp *keep) start(n int) {
 func (x *Estimator) kernel(ki int, k *loop.Kernel, cfg *Config, tune Tuning, ext []bool) (kernelEst, error) {
 	kp, cache := &x.keep, &x.sc.cache
 	if kp.off {
-		return estimateKernel(k, cfg, tune, cache, ext, nil)
+		return estimateKernel(k, cfg, tune, cache, ext, nil, ki)
 	}
 	key := keyOf(cfg, tune)
 	e := kp.kernels[ki]
@@ -112,7 +112,7 @@ func (x *Estimator) kernel(ki int, k *loop.Kernel, cfg *Config, tune Tuning, ext
 		kp.hits++
 		return m.est, nil
 	}
-	est, err := estimateKernel(k, cfg, tune, cache, ext, &x.tr)
+	est, err := estimateKernel(k, cfg, tune, cache, ext, &x.tr, ki)
 	if err != nil {
 		return est, err
 	}

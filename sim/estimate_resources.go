@@ -18,14 +18,14 @@ type kernelEst struct {
 // ext marks the buffers that are accelerator arguments (reached through
 // cfg.Interface); the other arrays are on-chip memories of their own.
 // With ts, a kernel built before is traced and replayed
-// (estimate_trace.go).
-func estimateKernel(k *loop.Kernel, cfg *Config, tune Tuning, cache *costCache, ext []bool, ts *traces) (kernelEst, error) {
+// (estimate_trace.go); ki is its position in the program.
+func estimateKernel(k *loop.Kernel, cfg *Config, tune Tuning, cache *costCache, ext []bool, ts *traces, ki int) (kernelEst, error) {
 	sc := cache.sc
 	m := &sc.km // reused: its slices keep their storage
 	*m = kmodel{k: k, cfg: cfg, tune: tune, costs: cache, sub: resizeZero(m.sub, len(k.Vars)),
 		memo: sc.memo, units: m.units[:0], static: m.static[:0], mem: m.mem, types: m.types, looked: m.looked[:0]}
 	m.assign(ext)
-	segs, p := m.segs(ts, ext)
+	segs, p := m.segs(ts, ki, ext)
 	if len(cache.errs) > 0 {
 		return kernelEst{}, fmt.Errorf("sim: kernel %s: %w", k.Name, errors.Join(cache.errs...))
 	}
@@ -46,13 +46,13 @@ func estimateKernel(k *loop.Kernel, cfg *Config, tune Tuning, cache *costCache, 
 
 // segs are the kernel's segs: replayed from its trace in ts (with the
 // trace's plan), or built (and recorded when ts says so).
-func (m *kmodel) segs(ts *traces, ext []bool) ([]seg, plan) {
+func (m *kmodel) segs(ts *traces, ki int, ext []bool) ([]seg, plan) {
 	var tk traceKey
 	record := false
 	if ts != nil && m.oc == nil {
 		tk = traceKeyOf(m.k, m.cfg, m.tune)
 		var t *trace
-		if t, record = ts.lookup(tk, ext); t != nil && m.replay(t) {
+		if t, record = ts.lookup(ki, tk, ext); t != nil && m.replay(t) {
 			ts.replays++
 			return t.segs, t.plan
 		}
@@ -60,13 +60,13 @@ func (m *kmodel) segs(ts *traces, ext []bool) ([]seg, plan) {
 	clear(m.memo)
 	sc := m.costs.sc
 	if record {
-		sc.rec = ts.rec.start(ext)
+		sc.rec = ts.rec.start(tk, ext)
 	}
 	segs := m.build(m.k.Body)
 	if record {
 		sc.rec = nil
 		if ts.rec.finish(m, segs) && len(m.costs.errs) == 0 {
-			ts.m[tk] = ts.rec.t
+			ts.store(ki, ts.rec.t)
 		}
 		ts.rec.t = nil
 	}

@@ -40,6 +40,7 @@ const noOrder = -2
 
 // trace is a kernel's build, recorded.
 type trace struct {
+	key    traceKey
 	ext    []bool
 	addr   int8   // addrID's answer when recorded: 0 not asked, 1 an adder, −1 none
 	kinds  []kind // the operation kinds asked for, in the order first asked
@@ -73,6 +74,7 @@ type tBlock struct {
 	op0, op1 int32
 	deps     []dep
 	dr       []int32
+	t        tally // its tally when recorded
 }
 
 // recorder is the trace being recorded (scratch.rec) and its scratch.
@@ -86,7 +88,9 @@ type recorder struct {
 
 // traces are an Estimator's kernel traces.
 type traces struct {
-	m       map[traceKey]*trace // nil: a kernel built once, not recorded yet
+	m       map[traceKey]*trace   // the traces recorded
+	seen    map[*loop.Kernel]bool // kernels built once, not recorded yet
+	at      []*trace              // per kernel position: the trace used there last
 	rec     recorder
 	replays int // kernels replayed (tests)
 }
@@ -97,30 +101,52 @@ func traceKeyOf(k *loop.Kernel, cfg *Config, tune Tuning) traceKey {
 	return traceKey{k: k, key: key}
 }
 
-// lookup is k's trace for ext, and whether to record one: a kernel built
-// before (once or with other arguments) is recorded, one never seen is
-// only remembered.
-func (ts *traces) lookup(tk traceKey, ext []bool) (t *trace, record bool) {
-	t, seen := ts.m[tk]
-	if t != nil && slices.Equal(t.ext, ext) {
-		return t, false
+// lookup is the trace for kernel position ki, key tk and arguments ext,
+// and whether to record one: a kernel built before (under other settings
+// or arguments) is recorded, one never seen is only remembered.
+func (ts *traces) lookup(ki int, tk traceKey, ext []bool) (t *trace, record bool) {
+	if ki < len(ts.at) {
+		if t = ts.at[ki]; t != nil && t.key == tk && slices.Equal(t.ext, ext) {
+			return t, false
+		}
 	}
-	if seen {
+	if t = ts.m[tk]; t != nil {
+		if slices.Equal(t.ext, ext) {
+			ts.setAt(ki, t)
+			return t, false
+		}
 		return nil, true
 	}
-	if ts.m == nil {
-		ts.m = make(map[traceKey]*trace)
+	if ts.seen[tk.k] {
+		return nil, true
 	}
-	if len(ts.m) >= traceLimit {
-		clear(ts.m)
+	if ts.seen == nil || len(ts.seen) >= traceLimit {
+		ts.seen = make(map[*loop.Kernel]bool)
 	}
-	ts.m[tk] = nil
+	ts.seen[tk.k] = true
 	return nil, false
 }
 
-// start begins recording the build of a kernel with arguments ext.
-func (r *recorder) start(ext []bool) *recorder {
-	*r = recorder{t: &trace{ext: slices.Clone(ext), addr: 0}, idKind: r.idKind[:0]}
+// store keeps t, recorded at kernel position ki.
+func (ts *traces) store(ki int, t *trace) {
+	if ts.m == nil || len(ts.m) >= traceLimit {
+		ts.m = make(map[traceKey]*trace)
+	}
+	ts.m[t.key] = t
+	ts.setAt(ki, t)
+}
+
+func (ts *traces) setAt(ki int, t *trace) {
+	for len(ts.at) <= ki {
+		ts.at = append(ts.at, nil)
+	}
+	ts.at[ki] = t
+}
+
+// start begins recording the build of a kernel with key tk and arguments
+// ext.
+func (r *recorder) start(tk traceKey, ext []bool) *recorder {
+	*r = recorder{t: &trace{key: tk, ext: slices.Clone(ext)}, idKind: r.idKind[:0]}
 	return r
 }
 
@@ -175,17 +201,19 @@ func (r *recorder) op(k int32, bits, mem int, operands []int32) {
 func (r *recorder) startBlock() { r.op0, r.ordSet = int32(len(r.t.ops)), false }
 
 // endBlock notes that the open block is finished, with the memory-order
-// predecessors in s, and returns its number + 1.
-func (r *recorder) endBlock(s *sched) int32 {
+// predecessors in s and tally u, and returns a marker in its place: cycles
+// −1 − its number (finish puts u back and notes where it lands).
+func (r *recorder) endBlock(s *sched, u tally) tally {
 	t := r.t
 	t.blocks = append(t.blocks, tBlock{op0: r.op0, op1: int32(len(t.ops)),
-		deps: slices.Clone(s.deps), dr: slices.Clone(s.dr)})
-	return int32(len(t.blocks))
+		deps: slices.Clone(s.deps), dr: slices.Clone(s.dr), t: u})
+	return tally{cycles: -int64(len(t.blocks))}
 }
 
 // finish completes the trace from the kernel's build: its segs (copied
-// out of the scratch slabs), loops and notes. It reports whether the
-// trace can be replayed.
+// out of the scratch slabs, the blocks' markers replaced by their tallies
+// in both), loops and notes. It reports whether the trace can be
+// replayed.
 func (r *recorder) finish(m *kmodel, segs []seg) bool {
 	t := r.t
 	t.dst = make([]*tally, len(t.blocks))
@@ -200,8 +228,9 @@ func (r *recorder) finish(m *kmodel, segs []seg) bool {
 	return !t.broken
 }
 
-// copySegs deep-copies ss into storage of the trace's own, noting where
-// each block's tally lands.
+// copySegs deep-copies ss into storage of the trace's own, replacing
+// the blocks' markers in both by their tallies and noting where each
+// lands in the copy.
 func (t *trace) copySegs(ss []seg) []seg {
 	if len(ss) == 0 {
 		return nil
@@ -212,30 +241,37 @@ func (t *trace) copySegs(ss []seg) []seg {
 		switch {
 		case s.loop != nil:
 			ls := *s.loop
-			ls.body = t.copySegs(ls.body)
-			t.place(&ls.rem)
+			ls.body = t.copySegs(s.loop.body)
+			t.place(&s.loop.rem, &ls.rem)
 			s.loop = &ls
 		case s.cond != nil:
 			c := *s.cond
-			c.then, c.els = t.copySegs(c.then), t.copySegs(c.els)
-			t.place(&c.cond)
+			c.then, c.els = t.copySegs(s.cond.then), t.copySegs(s.cond.els)
+			t.place(&s.cond.cond, &c.cond)
 			s.cond = &c
 		default:
-			t.place(&s.block)
+			t.place(&ss[i].block, &s.block)
 		}
 	}
 	return out
 }
 
-// place notes that block tally u (its seq, 0: none) lives at u.
-func (t *trace) place(u *tally) {
-	switch i := int(u.seq) - 1; {
-	case i < 0:
-	case i >= len(t.dst) || t.dst[i] != nil:
+// place puts the tally of the block whose marker u holds in u and its
+// copy c, and notes c as its place.
+func (t *trace) place(u, c *tally) {
+	i := int(-u.cycles) - 1
+	switch {
+	case i < 0: // no block: a loop's remainder when it has none
+		return
+	case i >= len(t.blocks): // not a marker (cannot happen)
 		t.broken = true
-	default:
-		t.dst[i] = u
+		return
 	}
+	*u, *c = t.blocks[i].t, t.blocks[i].t
+	if t.dst[i] != nil { // a block in two places (cannot happen)
+		t.broken = true
+	}
+	t.dst[i] = c
 }
 
 // replay schedules t's blocks again at m's settings and writes their
@@ -283,7 +319,7 @@ func (m *kmodel) replayBlock(t *trace, tb *tBlock, s *sched, ids []int32) tally 
 		s.deps, s.dr = append(s.deps[:0], tb.deps...), append(s.dr[:0], tb.dr...)
 		s.reschedule()
 	}
-	return m.tally(s, ocTally{}, 0)
+	return m.tally(s, ocTally{})
 }
 
 // orderAt is blk.order's answer from its seed and candidates: the state

@@ -22,7 +22,6 @@ type tally struct {
 	pj     float64
 	ops    int64
 	oc     ocTally // off-chip traffic (offchip.go)
-	seq    int32   // a block's number + 1 while a trace is recorded (estimate_trace.go)
 }
 
 func (t *tally) add(u tally) { t.cycles += u.cycles; t.pj += u.pj; t.ops += u.ops; t.oc.add(u.oc) }
@@ -137,23 +136,26 @@ func (bd *builder) inline(f *loop.For, trip int) {
 // finish records a block's units, registers and operations in the kernel
 // and returns what one execution costs.
 func (m *kmodel) finish(b *blk) tally {
-	seq := int32(0)
-	if r := b.s.rec; r != nil { // the trace keeps the predecessors for a replay
+	r := b.s.rec
+	if r != nil { // the trace keeps the predecessors for a replay
 		b.memDeps()
-		seq = r.endBlock(b.s)
 	}
 	if b.s.waited && b.s.improvable() {
-		if seq == 0 {
+		if r == nil {
 			b.memDeps()
 		}
 		b.s.reschedule()
 	}
-	return m.tally(b.s, b.oc, seq)
+	t := m.tally(b.s, b.oc)
+	if r != nil {
+		return r.endBlock(b.s, t)
+	}
+	return t
 }
 
 // tally records a scheduled block's units, registers and operations in
 // the kernel and returns what one execution costs.
-func (m *kmodel) tally(s *sched, oc ocTally, seq int32) tally {
+func (m *kmodel) tally(s *sched, oc ocTally) tally {
 	m.units = s.peak(m.units)
 	for k, n := range s.static {
 		for len(m.static) <= k {
@@ -162,7 +164,7 @@ func (m *kmodel) tally(s *sched, oc ocTally, seq int32) tally {
 		m.static[k] += n
 	}
 	m.live = max(m.live, s.liveBits())
-	return tally{cycles: int64(s.length), pj: s.pj, ops: s.ops, oc: oc, seq: seq}
+	return tally{cycles: int64(s.length), pj: s.pj, ops: s.ops, oc: oc}
 }
 
 func (m *kmodel) loopSeg(f *loop.For) *loopSeg {
