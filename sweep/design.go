@@ -6,6 +6,7 @@ import (
 
 	"github.com/kiln-hls/kiln/passes"
 	"github.com/kiln-hls/kiln/passes/loops"
+	"github.com/kiln-hls/kiln/passes/place"
 )
 
 // Design is one point of a space: its index and, through it, one value of
@@ -165,6 +166,16 @@ func (d Design) Placement() (string, bool) {
 		return "", false
 	}
 	return v.Text, true
+}
+
+// Overrides is d's placement overrides (nil for none); ok is false where
+// the space has no place knob.
+func (d Design) Overrides() ([]place.Override, bool) {
+	v, ok := d.find(KindPlace)
+	if !ok {
+		return nil, false
+	}
+	return v.Overrides, true
 }
 
 func (d Design) number(k Kind) (float64, bool) {

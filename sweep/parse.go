@@ -30,19 +30,22 @@ const maxErrors = 20
 //	channels: [1, 2]
 //	batch: 1
 //	placement: [auto, offchip-weights]  # memory placement, as kiln sim --placement
+//	place: [none, "dense_layer_Gemm.dense_layer_weight=offchip"]  # overrides, as --place
 //	tile:   {dense_layer_Gemm.j: [none, 8, 16, "16,8"]}
 //	unroll: {lstm_layer_LSTM.i: {from: 2, to: 16, times: 2}, dense_layer_Gemm.k: [none, full]}
 //	partition: {dense_layer_Gemm.dense_layer_weight: [none, "cyclic:4:1"]}
 //
 // placement takes auto, onchip, offchip-weights or none (passes/place's
-// policies; none places nothing). A knob's value is one scalar, a list
-// of scalars or a range: {from, to, step} (arithmetic, step 1 by default)
-// or {from, to, times} (geometric). Loop knobs (tile, interchange,
-// unroll, partition) map KERNEL.LOOP (the buffer for partition) to values
-// as the --tile … flags write them, or none for no step; a band tiling is
-// one string ("16,8"). In a flow list [a, b] YAML splits fixed<16,6> at
-// its comma: quote it. Every error names the file, the line and the knob;
-// all are reported at once (up to 20).
+// policies; none places nothing); place takes lists of overrides
+// (place.ParseOverrides: KERNEL.BUFFER=SPACE,…; quote a list in a flow
+// list) or none. A knob's value is one scalar, a list of scalars or a
+// range: {from, to, step} (arithmetic, step 1 by default) or {from, to,
+// times} (geometric). Loop knobs (tile, interchange, unroll, partition)
+// map KERNEL.LOOP (the buffer for partition) to values as the --tile …
+// flags write them, or none for no step; a band tiling is one string
+// ("16,8"). In a flow list [a, b] YAML splits fixed<16,6> at its comma:
+// quote it. Every error names the file, the line and the knob; all are
+// reported at once (up to 20).
 func ParseSpace(name string, data []byte) (*Space, error) {
 	root, err := parseDoc(name, data)
 	if err != nil {

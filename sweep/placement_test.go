@@ -60,3 +60,43 @@ func TestPlacementKnobErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestPlaceKnob: the place knob takes override lists (as --place writes
+// them) or none, canonical as place.Override prints them, each override's
+// Source its file:line; it sits after placement, before the loop knobs.
+func TestPlaceKnob(t *testing.T) {
+	s := parse(t, "unroll: {g.k: 2}\nplace:\n  - none\n  - \"g.w = offchip, y=ram\"\n  - g.w=uram\nplacement: onchip\n")
+	var names []string
+	for _, k := range s.Knobs {
+		names = append(names, k.Name)
+	}
+	assert.Equal(t, []string{"placement", "place", "unroll:g.k"}, names)
+	k := s.Knob("place")
+	require.NotNil(t, k)
+	require.Len(t, k.Values, 3)
+	assert.Equal(t, "none", k.Values[0].Text)
+	assert.Nil(t, k.Values[0].Overrides)
+	assert.Equal(t, "g.w=offchip,y=ram", k.Values[1].Text)
+	assert.Equal(t, "g.w=uram", k.Values[2].Text)
+	ovs, ok := s.Design(1).Overrides()
+	require.True(t, ok)
+	require.Len(t, ovs, 2)
+	assert.Equal(t, "g", ovs[0].Kernel)
+	assert.Equal(t, "space.yaml:4", ovs[0].Source)
+	assert.Equal(t, "y", ovs[1].Buffer)
+	assert.Equal(t, `placement=onchip place="g.w=offchip,y=ram" unroll:g.k=2`, s.Design(1).Key())
+	_, ok = parse(t, "clock: 5\n").Design(0).Overrides()
+	assert.False(t, ok)
+
+	for _, c := range []struct{ name, text, want string }{
+		{"space", "place: [g.w=disk]\n", `space.yaml:1: sweep: knob place: value "g.w=disk": override "g.w=disk": space "disk" (want reg, ram, rom, offchip, bram or uram)`},
+		{"form", "place:\n  - g.w\n", `space.yaml:2: sweep: knob place: value g.w: override "g.w": want KERNEL.BUFFER=SPACE`},
+		{"twice", "place: [\"g.w=ram\", \"g.w = ram\"]\n", "value \"g.w = ram\" given twice"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := sweep.ParseSpace("space.yaml", []byte(c.text))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kiln-hls/kiln/passes"
 	"github.com/kiln-hls/kiln/passes/loops"
+	"github.com/kiln-hls/kiln/passes/place"
 )
 
 // Kind is what a knob sets.
@@ -27,6 +28,7 @@ const (
 	KindChannels                // memory channels
 	KindBatch                   // batch size
 	KindPlacement               // memory placement policy: auto, onchip, offchip-weights or none (passes/place)
+	KindPlace                   // placement overrides: KERNEL.BUFFER=SPACE,… (place.ParseOverrides) or none
 	KindTile                    // tile: {KERNEL.LOOP: [SIZE[,SIZE…] | none]}
 	KindInterchange             // interchange: {KERNEL.LOOP: [OTHER | none]}
 	KindUnroll                  // unroll: {KERNEL.LOOP: [N | full[:expand] | none]}
@@ -34,7 +36,7 @@ const (
 	numKinds
 )
 
-var kindNames = [numKinds]string{"precision", "device", "clock", "channels", "batch", "placement", "tile", "interchange", "unroll", "partition"}
+var kindNames = [numKinds]string{"precision", "device", "clock", "channels", "batch", "placement", "place", "tile", "interchange", "unroll", "partition"}
 
 func (k Kind) String() string {
 	if k < numKinds {
@@ -65,6 +67,7 @@ type Value struct {
 	Num       float64              // clock, channels, batch
 	Precision passes.PrecisionSpec // precision
 	Step      *loops.Step          // loop knobs; nil for none
+	Overrides []place.Override     // place: the overrides (Source: FILE:LINE); nil for none
 
 	key  string // `Name=Text` (Text quoted where it holds a space, '"' or '=')
 	json string // `"Name":value` for a results line's knobs object

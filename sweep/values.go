@@ -158,6 +158,8 @@ func parseValue(file string, k *Knob, r raw) (Value, error) {
 		v.Text = formatNum(v.Num)
 	case KindPlacement:
 		v.Text, err = placementPolicy(text)
+	case KindPlace:
+		v.Overrides, v.Text, err = overrides(text, fmt.Sprintf("%s:%d", file, r.line))
 	default:
 		v.Step, v.Text, err = loopStep(k, text, fmt.Sprintf("%s:%d", file, r.line))
 	}
@@ -178,6 +180,26 @@ func placementPolicy(text string) (string, error) {
 		return string(pol), nil
 	}
 	return "", fmt.Errorf("%q is not a placement (want %s)", text, strings.Join(Placements, ", "))
+}
+
+// overrides reads a place value: a comma-separated list of
+// KERNEL.BUFFER=SPACE and BUFFER=SPACE (place.ParseOverrides), or none;
+// its canonical text is the overrides' own, in the order written.
+func overrides(text, source string) ([]place.Override, string, error) {
+	if text == None {
+		return nil, None, nil
+	}
+	ovs, err := place.ParseOverrides(text, source)
+	if err != nil {
+		msg := err.Error()
+		msg = strings.TrimPrefix(msg, source+": place: ") // the knob and the line say where
+		return nil, "", errors.New(msg)
+	}
+	texts := make([]string, len(ovs))
+	for i, o := range ovs {
+		texts[i] = o.String()
+	}
+	return ovs, strings.Join(texts, ","), nil
 }
 
 // number reads a number in (lo, hi] (integer: [lo, hi] and whole).

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -15,7 +16,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kiln-hls/kiln/ir/loop"
 	"github.com/kiln-hls/kiln/passes/loops"
+	"github.com/kiln-hls/kiln/passes/place"
 	"github.com/kiln-hls/kiln/sim"
 	"github.com/kiln-hls/kiln/sweep"
 	"github.com/kiln-hls/kiln/sweep/eval"
@@ -48,8 +51,8 @@ func newSweep(gf *globalFlags) *cobra.Command {
 		Use:   "sweep MODEL --space FILE -o DIR [-j N] [--sample N --seed S] [--shard i/n] [--resume] [--emit-pareto]",
 		Short: "explore a design space: every design's estimate and accuracy, the Pareto front, plots",
 		Long: `sweep estimates every design of a space (a YAML or JSON file: per knob the values to try —
-precision, device, clock, channels, batch, placement, and per loop tile, interchange, unroll and
-partition; examples/sweep-*.yaml) with kiln sim's model, its memory placed as kiln sim places it
+precision, device, clock, channels, batch, placement, place (lists of --place overrides), and per
+loop tile, interchange, unroll and partition; examples/sweep-*.yaml) with kiln sim's model, its memory placed as kiln sim places it
 (placement auto, onchip, offchip-weights or none, as kiln sim --placement; a placement refused,
 onchip on a part too small, is recorded as the design's error), and each precision's accuracy against fp32 on the
 model's validation windows (once per precision; the space's accuracy_windows says how many, 0 or
@@ -193,11 +196,14 @@ func (sw *sweepFlags) evaluator(gf *globalFlags, arg string, space *sweep.Space)
 		return nil, err
 	}
 	err = space.Check(func(k *sweep.Knob, v *sweep.Value) error {
-		if v.Step == nil {
-			return nil
+		switch {
+		case v.Step != nil:
+			_, err := loops.Plan{*v.Step}.Apply(base)
+			return err
+		case len(v.Overrides) > 0:
+			return checkOverrides(base, v.Overrides)
 		}
-		_, err := loops.Plan{*v.Step}.Apply(base)
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -222,6 +228,23 @@ func (sw *sweepFlags) evaluator(gf *globalFlags, arg string, space *sweep.Space)
 		}
 	}
 	return ev, ev.Prepare(specs, sw.jobs)
+}
+
+// checkOverrides refuses a place value whose names the model lacks (or
+// whose space a buffer cannot take): placement on a chip with room for
+// everything, so only the names and the spaces can fail; what fits is
+// each design's device's question.
+func checkOverrides(base *loop.Program, ovs []place.Override) error {
+	huge := place.Capacity{BRAM36: math.MaxInt32, URAM: math.MaxInt32, Ports: 2}
+	_, _, err := place.Apply(base, place.Options{Capacity: huge, Overrides: ovs})
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	for _, o := range ovs { // the knob and the line say where
+		msg = strings.ReplaceAll(msg, o.Source+" "+o.String()+": place: ", o.String()+": ")
+	}
+	return errors.New(msg)
 }
 
 // open starts the results file, or continues it under --resume.

@@ -94,6 +94,13 @@ func (sw *sweepFlags) compileArgs(arg string, d sweep.Design, out string) ([]str
 	if placement != "" {
 		args = append(args, "--placement", placement)
 	}
+	if ovs, _ := d.Overrides(); len(ovs) > 0 {
+		texts := make([]string, len(ovs))
+		for i, o := range ovs {
+			texts[i] = o.String()
+		}
+		args = append(args, "--place", strings.Join(texts, ","))
+	}
 	if sw.lower.data != "" {
 		args = append(args, "--data", sw.lower.data)
 	}

@@ -205,15 +205,17 @@ func TestSweepBadInput(t *testing.T) {
 		args  []string
 		want  []string
 	}{
-		"unknown knob":    {"model: lstm\nprecision: [fp32]\nwidth: [3]\n", nil, []string{"space.yaml:3", "width"}},
-		"empty range":     {"model: lstm\nclock: {from: 10, to: 5, step: 1}\n", nil, []string{"space.yaml:2"}},
-		"tile too big":    {"model: lstm\ndevice: [nangate45]\ntile:\n  dense_layer_Gemm.j: [8, 100000]\n", nil, []string{"space.yaml:4", "100000", "trip count 4080"}},
-		"unknown loop":    {"model: lstm\ndevice: [nangate45]\nunroll:\n  dense_layer_Gemm.zz: [2]\n", nil, []string{"space.yaml:4", "zz"}},
-		"other model":     {"model: cnn\ndevice: [nangate45]\n", nil, []string{"a space for model cnn, not lstm"}},
-		"no device":       {"model: lstm\nclock: [5]\n", nil, []string{"no device"}},
-		"bad objective":   {"model: lstm\ndevice: [nangate45]\n", []string{"--objectives", "latency,speed"}, []string{`unknown objective "speed"`}},
-		"bad shard":       {"model: lstm\ndevice: [nangate45]\n", []string{"--shard", "3/3"}, []string{"--shard"}},
-		"bad placement":   {"model: lstm\ndevice: [nangate45]\nplacement: [auto, most]\n", nil, []string{"space.yaml:3", "knob placement: value most", "want auto, onchip, offchip-weights, none"}},
+		"unknown knob":  {"model: lstm\nprecision: [fp32]\nwidth: [3]\n", nil, []string{"space.yaml:3", "width"}},
+		"empty range":   {"model: lstm\nclock: {from: 10, to: 5, step: 1}\n", nil, []string{"space.yaml:2"}},
+		"tile too big":  {"model: lstm\ndevice: [nangate45]\ntile:\n  dense_layer_Gemm.j: [8, 100000]\n", nil, []string{"space.yaml:4", "100000", "trip count 4080"}},
+		"unknown loop":  {"model: lstm\ndevice: [nangate45]\nunroll:\n  dense_layer_Gemm.zz: [2]\n", nil, []string{"space.yaml:4", "zz"}},
+		"other model":   {"model: cnn\ndevice: [nangate45]\n", nil, []string{"a space for model cnn, not lstm"}},
+		"no device":     {"model: lstm\nclock: [5]\n", nil, []string{"no device"}},
+		"bad objective": {"model: lstm\ndevice: [nangate45]\n", []string{"--objectives", "latency,speed"}, []string{`unknown objective "speed"`}},
+		"bad shard":     {"model: lstm\ndevice: [nangate45]\n", []string{"--shard", "3/3"}, []string{"--shard"}},
+		"bad placement": {"model: lstm\ndevice: [nangate45]\nplacement: [auto, most]\n", nil, []string{"space.yaml:3", "knob placement: value most", "want auto, onchip, offchip-weights, none"}},
+		"bad place name": {"model: lstm\ndevice: [nangate45]\nplace:\n  - none\n  - dense_layer_Gemm.nosuch=offchip\n", nil,
+			[]string{"space.yaml:5", "knob place: value \"dense_layer_Gemm.nosuch=offchip\"", `kernel dense_layer_Gemm has no buffer "nosuch"`}},
 		"bad --placement": {"model: lstm\ndevice: [nangate45]\n", []string{"--placement", "offchip"}, []string{`--placement "offchip": want auto, onchip, offchip-weights, none`}},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -266,12 +268,14 @@ func TestSweepEmitPareto(t *testing.T) {
 }
 
 // TestSweepPlacementMatchesSim: a sweep's figures for a design are kiln
-// sim --json's for the same design and placement (the fp32 CNN on the
+// sim --json's for the same design, placement and --place overrides (the
+// fp32 CNN on the
 // xc7z020, whose weights do not all fit), and a placement kiln sim
 // refuses (onchip) is the design's error in the results, not the end of
 // the sweep.
 func TestSweepPlacementMatchesSim(t *testing.T) {
-	const text = "model: cnn\naccuracy_windows: 1\ndevice: [xc7z020-1clg484-VVD]\nplacement: [auto, onchip, offchip-weights, none]\nunroll:\n  dense_layer_Gemm.k: [none, 4]\n"
+	const text = "model: cnn\naccuracy_windows: 1\ndevice: [xc7z020-1clg484-VVD]\nplacement: [auto, onchip, offchip-weights, none]\n" +
+		"place: [none, \"conv_layer_Conv.conv_layer_weight = offchip\"]\nunroll:\n  dense_layer_Gemm.k: [none, 4]\n"
 	space := filepath.Join(t.TempDir(), "space.yaml")
 	require.NoError(t, os.WriteFile(space, []byte(text), 0o644))
 	sp, err := sweep.ParseSpace(space, []byte(text))
@@ -279,14 +283,14 @@ func TestSweepPlacementMatchesSim(t *testing.T) {
 	dir := t.TempDir()
 	out, err := run("sweep", "cnn", "--space", space, "-o", dir, "-j", "2")
 	require.NoError(t, err, out)
-	assert.Contains(t, out, "8 designs evaluated (2 refused by the tool chain)")
+	assert.Contains(t, out, "16 designs evaluated (6 refused by the tool chain)")
 	var lines []sweep.Line
 	_, err = sweep.ReadResults(filepath.Join(dir, "results.jsonl"), func(l *sweep.Line) error {
 		lines = append(lines, *l)
 		return nil
 	})
 	require.NoError(t, err)
-	require.Len(t, lines, 8)
+	require.Len(t, lines, 16)
 	offchip := map[string]float64{}
 	for _, l := range lines {
 		d := sp.Design(l.Index)
@@ -295,7 +299,16 @@ func TestSweepPlacementMatchesSim(t *testing.T) {
 		for _, s := range d.Plan() {
 			args = append(args, "--"+s.Op.String(), s.Spec.String())
 		}
+		ovs, _ := d.Overrides()
+		for _, o := range ovs {
+			args = append(args, "--place", o.String())
+		}
 		simOut, simErr := run(args...)
+		if simErr != nil && placement == "none" {
+			assert.Contains(t, simErr.Error(), "needs a placement")
+			assert.Contains(t, l.Error, "needs a placement (placement none places nothing)")
+			continue
+		}
 		if simErr != nil {
 			assert.Equal(t, "onchip", placement)
 			assert.Contains(t, l.Error, "does not fit")
@@ -312,7 +325,7 @@ func TestSweepPlacementMatchesSim(t *testing.T) {
 			}
 			assert.Equal(t, want[k], v, "design %s: %s", l.Key, k)
 		}
-		if b, ok := got["offchip_bytes"].(float64); ok {
+		if b, ok := got["offchip_bytes"].(float64); ok && len(ovs) == 0 {
 			offchip[placement] = b
 		}
 	}

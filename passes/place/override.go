@@ -54,7 +54,8 @@ var spaceWords = map[string]struct {
 // ParseOverrides reads a comma-separated list of KERNEL.BUFFER=SPACE (a
 // kernel's buffer) and BUFFER=SPACE (a buffer of the top), SPACE one of
 // reg, ram, rom, offchip, bram, uram (on-chip RAM, or ROM for a constant,
-// in block RAM or UltraRAM). It checks the text and the space; Apply
+// in block RAM or UltraRAM); spaces around the names and the '=' are
+// dropped. It checks the text and the space; Apply
 // checks the names against the program. source says where the text came
 // from ("--place").
 func ParseOverrides(text, source string) ([]Override, error) {
@@ -66,6 +67,7 @@ func ParseOverrides(text, source string) ([]Override, error) {
 	for item := range strings.SplitSeq(text, ",") {
 		item = strings.TrimSpace(item)
 		name, value, found := strings.Cut(item, "=")
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
 		if !found || name == "" || value == "" {
 			return nil, fmt.Errorf("%s: override %q: want KERNEL.BUFFER=SPACE or BUFFER=SPACE", prefix, item)
 		}

@@ -17,6 +17,7 @@ func TestParseOverrides(t *testing.T) {
 		want []place.Override
 	}{
 		{"dense.w=offchip", []place.Override{{Kernel: "dense", Buffer: "w", Space: loop.OffChip}}},
+		{" dense.w = offchip ", []place.Override{{Kernel: "dense", Buffer: "w", Space: loop.OffChip}}},
 		{"y=ram, lstm.h=reg", []place.Override{{Buffer: "y", Space: loop.RAM}, {Kernel: "lstm", Buffer: "h", Space: loop.Register}}},
 		{"/dense/Gemm.w=rom", []place.Override{{Kernel: "/dense/Gemm", Buffer: "w", Space: loop.ROM}}},
 		{"a.b=bram,c=uram", []place.Override{{Kernel: "a", Buffer: "b", Space: loop.RAM, Memory: place.BRAM},
@@ -34,6 +35,7 @@ func TestParseOverrides(t *testing.T) {
 		{"dense.w", `override "dense.w": want`},
 		{"dense.w=", `want KERNEL.BUFFER=SPACE`},
 		{"=ram", `want KERNEL.BUFFER=SPACE`},
+		{" = ram", `want KERNEL.BUFFER=SPACE`},
 		{"dense.w=dram", `space "dram" (want reg, ram, rom, offchip, bram or uram)`},
 		{"dense.w=RAM", `space "RAM"`},
 		{".w=ram", "empty kernel name"},

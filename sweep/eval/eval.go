@@ -309,7 +309,8 @@ func (e *Evaluator) variant(spec string, p *loop.Program, kernel string, steps l
 	return v
 }
 
-// place places p's memory on d's device under d's placement (none: p).
+// place places p's memory on d's device under d's placement (none: p)
+// and place overrides.
 // A placement refused (onchip on a device too small) is an error recorded
 // with the design, place's own.
 func (e *Evaluator) place(p *loop.Program, dv *device, d sweep.Design) (*loop.Program, error) {
@@ -317,13 +318,17 @@ func (e *Evaluator) place(p *loop.Program, dv *device, d sweep.Design) (*loop.Pr
 	if pl, ok := d.Placement(); ok {
 		policy = pl
 	}
+	overrides, _ := d.Overrides()
 	if policy == sweep.None {
+		if len(overrides) > 0 {
+			return nil, fmt.Errorf("eval: place %s needs a placement (placement none places nothing)", overrides[0].String())
+		}
 		return p, nil
 	}
 	if dv.capErr != nil {
 		return nil, dv.capErr
 	}
-	return e.placed.Place(p, place.Options{Capacity: dv.cap, Policy: place.Policy(policy)})
+	return e.placed.Place(p, place.Options{Capacity: dv.cap, Policy: place.Policy(policy), Overrides: overrides})
 }
 
 // config is d's device and sim configuration.

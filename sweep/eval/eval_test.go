@@ -3,6 +3,7 @@ package eval
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"os"
 	"regexp"
@@ -48,7 +49,7 @@ func space(t testing.TB) *sweep.Space {
 // direct is design d estimated the plain way, as kiln sim does it: the
 // whole plan applied to the narrowed program at once, placed afresh
 // (place.Apply on the device's capacity, the design's placement or
-// auto; none places nothing), a one-off estimate.
+// auto and its place overrides; none places nothing), a one-off estimate.
 func direct(t *testing.T, e *Evaluator, d sweep.Design) (*sim.Result, targets.Device, error) {
 	spec := "fp32"
 	if s, ok := d.Precision(); ok {
@@ -67,10 +68,14 @@ func direct(t *testing.T, e *Evaluator, d sweep.Design) (*sim.Result, targets.De
 	if !ok {
 		policy = "auto"
 	}
+	overrides, _ := d.Overrides()
+	if policy == "none" && len(overrides) > 0 {
+		return nil, dev, errors.New("needs a placement (placement none places nothing)")
+	}
 	if policy != "none" {
 		capacity, err := place.CapacityOf(dev)
 		require.NoError(t, err)
-		if p, _, err = place.Apply(p, place.Options{Capacity: capacity, Policy: place.Policy(policy)}); err != nil {
+		if p, _, err = place.Apply(p, place.Options{Capacity: capacity, Policy: place.Policy(policy), Overrides: overrides}); err != nil {
 			return nil, dev, err
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kiln-hls/kiln/ir/loop"
 	"github.com/kiln-hls/kiln/sweep"
 )
 
@@ -30,20 +31,39 @@ func fp32Only(name string) (*Evaluator, error) {
 }
 
 // exampleSpace is built-in model name's example space at fp32, with a
-// placement knob of every value added.
-func exampleSpace(t *testing.T, name string) *sweep.Space {
+// placement knob of every value added, and a place knob: none, its
+// largest kernel constant off chip, in block RAM, and its largest top
+// temporary off chip.
+func exampleSpace(t *testing.T, name string, p *loop.Program) *sweep.Space {
 	src, err := os.ReadFile("../../examples/sweep-" + name + ".yaml")
 	require.NoError(t, err)
 	src = regexp.MustCompile(`(?m)^precision:.*$`).ReplaceAll(src, []byte("precision: [fp32]"))
 	src = regexp.MustCompile(`(?m)^placement:.*$`).ReplaceAll(src, nil)
+	weight, temp := "", ""
+	var wbits, tbits int
+	for _, k := range p.Kernels {
+		for _, b := range k.Buffers {
+			if n := bits(b); b.Role == loop.Constant && n > wbits {
+				weight, wbits = k.Name+"."+b.Name, n
+			}
+		}
+	}
+	for _, b := range p.Buffers {
+		if n := bits(b); b.Role == loop.Temp && n > tbits {
+			temp, tbits = b.Name, n
+		}
+	}
+	require.NotEmpty(t, weight)
+	require.NotEmpty(t, temp)
 	src = append(src, "\nplacement: [auto, onchip, offchip-weights, none]\n"...)
+	src = append(src, "place: [none, \""+weight+"=offchip\", \""+weight+"=bram\", \""+temp+"=offchip\"]\n"...)
 	s, err := sweep.ParseSpace("sweep-"+name+".yaml", src)
 	require.NoError(t, err)
 	return s
 }
 
 // TestPlacedEqualsSim: random designs of each built-in model's example
-// space, under every placement, give the figures kiln sim prints for the
+// space, under every placement and some overrides, give the figures kiln sim prints for the
 // same design (plan.Apply, then place.Apply afresh, then sim.Estimate on
 // the whole program), with a worker's estimator and the shared place.Memo
 // kept across designs; a placement refused (onchip on a part too small)
@@ -54,12 +74,12 @@ func TestPlacedEqualsSim(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			e, err := fp32Only(name)
 			require.NoError(t, err)
-			s := exampleSpace(t, name)
+			s := exampleSpace(t, name, e.base)
 			eval, err := e.NewWorker()
 			require.NoError(t, err)
 			rng := rand.New(rand.NewPCG(11, uint64(len(name))))
 			checked, refused := 0, 0
-			for range 40 {
+			for range 60 {
 				d := s.Design(rng.Uint64N(s.Size()))
 				got, gerr := eval(context.Background(), d)
 				if sameFigures(t, e, d, got, gerr) {
@@ -68,7 +88,8 @@ func TestPlacedEqualsSim(t *testing.T) {
 					refused++
 				}
 			}
-			assert.GreaterOrEqual(t, checked, 20, "%d refused", refused)
+			assert.GreaterOrEqual(t, checked, 25, "%d refused", refused)
+			assert.Positive(t, refused, "no design refused: onchip, bram and none with overrides should")
 		})
 	}
 }
@@ -114,4 +135,12 @@ func TestPlacementMatters(t *testing.T) {
 	assert.Greater(t, ow.OffChipBytes, auto.OffChipBytes, "offchip-weights sends more off chip")
 	_, err = New(e.base, nil, Defaults{Placement: "offchip"})
 	require.ErrorContains(t, err, `placement "offchip" (want auto, onchip, offchip-weights, none)`)
+}
+
+func bits(b *loop.Buffer) int {
+	n := b.Kind.Bits()
+	for _, d := range b.Shape {
+		n *= d
+	}
+	return n
 }
