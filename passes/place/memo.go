@@ -20,8 +20,9 @@ import (
 // seen: a kernel must not change once placed through a Memo (kiln's
 // passes build new kernels).
 type Memo struct {
-	kernels sync.Map // *loop.Kernel → *memoKernel
-	tops    sync.Map // topKey → *loop.Buffer
+	mu      sync.RWMutex
+	kernels map[*loop.Kernel]*memoKernel
+	tops    map[topKey]*loop.Buffer
 	work    sync.Pool
 }
 
@@ -84,20 +85,40 @@ func (m *Memo) top(b *loop.Buffer, s loop.Space) *loop.Buffer {
 		return b
 	}
 	key := topKey{b, s}
-	if got, ok := m.tops.Load(key); ok {
-		return got.(*loop.Buffer)
+	m.mu.RLock()
+	t := m.tops[key]
+	m.mu.RUnlock()
+	if t != nil {
+		return t
 	}
-	got, _ := m.tops.LoadOrStore(key, withSpace(b, s))
-	return got.(*loop.Buffer)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if t = m.tops[key]; t == nil {
+		if m.tops == nil {
+			m.tops = map[topKey]*loop.Buffer{}
+		}
+		t = withSpace(b, s)
+		m.tops[key] = t
+	}
+	return t
 }
 
 // kernel is k's entry, its facts computed and k verified once.
 func (m *Memo) kernel(k *loop.Kernel) (*memoKernel, error) {
-	got, ok := m.kernels.Load(k)
-	if !ok {
-		got, _ = m.kernels.LoadOrStore(k, new(memoKernel))
+	m.mu.RLock()
+	mk := m.kernels[k]
+	m.mu.RUnlock()
+	if mk == nil {
+		m.mu.Lock()
+		if mk = m.kernels[k]; mk == nil {
+			if m.kernels == nil {
+				m.kernels = map[*loop.Kernel]*memoKernel{}
+			}
+			mk = new(memoKernel)
+			m.kernels[k] = mk
+		}
+		m.mu.Unlock()
 	}
-	mk := got.(*memoKernel)
 	mk.once.Do(func() {
 		if mk.err = loop.Verify(k); mk.err == nil {
 			mk.facts = factsOf(k)
