@@ -526,7 +526,9 @@ type costCache struct {
 	costs     []OpCost
 	errs      []error
 	sc        *scratch
-	addr      int32 // the address adder's ID + 1; 0: not asked, −1: the tables have none (schedule_addr.go)
+	addr      int32   // the address adder's ID + 1; 0: not asked, −1: the tables have none (schedule_addr.go)
+	order     []int32 // the IDs in the order of their keys (sorted)
+	dup       bool    // an ID shares its key with another (register)
 }
 
 // reset empties c for an estimate with cfg.
@@ -539,6 +541,7 @@ func (c *costCache) reset(cfg Config, tune Tuning, sc *scratch) {
 	}
 	c.cfg, c.regCycles, c.sc, c.used, c.errs, c.addr = cfg, tune.RegisteredInputCycles, sc, c.used[:0], nil, 0
 	c.keys, c.kinds, c.costs = c.keys[:0], c.kinds[:0], c.costs[:0]
+	c.order, c.dup = c.order[:0], false
 }
 
 // id is the number of operation o on type t.
@@ -589,23 +592,42 @@ func (c *costCache) lookup(o op, t vtype) (*OpCost, bool) {
 
 // sorted is the IDs below n in the order of their keys (sums of floats
 // over them are then deterministic whatever order the kinds came in).
+// All IDs are kept in that order (c.order) as they come, so each kernel's
+// are picked from it; an off-chip ID (register) shares its key with
+// another, whose order a sort of the kernel's own decides, as before.
 func (c *costCache) sorted(n int) []int32 {
 	ids := c.sc.ids[:0]
-	for i := range n {
-		ids = append(ids, int32(i))
+	if c.dup {
+		for i := range n {
+			ids = append(ids, int32(i))
+		}
+		slices.SortFunc(ids, c.cmpKeys)
+		c.sc.ids = ids
+		return ids
+	}
+	for id := int32(len(c.order)); int(id) < len(c.keys); id++ {
+		at, _ := slices.BinarySearchFunc(c.order, id, c.cmpKeys)
+		c.order = slices.Insert(c.order, at, id)
+	}
+	for _, id := range c.order {
+		if int(id) < n {
+			ids = append(ids, id)
+		}
 	}
 	c.sc.ids = ids
-	slices.SortFunc(ids, func(i, j int32) int {
-		a, b := c.keys[i], c.keys[j]
-		if a.Op != b.Op {
-			return strings.Compare(a.Op, b.Op)
-		}
-		if a.Type != b.Type {
-			return strings.Compare(a.Type, b.Type)
-		}
-		return a.Bits - b.Bits
-	})
 	return ids
+}
+
+// cmpKeys orders IDs by their keys.
+func (c *costCache) cmpKeys(i, j int32) int {
+	a, b := c.keys[i], c.keys[j]
+	if a.Op != b.Op {
+		return strings.Compare(a.Op, b.Op)
+	}
+	if a.Type != b.Type {
+		return strings.Compare(a.Type, b.Type)
+	}
+	return a.Bits - b.Bits
 }
 
 func ceilDiv(a, b int) int { return int(math.Ceil(float64(a) / float64(b))) }

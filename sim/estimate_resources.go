@@ -24,7 +24,6 @@ func estimateKernel(k *loop.Kernel, cfg *Config, tune Tuning, cache *costCache, 
 	m := &sc.km // reused: its slices keep their storage
 	*m = kmodel{k: k, cfg: cfg, tune: tune, costs: cache, sub: resizeZero(m.sub, len(k.Vars)),
 		memo: sc.memo, units: m.units[:0], static: m.static[:0], mem: m.mem, types: m.types, looked: m.looked[:0]}
-	m.assign(ext)
 	segs, p := m.segs(ts, ki, ext)
 	if len(cache.errs) > 0 {
 		return kernelEst{}, fmt.Errorf("sim: kernel %s: %w", k.Name, errors.Join(cache.errs...))
@@ -44,18 +43,27 @@ func estimateKernel(k *loop.Kernel, cfg *Config, tune Tuning, cache *costCache, 
 	return kernelEst{t: t, res: m.resources(ext), notes: m.notes}, nil
 }
 
-// segs are the kernel's segs: replayed from its trace in ts (with the
-// trace's plan), or built (and recorded when ts says so).
+// segs are the kernel's segs, its buffers assigned their memories:
+// replayed from its trace in ts (with the trace's plan and memories), or
+// built (and recorded when ts says so; never with off-chip buffers).
 func (m *kmodel) segs(ts *traces, ki int, ext []bool) ([]seg, plan) {
 	var tk traceKey
+	var t *trace
 	record := false
-	if ts != nil && m.oc == nil {
+	if ts != nil {
 		tk = traceKeyOf(m.k, m.cfg, m.tune)
-		var t *trace
-		if t, record = ts.lookup(ki, tk, ext); t != nil && m.replay(t) {
+		t, record = ts.lookup(ki, tk, ext)
+	}
+	if t != nil {
+		m.mem, m.types = append(m.mem[:0], t.mem...), append(m.types[:0], t.types...)
+		m.nmem, m.ext = t.nmem, ext
+		if m.replay(t) {
 			ts.replays++
 			return t.segs, t.plan
 		}
+	} else {
+		m.assign(ext)
+		record = record && m.oc == nil
 	}
 	clear(m.memo)
 	sc := m.costs.sc

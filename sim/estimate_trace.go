@@ -53,7 +53,10 @@ type trace struct {
 	plan   plan     // run's arithmetic on segs; nil: run them
 	loops  int
 	notes  []string
-	broken bool // something the recording cannot replay: not kept
+	mem    []int   // kmodel.assign's answers
+	types  []vtype // …
+	nmem   int     // …
+	broken bool    // something the recording cannot replay: not kept
 }
 
 // tOp is a recorded sched.place: its kind (an index in trace.kinds), the
@@ -219,6 +222,7 @@ func (r *recorder) finish(m *kmodel, segs []seg) bool {
 	t.dst = make([]*tally, len(t.blocks))
 	t.segs = t.copySegs(segs)
 	t.loops, t.notes = m.loops, slices.Clone(m.notes)
+	t.mem, t.types, t.nmem = slices.Clone(m.mem), slices.Clone(m.types), m.nmem
 	for _, d := range t.dst {
 		t.broken = t.broken || d == nil
 	}

@@ -334,6 +334,7 @@ func (c *costCache) register(kd kind, key OpKey, oc OpCost) int32 {
 	c.keys = append(c.keys, key)
 	c.kinds = append(c.kinds, kd)
 	c.costs = append(c.costs, oc)
+	c.dup = true
 	return id
 }
 
