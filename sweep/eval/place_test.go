@@ -144,3 +144,33 @@ func bits(b *loop.Buffer) int {
 	}
 	return n
 }
+
+// TestWorkersSharePlacement: workers evaluating the same designs at once
+// (sharing the evaluator's variants and place.Memo) write the same lines.
+func TestWorkersSharePlacement(t *testing.T) {
+	e, err := fp32Only("cnn")
+	require.NoError(t, err)
+	s := exampleSpace(t, "cnn", e.base)
+	const workers, designs = 3, 40
+	lines := make([][]string, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		eval, err := e.NewWorker()
+		require.NoError(t, err)
+		wg.Go(func() {
+			for i := range uint64(designs) {
+				got, err := eval(context.Background(), s.Design(i*7919%s.Size()))
+				if err != nil {
+					lines[w] = append(lines[w], "error: "+err.Error())
+				} else {
+					lines[w] = append(lines[w], string(got))
+				}
+			}
+		})
+	}
+	wg.Wait()
+	require.Len(t, lines[0], designs)
+	for w := 1; w < workers; w++ {
+		assert.Equal(t, lines[0], lines[w], "worker %d", w)
+	}
+}
