@@ -43,6 +43,7 @@ type sweepFlags struct {
 	iface      string
 	precision  string
 	placement  string
+	memory     string
 }
 
 func newSweep(gf *globalFlags) *cobra.Command {
@@ -89,6 +90,7 @@ Knobs a space leaves out take -t, --clock, --channels, --precision and --placeme
 	f.StringVar(&sw.iface, "interface", "shared", "how array arguments reach memory: shared (Bambu's default) or per-array")
 	f.StringVar(&sw.precision, "precision", "", "the precision of a space without a precision knob (default fp32)")
 	f.StringVar(&sw.placement, "placement", "auto", "the memory placement of a space without a placement knob, as kiln sim's: auto, onchip, offchip-weights or none")
+	f.StringVar(&sw.memory, "offchip-memory", "", "the memory off-chip buffers live in, on every device, as kiln sim's: one the device lists (DDR4, HBM2…; default its first; a device without it refuses its designs) or a .json file describing one")
 	f.StringVar(&sw.lower.data, "data", "", "validation data for an .onnx model: DIR/test_data_set_*/input_*.pb (accuracy, int8/int16 ranges)")
 	cmd.AddCommand(newSweepMerge())
 	return cmd
@@ -191,6 +193,9 @@ func (sw *sweepFlags) evaluator(gf *globalFlags, arg string, space *sweep.Space)
 	// The sweep narrows the fp32 program itself (--precision is the
 	// default of a space without a precision knob).
 	def := eval.Defaults{Precision: sw.precision, Device: sw.target, ClockNS: sw.clock, Channels: sw.channels, Placement: sw.placement}
+	if sw.memory != "" {
+		def.Memory = (&placeFlags{offchip: sw.memory}).memory
+	}
 	base, err := sw.lower.lowered(gf, arg, map[string]string{})
 	if err != nil {
 		return nil, err

@@ -94,6 +94,9 @@ func (sw *sweepFlags) compileArgs(arg string, d sweep.Design, out string) ([]str
 	if placement != "" {
 		args = append(args, "--placement", placement)
 	}
+	if sw.memory != "" {
+		args = append(args, "--offchip-memory", sw.memory)
+	}
 	if ovs, _ := d.Overrides(); len(ovs) > 0 {
 		texts := make([]string, len(ovs))
 		for i, o := range ovs {

@@ -40,6 +40,10 @@ type Defaults struct {
 	// knob: auto (when empty), onchip, offchip-weights or none, as kiln
 	// sim --placement.
 	Placement string
+	// Memory, when set, gives each device its off-chip memory (kiln
+	// sweep --offchip-memory, as kiln sim's); nil: the device's first.
+	// An error is the design's (a memory the device does not list).
+	Memory func(targets.Device) (targets.Device, error)
 }
 
 // Accuracy is a precision's error against the fp32 reference on the
@@ -343,7 +347,10 @@ func (e *Evaluator) config(d sweep.Design) (*device, sim.Config, error) {
 	got, _ := e.devices.LoadOrStore(name, new(device))
 	dv := got.(*device)
 	dv.once.Do(func() {
-		if dv.d, dv.err = targets.Lookup(name); dv.err == nil {
+		if dv.d, dv.err = targets.Lookup(name); dv.err == nil && e.def.Memory != nil {
+			dv.d, dv.err = e.def.Memory(dv.d)
+		}
+		if dv.err == nil {
 			dv.cap, dv.capErr = place.CapacityOf(dv.d)
 		}
 	})

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kiln-hls/kiln/sweep"
+)
+
+// sweepLines runs kiln sweep cnn on the space text (and more flags) and
+// returns the space and its results' lines; out is what kiln printed.
+func sweepLines(t *testing.T, text string, flags ...string) (*sweep.Space, []sweep.Line, string) {
+	t.Helper()
+	space := filepath.Join(t.TempDir(), "space.yaml")
+	require.NoError(t, os.WriteFile(space, []byte(text), 0o644))
+	sp, err := sweep.ParseSpace(space, []byte(text))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	out, err := run(append([]string{"sweep", "cnn", "--space", space, "-o", dir, "-j", "2"}, flags...)...)
+	require.NoError(t, err, out)
+	var lines []sweep.Line
+	_, err = sweep.ReadResults(filepath.Join(dir, "results.jsonl"), func(l *sweep.Line) error {
+		lines = append(lines, *l)
+		return nil
+	})
+	require.NoError(t, err)
+	require.Len(t, lines, int(sp.Size()))
+	return sp, lines, out
+}
+
+// simArgs is kiln sim's command line for design d of a CNN space with
+// no clock knob (and more flags).
+func simArgs(d sweep.Design, flags ...string) []string {
+	dev, _ := d.Device()
+	placement, ok := d.Placement()
+	if !ok {
+		placement = "auto"
+	}
+	clock := "10" // a sweep's default clock: 10 ns on an FPGA, 5 on an ASIC
+	if dev == "nangate45" || dev == "asap7" {
+		clock = "5"
+	}
+	args := append([]string{"sim", "cnn", "-t", dev, "--clock", clock, "--placement", placement, "--json"}, flags...)
+	for _, s := range d.Plan() {
+		args = append(args, "--"+s.Op.String(), s.Spec.String())
+	}
+	ovs, _ := d.Overrides()
+	for _, o := range ovs {
+		args = append(args, "--place", o.String())
+	}
+	return args
+}
+
+// sameAsSim checks a results line's figures against kiln sim --json's
+// output (every figure the line has but its batch and accuracy).
+func sameAsSim(t *testing.T, l sweep.Line, simOut string) map[string]any {
+	t.Helper()
+	require.Empty(t, l.Error, l.Key)
+	var got, want map[string]any
+	require.NoError(t, json.Unmarshal(l.Figures, &got))
+	require.NoError(t, json.Unmarshal([]byte(simOut), &want))
+	for k, v := range got {
+		if k == "batch" || k == "batch_latency_us" || k == "accuracy" {
+			continue
+		}
+		assert.Equal(t, want[k], v, "design %s: %s", l.Key, k)
+	}
+	return got
+}
+
+// TestSweepPlacementMatchesSim: a sweep's figures for a design are kiln
+// sim --json's for the same design, placement and --place overrides (the
+// fp32 CNN on the xc7z020, whose weights do not all fit), and a placement
+// kiln sim refuses (onchip) is the design's error in the results, not the
+// end of the sweep.
+func TestSweepPlacementMatchesSim(t *testing.T) {
+	const text = "model: cnn\naccuracy_windows: 1\ndevice: [xc7z020-1clg484-VVD]\nplacement: [auto, onchip, offchip-weights, none]\n" +
+		"place: [none, \"conv_layer_Conv.conv_layer_weight = offchip\"]\nunroll:\n  dense_layer_Gemm.k: [none, 4]\n"
+	sp, lines, out := sweepLines(t, text)
+	assert.Contains(t, out, "16 designs evaluated (6 refused by the tool chain)")
+	offchip := map[string]float64{}
+	for _, l := range lines {
+		d := sp.Design(l.Index)
+		placement, _ := d.Placement()
+		ovs, _ := d.Overrides()
+		simOut, simErr := run(simArgs(d)...)
+		switch {
+		case simErr != nil && placement == "none":
+			assert.Contains(t, simErr.Error(), "needs a placement")
+			assert.Contains(t, l.Error, "needs a placement (placement none places nothing)")
+		case simErr != nil:
+			assert.Equal(t, "onchip", placement)
+			assert.Contains(t, l.Error, "does not fit")
+			assert.Contains(t, l.Error, simErr.Error(), "design %s: place's message", l.Key)
+		default:
+			got := sameAsSim(t, l, simOut)
+			if b, ok := got["offchip_bytes"].(float64); ok && len(ovs) == 0 {
+				offchip[placement] = b
+			}
+		}
+	}
+	assert.Positive(t, offchip["auto"], "auto sends some of the CNN's weights off chip")
+	assert.Greater(t, offchip["offchip-weights"], offchip["auto"])
+	assert.Zero(t, offchip["none"])
+}
+
+// TestSweepOffChipMemory: --offchip-memory gives every device that memory
+// as kiln sim's flag does (the U280's DDR4 instead of its HBM2: other
+// figures, the same as kiln sim's); a device that does not list it
+// refuses its designs with kiln sim's message; a .json memory (an ASIC's
+// DRAM) works too.
+func TestSweepOffChipMemory(t *testing.T) {
+	const text = "model: cnn\naccuracy_windows: 1\ndevice: [xcu280-2Lfsvh2892-VVD, xc7z020-1clg484-VVD]\nplacement: offchip-weights\n"
+	sp, lines, out := sweepLines(t, text, "--offchip-memory", "DDR4")
+	assert.Contains(t, out, "2 designs evaluated (1 refused by the tool chain)")
+	_, hbm, _ := sweepLines(t, text)
+	for i, l := range lines {
+		d := sp.Design(l.Index)
+		simOut, simErr := run(simArgs(d, "--offchip-memory", "DDR4")...)
+		if dev, _ := d.Device(); dev == "xc7z020-1clg484-VVD" {
+			require.Error(t, simErr)
+			assert.Contains(t, l.Error, simErr.Error())
+			continue
+		}
+		require.NoError(t, simErr)
+		got := sameAsSim(t, l, simOut)
+		require.Equal(t, l.Index, hbm[i].Index)
+		var other map[string]any
+		require.NoError(t, json.Unmarshal(hbm[i].Figures, &other))
+		assert.NotEqual(t, other["cycles"], got["cycles"], "DDR4 and HBM2 give the same cycles: the flag did nothing")
+	}
+
+	const asic = "model: cnn\naccuracy_windows: 1\ndevice: nangate45\nplacement: offchip-weights\n"
+	sp, lines, _ = sweepLines(t, asic, "--offchip-memory", "../../examples/dram-hbm2-stack.json")
+	simOut, err := run(simArgs(sp.Design(0), "--offchip-memory", "../../examples/dram-hbm2-stack.json")...)
+	require.NoError(t, err)
+	sameAsSim(t, lines[0], simOut)
+}
