@@ -9,7 +9,15 @@
 // The cost side: the schedule model (Estimate, EstimateKernel, Estimator;
 // its rules at the top of estimate.go) turns loop IR into the cycles,
 // resources and power of what Bambu would build from it, from a device's
-// cost tables (ForDevice, targets).
+// cost tables (ForDevice, targets). An Estimator keeps each kernel's last
+// estimate and, for a kernel met again at another clock or channel
+// count, a trace of its build (estimate_trace.go), so a sweep reschedules
+// only what the clock changes. Speed (go test ./sim -run xxx -bench
+// EstimateSTGCN -cpu 1; the STGCN, all 19 kernels, the test tables): a
+// clock never seen before ("cold", every kernel scheduled again) about
+// 50 µs, one kernel changed about 15 µs, the same design again about
+// 6 µs, a one-off Estimate about 220 µs. With a device's own tables
+// ("cold-device") about 165 µs, half of it targets.Device.OpCost.
 //
 // Calibration (calibration_test.go, go test ./sim -run 'Calibration|Tutorial' -v):
 // SODA's PolyBench runs (../shared/calibration/polybench_bambu.csv, the

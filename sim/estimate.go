@@ -252,10 +252,14 @@ func (c *Config) check() (Tuning, error) {
 // a sweep's worker does, and each kernel's estimate of the last design
 // (keep): a kernel met again at the same position of the program, the
 // same pointer, under the same settings and cost answers is not scheduled
-// again. So a kernel must not change once an Estimator has estimated it
-// (kiln's passes build new kernels); the Estimator holds the last
-// design's kernels. It is not safe for concurrent use; the zero value is
-// ready.
+// again. A kernel built a second time under other clock or channel
+// settings is recorded (a trace: its blocks' operations, the rest of its
+// build that does not depend on the clock) and from then on scheduled
+// from its trace alone (estimate_trace.go), with the same results. So a
+// kernel must not change once an Estimator has estimated it (kiln's
+// passes build new kernels); the Estimator holds the last design's
+// kernels and its traces' kernels. It is not safe for concurrent use; the
+// zero value is ready.
 type Estimator struct {
 	sc   scratch
 	keep keep

@@ -139,6 +139,10 @@ func BenchmarkEstimateSTGCN(b *testing.B) {
 	other.ClockNS = 10.5
 	plain, plainOther := testConfig(2), testConfig(2)
 	plainOther.ClockNS = 10.5
+	d, err := targets.Lookup("xc7vx690t-3ffg1930-VVD")
+	require.NoError(b, err)
+	dev, err := ForDevice(d, 10, 2) // the device's own tables (targets), interpolated at each clock
+	require.NoError(b, err)
 	for _, c := range []struct {
 		name string
 		cfgs [2]Config
@@ -146,7 +150,7 @@ func BenchmarkEstimateSTGCN(b *testing.B) {
 		cold bool
 	}{{"cold", [2]Config{cfg, cfg}, false, true}, {"one-kernel", [2]Config{cfg, cfg}, true, false},
 		{"same", [2]Config{cfg, cfg}, false, false}, {"cold-no-O2", [2]Config{plain, plainOther}, false, true},
-		{"two-clocks", [2]Config{cfg, other}, false, false}} {
+		{"two-clocks", [2]Config{cfg, other}, false, false}, {"cold-device", [2]Config{dev, dev}, false, true}} {
 		b.Run(c.name, func(b *testing.B) {
 			q := *p
 			q.Kernels = slices.Clone(p.Kernels)
