@@ -70,6 +70,27 @@ func TestTraceReplayModels(t *testing.T) {
 	}
 }
 
+// TestTraceReplayDevices: one Estimator going from device to device (a
+// trace does not depend on the cost tables: it is recorded on one device
+// and replayed on another) answers as a one-off estimate does.
+func TestTraceReplayDevices(t *testing.T) {
+	m, err := lowertest.Zoo("stgcn", 1)
+	require.NoError(t, err)
+	var cfgs []Config
+	for _, ns := range []float64{10, 5, 7.5} {
+		for _, dev := range []string{"xc7vx690t-3ffg1930-VVD", "nangate45", "xcu280-2Lfsvh2892-VVD"} {
+			d, err := targets.Lookup(dev)
+			require.NoError(t, err)
+			cfg, err := ForDevice(d, ns, 2)
+			require.NoError(t, err)
+			cfgs = append(cfgs, cfg)
+		}
+	}
+	var x Estimator
+	n := replayCheck(t, &x, m.Program, cfgs)
+	assert.Equal(t, 7*len(m.Program.Kernels), n, "kernels replayed: 9 settings, built at the first, recorded at the second")
+}
+
 // TestTraceReplayPolybench: every PolyBench kernel, both memory
 // interfaces and alias settings, at several clocks, replayed as built.
 func TestTraceReplayPolybench(t *testing.T) {
