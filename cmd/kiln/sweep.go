@@ -53,12 +53,13 @@ func newSweep(gf *globalFlags) *cobra.Command {
 		Short: "explore a design space: every design's estimate and accuracy, the Pareto front, plots",
 		Long: `sweep estimates every design of a space (a YAML or JSON file: per knob the values to try —
 precision, device, clock, channels, batch, placement, place (lists of --place overrides), and per
-loop tile, interchange, unroll and partition; examples/sweep-*.yaml) with kiln sim's model, its memory placed as kiln sim places it
-(placement auto, onchip, offchip-weights or none, as kiln sim --placement; a placement refused,
-onchip on a part too small, is recorded as the design's error), and each precision's accuracy against fp32 on the
-model's validation windows (once per precision; the space's accuracy_windows says how many, 0 or
-absent: all). Designs are numbered in mixed radix (precision
-slowest, the last loop knob fastest) and enumerated lazily, or sampled (--sample N --seed S).
+loop tile, interchange, unroll and partition; examples/sweep-*.yaml) with kiln sim's model, its
+memory placed as kiln sim places it (placement auto, onchip, offchip-weights or none, as kiln sim
+--placement; a placement refused, onchip on a part too small, is the design's error), and each
+precision's accuracy against fp32 on the model's validation windows (once per precision; the
+space's accuracy_windows says how many, 0 or absent: all). Designs are numbered in mixed radix
+(precision slowest, the last loop knob fastest) and enumerated lazily, or sampled (--sample N
+--seed S).
 
 Results stream to DIR/results.jsonl, one whole line per design (its knobs and kiln sim --json's
 figures plus accuracy, or the error that refused it), written as each design is done; --resume
@@ -69,7 +70,8 @@ kiln sweep merge joins shard folders. At the end DIR gets pareto.jsonl (the fron
 writes each front design's HLS project (as kiln compile does) under DIR/pareto with a Makefile
 whose synth target synthesises them all (make -C DIR/pareto -j N synth).
 
-Knobs a space leaves out take -t, --clock, --channels, --precision and --placement.`,
+Knobs a space leaves out take -t, --clock, --channels, --precision and --placement;
+--offchip-memory gives every device the memory its off-chip buffers live in, as kiln sim's.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return sw.run(cmd, gf, args[0]) },
 	}
