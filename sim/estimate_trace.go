@@ -91,9 +91,9 @@ type recorder struct {
 
 // traces are an Estimator's kernel traces.
 type traces struct {
-	m       map[traceKey]*trace   // the traces recorded
-	seen    map[*loop.Kernel]bool // kernels built once, not recorded yet
-	at      []*trace              // per kernel position: the trace used there last
+	m       map[traceKey]*trace // the traces recorded
+	seen    map[traceKey]bool   // kernels built once under their key, not recorded yet
+	at      []*trace            // per kernel position: the trace used there last
 	rec     recorder
 	replays int // kernels replayed (tests)
 }
@@ -105,8 +105,10 @@ func traceKeyOf(k *loop.Kernel, cfg *Config, tune Tuning) traceKey {
 }
 
 // lookup is the trace for kernel position ki, key tk and arguments ext,
-// and whether to record one: a kernel built before (under other settings
-// or arguments) is recorded, one never seen is only remembered.
+// and whether to record one: a kernel built before under the same key
+// (at another clock or channel count, or with other arguments) is
+// recorded, one never seen is only remembered (a kernel met once, or
+// under settings that change every time, costs no recording).
 func (ts *traces) lookup(ki int, tk traceKey, ext []bool) (t *trace, record bool) {
 	if ki < len(ts.at) {
 		if t = ts.at[ki]; t != nil && t.key == tk && slices.Equal(t.ext, ext) {
@@ -120,13 +122,13 @@ func (ts *traces) lookup(ki int, tk traceKey, ext []bool) (t *trace, record bool
 		}
 		return nil, true
 	}
-	if ts.seen[tk.k] {
+	if ts.seen[tk] {
 		return nil, true
 	}
 	if ts.seen == nil || len(ts.seen) >= traceLimit {
-		ts.seen = make(map[*loop.Kernel]bool)
+		ts.seen = make(map[traceKey]bool)
 	}
-	ts.seen[tk.k] = true
+	ts.seen[tk] = true
 	return nil, false
 }
 

@@ -229,3 +229,29 @@ func TestTraceReplayPlans(t *testing.T) {
 		})
 	}
 }
+
+// TestTraceRecordsOnlyRepeats: kernels are recorded only when met again
+// under the same settings but the clock and channels; settings that
+// change every time (here LLVM's unroll threshold) record nothing.
+func TestTraceRecordsOnlyRepeats(t *testing.T) {
+	p := stgcn(t)
+	var x Estimator
+	for i := range 4 {
+		cfg := testConfig(2)
+		tune := *cfg.Tuning
+		tune.UnrollThreshold = 100 + i
+		cfg.Tuning, cfg.LLVMUnroll = &tune, true
+		_, err := x.Estimate(p, cfg)
+		require.NoError(t, err)
+	}
+	assert.Empty(t, x.tr.m, "nothing recorded")
+	cfg := testConfig(2)
+	cfg.ClockNS = 11
+	_, err := x.Estimate(p, cfg)
+	require.NoError(t, err)
+	assert.Empty(t, x.tr.m, "the default threshold is new too")
+	cfg.ClockNS = 12
+	_, err = x.Estimate(p, cfg)
+	require.NoError(t, err)
+	assert.Len(t, x.tr.m, len(p.Kernels), "met again at another clock: recorded")
+}
