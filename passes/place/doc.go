@@ -55,7 +55,8 @@
 //
 // What placement does not do: it does not weigh ports or bandwidth (the
 // capacity's Ports is carried into the report for the emitters and the
-// simulator), it does not copy tiles of off-chip buffers on chip (issue
-// 9's fourth part), and LUT RAM is not checked against the device's
-// LUTs.
+// simulator), it does not copy tiles of off-chip buffers on chip (the
+// loop pass loops.Copy does: its BUF_tile is a temporary this pass
+// places like any other), and LUT RAM is not checked against the
+// device's LUTs.
 package place
