@@ -541,7 +541,7 @@ func (c *costCache) reset(cfg Config, tune Tuning, sc *scratch) {
 		c.slot[s] = 0
 	}
 	if c.slot == nil {
-		c.slot = make([]int32, len(opNames)*3*65)
+		c.slot, c.order = make([]int32, len(opNames)*3*65), make([]int32, 0, 64)
 	}
 	c.cfg, c.regCycles, c.sc, c.used, c.errs, c.addr = cfg, tune.RegisteredInputCycles, sc, c.used[:0], nil, 0
 	c.keys, c.kinds, c.costs = c.keys[:0], c.kinds[:0], c.costs[:0]
