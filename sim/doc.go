@@ -14,12 +14,13 @@
 // count, a trace of its build (estimate_trace.go), so a sweep reschedules
 // only what the clock changes. Speed (go test ./sim -run xxx -bench
 // EstimateSTGCN -cpu 1 -count 3; the STGCN, all 19 kernels, the test
-// tables, a loaded 2-core machine): a clock never seen before ("cold",
-// every kernel scheduled again) 46–64 µs (178–201 µs before the traces),
-// one kernel changed 17–23 µs, the same design again about 6 µs, a
-// one-off Estimate about 220 µs. With the Virtex-7's own tables
-// ("cold-device", every clock new to targets too) 185–220 µs (about
-// 325 µs before), some 40 % of it in targets.Device.OpCost.
+// tables; a shared 2-core machine, before the traces in brackets): a
+// clock never seen before ("cold", every kernel scheduled again)
+// 45–47 µs (126–140), without LLVM's unrolling 33–36 µs (94–106), one
+// kernel changed about 16 µs (15–17), the same design again about 6 µs
+// (7–8), a one-off Estimate about 230 µs (259–283). With the Virtex-7's
+// own tables ("cold-device", every clock new to targets too) 129–153 µs
+// (216–240), some 40 % of it in targets.Device.OpCost.
 //
 // Calibration (calibration_test.go, go test ./sim -run 'Calibration|Tutorial' -v):
 // SODA's PolyBench runs (../shared/calibration/polybench_bambu.csv, the
