@@ -132,8 +132,16 @@ func (x *Estimator) kernel(ki int, k *loop.Kernel, cfg *Config, tune Tuning, ext
 	e.asked, e.costs = e.asked[:0], e.costs[:0]
 	for id, n := range x.sc.km.static {
 		if n > 0 {
-			e.asked = append(e.asked, cache.kinds[id])
-			e.costs = append(e.costs, cache.costs[id])
+			kd := cache.kinds[id]
+			e.asked = append(e.asked, kd)
+			// The table's answer for the kind, as holds asks it: an
+			// off-chip access's cost (costCache.register) is derived
+			// from it and kept under the same kind.
+			c := &cache.costs[id]
+			if t, ok := cache.lookup(kd.o, kd.t); ok {
+				c = t
+			}
+			e.costs = append(e.costs, *c)
 		}
 	}
 	e.looked = append(e.looked[:0], x.sc.km.looked...)

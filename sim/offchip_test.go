@@ -251,7 +251,7 @@ func TestOffChipProgram(t *testing.T) {
 	// an Estimator reused across memories answers as a fresh one does
 	var x Estimator
 	same := prog(loop.OffChip) // the same kernels each time: kept ones may answer
-	for _, o := range []*OffChip{ddr(), slow, ddr(), ddr(), nil} {
+	for i, o := range []*OffChip{ddr(), slow, ddr(), ddr(), nil} {
 		cfg := offConfig(o)
 		if o == nil {
 			_, err := x.Estimate(same, cfg)
@@ -263,6 +263,9 @@ func TestOffChipProgram(t *testing.T) {
 		want, err := Estimate(same, cfg)
 		require.NoError(t, err)
 		assert.Equal(t, want, got)
+		if i == 3 { // as the design before: both kernels, with their off-chip accesses, kept
+			assert.Equal(t, 2, x.keep.hits, "kernels kept")
+		}
 	}
 
 	f := bound.Figures(false)
