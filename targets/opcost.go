@@ -92,7 +92,7 @@ var loadTables = sync.OnceValues(func() (map[string]*table, error) {
 })
 
 // parseTables reads the generated cost tables, indexed by Bambu's device
-// name, checking that every row has a source.
+// name, checking that every row has a source (without a NUL: clockMark).
 func parseTables(data []byte) (map[string]*table, error) {
 	var f struct {
 		Note    string   `json:"note"`
@@ -107,14 +107,18 @@ func parseTables(data []byte) (map[string]*table, error) {
 	for _, t := range f.Devices {
 		t.ops, t.soft = map[string][]entry{}, map[string][]soft{}
 		for _, e := range t.Ops {
-			if len(e.Variants) == 0 || slices.ContainsFunc(e.Variants, func(v variant) bool { return v.Source == "" }) {
-				return nil, fmt.Errorf("targets: opcosts.json: %s: %s %s%d has no unit or one without a source", t.Device, e.Op, e.Type, e.Bits)
+			if len(e.Variants) == 0 || slices.ContainsFunc(e.Variants, func(v variant) bool {
+				return v.Source == "" || strings.Contains(v.Source, clockMark)
+			}) {
+				return nil, fmt.Errorf("targets: opcosts.json: %s: %s %s%d has no unit or one without a source (or with a NUL in it)", t.Device, e.Op, e.Type, e.Bits)
 			}
 			t.ops[e.Op+"/"+e.Type] = append(t.ops[e.Op+"/"+e.Type], e)
 		}
 		for _, s := range t.Soft {
-			if len(s.Points) == 0 || slices.ContainsFunc(s.Points, func(p point) bool { return p.Source == "" || p.ClockNS <= 0 }) {
-				return nil, fmt.Errorf("targets: opcosts.json: %s: float %s%d has no point or one without a source or clock", t.Device, s.Op, s.Bits)
+			if len(s.Points) == 0 || slices.ContainsFunc(s.Points, func(p point) bool {
+				return p.Source == "" || strings.Contains(p.Source, clockMark) || p.ClockNS <= 0
+			}) {
+				return nil, fmt.Errorf("targets: opcosts.json: %s: float %s%d has no point or one without a source (or with a NUL in it) or clock", t.Device, s.Op, s.Bits)
 			}
 			t.soft[s.Op] = append(t.soft[s.Op], s)
 		}
@@ -148,98 +152,79 @@ var intOps = []string{"add", "sub", "mul", "div", "rem", "neg", "abs", "min", "m
 // the cell's variants, see pick.
 // uint operations without an unsigned cell use the signed one. Float add,
 // sub, mul, div and libm functions are Bambu's soft-float units (see
-// floatCost); other float operations are integer cells on the bit pattern
-// (see floatOther). The error names the key: an unknown operation, type
-// or width, or a period shorter than every variant's stage.
+// floatUnits); other float operations are integer cells on the bit
+// pattern (see floatOther). The error names the key: an unknown
+// operation, type or width, or a period shorter than every variant's
+// stage. Answers are kept (cache.go): the tables and devices.json are
+// immutable, and a simulator asks for the same few keys at every design
+// point.
 func (d Device) OpCost(k OpKey, clockNS float64) (OpCost, error) {
-	ck := costKey{d.Name, d.Bambu, k, clockNS}
-	if r, ok := costs.Load(ck); ok {
-		r := r.(costResult)
-		return r.c, r.err
-	}
-	c, err := d.opCost(k, clockNS)
-	if !math.IsNaN(clockNS) {
-		costs.Store(ck, costResult{c, err})
-	}
-	return c, err
-}
-
-// costs caches OpCost's answers by device name, key and clock (the tables
-// and devices.json are immutable; a simulator asks for the same few keys
-// at every design point). A Device value edited by its caller keeps the
-// answers of the device of its name.
-var costs sync.Map
-
-type costKey struct {
-	name, bambu string
-	k           OpKey
-	clockNS     float64
-}
-
-type costResult struct {
-	c   OpCost
-	err error
-}
-
-func (d Device) opCost(k OpKey, clockNS float64) (OpCost, error) {
-	t, err := d.table()
-	if err != nil {
-		return OpCost{}, err
+	dc := cacheOf(d)
+	if dc.err != nil {
+		return OpCost{}, dc.err
 	}
 	if !(clockNS > 0) || math.IsInf(clockNS, 0) {
 		return OpCost{}, fmt.Errorf("targets: %s: %s: clock period %g ns is not a positive number", d.Name, k, clockNS)
 	}
-	if k.Bits <= 0 {
-		return OpCost{}, fmt.Errorf("targets: %s: %s: width must be positive", d.Name, k)
-	}
-	var c OpCost
-	switch k.Type {
-	case "int", "uint":
-		if !slices.Contains(intOps, k.Op) {
-			return OpCost{}, fmt.Errorf("targets: %s: %s: %q is not an integer operation (%s)", d.Name, k, k.Op, strings.Join(intOps, " "))
-		}
-		c, err = t.cellCost(d, k, clockNS)
-	case "float":
-		c, err = t.floatCost(d, k, clockNS)
-	default:
-		return OpCost{}, fmt.Errorf("targets: %s: %s: type %q (want int, uint or float)", d.Name, k, k.Type)
-	}
+	p, err := dc.plan(k)
 	if err != nil {
 		return OpCost{}, err
 	}
-	addArea := 0.0
-	if k.Type == "float" && !slices.Contains(intOps, k.Op) {
-		if a, err := t.floatCost(d, OpKey{"add", "float", k.Bits}, clockNS); err == nil {
-			addArea = a.AreaUM2
-		}
-	}
-	e, why := energy45(k, c.AreaUM2, addArea)
-	return d.finish(c, e, why), nil
+	return p.cost(dc, clockNS)
 }
 
-// cellCost picks the fu_library cell for an int/uint key.
-func (t *table) cellCost(d Device, k OpKey, clockNS float64) (OpCost, error) {
+// newPlan resolves key k on table t to its units, or says why it has
+// none (device name for the errors).
+func (t *table) newPlan(name string, k OpKey) (*plan, error) {
+	if k.Bits <= 0 {
+		return nil, fmt.Errorf("targets: %s: %s: width must be positive", name, k)
+	}
+	p := &plan{k: k}
+	switch k.Type {
+	case "int", "uint":
+		if !slices.Contains(intOps, k.Op) {
+			return nil, fmt.Errorf("targets: %s: %s: %q is not an integer operation (%s)", name, k, k.Op, strings.Join(intOps, " "))
+		}
+		u, err := t.cellUnit(name, k)
+		if err != nil {
+			return nil, err
+		}
+		p.units = []unit{u}
+	case "float":
+		us, err := t.floatUnits(name, k)
+		if err != nil {
+			return nil, err
+		}
+		p.units = us
+		if !slices.Contains(intOps, k.Op) {
+			if a, err := t.floatUnits(name, OpKey{"add", "float", k.Bits}); err == nil {
+				p.adder = &a[0]
+			}
+		}
+	default:
+		return nil, fmt.Errorf("targets: %s: %s: type %q (want int, uint or float)", name, k, k.Type)
+	}
+	return p, nil
+}
+
+// cellUnit resolves an int/uint key to its fu_library cell.
+func (t *table) cellUnit(name string, k OpKey) (unit, error) {
 	es := t.ops[k.Op+"/"+k.Type]
 	note := ""
 	if len(es) == 0 && k.Type == "uint" {
 		es, note = t.ops[k.Op+"/int"], "; uint as int (no unsigned cell)"
 	}
 	if len(es) == 0 {
-		return OpCost{}, fmt.Errorf("targets: %s: %s: no cell for this operation", d.Name, k)
+		return unit{}, fmt.Errorf("targets: %s: %s: no cell for this operation", name, k)
 	}
 	i := slices.IndexFunc(es, func(e entry) bool { return e.Bits >= k.Bits })
 	if i < 0 {
-		return OpCost{}, fmt.Errorf("targets: %s: %s: wider than the widest characterised cell (%d bits)", d.Name, k, es[len(es)-1].Bits)
+		return unit{}, fmt.Errorf("targets: %s: %s: wider than the widest characterised cell (%d bits)", name, k, es[len(es)-1].Bits)
 	}
 	if es[i].Bits != k.Bits && k.Op != "load" && k.Op != "store" && k.Op != "cast" {
 		note += fmt.Sprintf("; %d-bit cell for %d bits (next characterised width)", es[i].Bits, k.Bits)
 	}
-	c, err := pick(es[i].Variants, clockNS)
-	if err != nil {
-		return OpCost{}, fmt.Errorf("targets: %s: %s: %w", d.Name, k, err)
-	}
-	c.Source += note
-	return c, nil
+	return unit{vs: es[i].Variants, note: note, cellKey: k}, nil
 }
 
 // pick chooses a unit among a cell's variants (sorted: combinational
@@ -247,56 +232,46 @@ func (t *table) cellCost(d Device, k OpKey, clockNS float64) (OpCost, error) {
 // combinational one if its delay fits; else the fewer cycles of the
 // fastest-fitting pipelined variant and of the combinational one spread
 // over ceil(delay/period) cycles, not pipelined (the pipelined one on a
-// tie).
-func pick(vs []variant, clockNS float64) (OpCost, error) {
-	mk := func(v variant) OpCost {
-		return OpCost{Cycles: v.Cycles, II: max(v.II, 1), DelayNS: v.DelayNS, LUT: v.LUT, FF: v.FF,
-			DSP: v.DSP, BRAM: v.BRAM, AreaUM2: v.Area, Source: v.Source}
-	}
-	var best *OpCost
-	for _, v := range vs {
+// tie). The cost has no Source: pickText writes it from the choice.
+func pick(vs []variant, clockNS float64) (OpCost, choice, error) {
+	best, ch := -1, choice{}
+	for i, v := range vs {
 		if v.DelayNS <= clockNS {
-			c := mk(v)
 			if v.Cycles == 0 {
-				return c, nil
+				return rowCost(v), choice{row: int16(i)}, nil
 			}
-			best = &c
+			best, ch = i, choice{row: int16(i)}
 			break
 		}
 	}
 	if vs[0].Cycles == 0 {
-		c := mk(vs[0])
 		n := int(math.Ceil(vs[0].DelayNS / clockNS))
-		if best == nil || n < best.Cycles {
+		if best < 0 || n < vs[best].Cycles {
+			c := rowCost(vs[0])
 			c.Cycles, c.II = n, n
 			c.DelayNS = vs[0].DelayNS - float64(n-1)*clockNS
-			c.Source += fmt.Sprintf("; combinational delay %.3f ns over %d cycles of %g ns, not pipelined", vs[0].DelayNS, n, clockNS)
-			best = &c
+			return c, choice{how: rowSpread, n: n}, nil
 		}
 	}
-	if best == nil {
-		return OpCost{}, fmt.Errorf("clock period %g ns is shorter than every unit's stage (the shortest is %.3f ns: %s)",
+	if best < 0 {
+		return OpCost{}, choice{}, fmt.Errorf("clock period %g ns is shorter than every unit's stage (the shortest is %.3f ns: %s)",
 			clockNS, vs[len(vs)-1].DelayNS, vs[len(vs)-1].Source)
 	}
-	return *best, nil
+	return rowCost(vs[best]), ch, nil
 }
 
-// finish converts Bambu's area to µm² on ASICs (FPGAs keep LUT/FF/DSP/BRAM)
-// and adds the energy per operation.
-func (d Device) finish(c OpCost, e float64, why string) OpCost {
-	scale := d.Energy.Logic
-	if c.DSP > 0 || c.BRAM > 0 {
-		scale = d.Energy.Hard
+// rowCost is a cell variant's cost, without its Source.
+func rowCost(v variant) OpCost {
+	return OpCost{Cycles: v.Cycles, II: max(v.II, 1), DelayNS: v.DelayNS, LUT: v.LUT, FF: v.FF,
+		DSP: v.DSP, BRAM: v.BRAM, AreaUM2: v.Area}
+}
+
+// pickText is the Source of pick's choice, clk the clock period's text.
+func pickText(vs []variant, ch choice, clk string) string {
+	if ch.how == rowSpread {
+		return vs[0].Source + fmt.Sprintf("; combinational delay %.3f ns over %d cycles of %s ns, not pipelined", vs[0].DelayNS, ch.n, clk)
 	}
-	c.EnergyPJ = e * scale
-	c.Source += fmt.Sprintf("; energy %.4g pJ at 45 nm (%s) × %g (devices.json energy)", e, why, scale)
-	if d.Kind == ASIC {
-		c.AreaUM2 *= d.ASICArea.UM2PerUnit
-		c.LUT, c.FF, c.DSP, c.BRAM = 0, 0, 0, 0
-	} else {
-		c.AreaUM2 = 0
-	}
-	return c
+	return vs[ch.row].Source
 }
 
 // MinClockNS is the shortest clock period d's memories support: the
