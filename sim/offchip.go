@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/kiln-hls/kiln/ir/loop"
 )
@@ -143,6 +145,22 @@ type ocKernel struct {
 	access   map[any]ocAccess
 	ids      map[ocCostKey]int32
 	channels int // channels in use
+	// strided are the accesses whose address moves by more than one
+	// element per iteration of their innermost loop, by loop: the
+	// copies of an expanded unroll (w[4*k], w[4*k+1], …), which
+	// together may read a stream (interleaved).
+	strided map[*loop.For][]ocStrided
+}
+
+// ocStrided is an access whose flat address is stride·v + offset + rest
+// (rest: the other variables' terms) in its innermost loop's variable v.
+type ocStrided struct {
+	node   any
+	buf    loop.BufID
+	store  bool
+	stride int
+	rest   string // the other terms, as text: a grouping key
+	offset int
 }
 
 // ocAccess is one access of an off-chip buffer in the IR.
@@ -194,6 +212,7 @@ func (m *kmodel) assignOffChip(ext []bool) []bool {
 	if m.oc != nil {
 		m.oc.channels = len(first)
 		m.oc.classify(m.k, m.k.Body, nil)
+		m.oc.interleaved(m.k)
 	}
 	return ext
 }
@@ -263,13 +282,37 @@ func (oc *ocKernel) note(k *loop.Kernel, node any, id loop.BufID, ix []loop.Inde
 		return // not off chip, or outside every loop: random
 	}
 	b, f := k.Buffers[id], loops[len(loops)-1]
-	if len(ix) != len(b.Shape) || flatStride(b.Shape, ix, f.Var)*f.Step != 1 {
+	if len(ix) != len(b.Shape) {
 		return
 	}
+	switch stride := flatStride(b.Shape, ix, f.Var) * f.Step; {
+	case stride == 1:
+		oc.stream(node, b, f, 1)
+	case stride > 1 && stride <= maxInterleave:
+		rest, offset, ok := flatRest(b.Shape, ix, f.Var)
+		if !ok {
+			return
+		}
+		if oc.strided == nil {
+			oc.strided = map[*loop.For][]ocStrided{}
+		}
+		_, store := node.(*loop.Store)
+		oc.strided[f] = append(oc.strided[f], ocStrided{node, id, store, stride, rest, offset})
+	}
+}
+
+// maxInterleave bounds the copies of an interleaved stream kiln looks
+// for (an expanded unroll's factor).
+const maxInterleave = 64
+
+// stream records node as one of n accesses that together read or write
+// b in order, one element each per iteration of f: a burst's latency
+// is paid once per burst of the n together.
+func (oc *ocKernel) stream(node any, b *loop.Buffer, f *loop.For, n int) {
 	bytes := elemBytes(b)
 	run := 0
 	if f.Lo.Dyn == nil && f.Hi.Dyn == nil && f.Lo.Aff.IsConst() && f.Hi.Aff.IsConst() {
-		run = trips(f.Lo.Aff.Const, f.Hi.Aff.Const, f.Step)
+		run = n * trips(f.Lo.Aff.Const, f.Hi.Aff.Const, f.Step)
 	}
 	lat := float64(oc.cfg.LatencyCycles)
 	a := ocAccess{stream: true, stall: lat * float64(bytes) / float64(oc.cfg.BurstBytes)}
@@ -277,6 +320,68 @@ func (oc *ocKernel) note(k *loop.Kernel, node any, id loop.BufID, ix []loop.Inde
 		a.stall = lat * float64(ceilDiv(run*bytes, oc.cfg.BurstBytes)) / float64(run)
 	}
 	oc.access[node] = a
+}
+
+// interleaved makes streams of the strided accesses that interleave: in
+// one loop, of one buffer, all loads or all stores, with one stride s
+// and the same other terms, whose offsets are s consecutive numbers (the
+// copies of an unroll expanded by s: w[4*k], w[4*k+1], w[4*k+2],
+// w[4*k+3] read w in order). Others stay random accesses.
+func (oc *ocKernel) interleaved(k *loop.Kernel) {
+	for f, as := range oc.strided {
+		type group struct {
+			buf    loop.BufID
+			store  bool
+			stride int
+			rest   string
+		}
+		groups := map[group][]ocStrided{}
+		for _, a := range as {
+			g := group{a.buf, a.store, a.stride, a.rest}
+			groups[g] = append(groups[g], a)
+		}
+		for g, as := range groups {
+			if len(as) != g.stride {
+				continue
+			}
+			offs := make([]int, len(as))
+			for i, a := range as {
+				offs[i] = a.offset
+			}
+			slices.Sort(offs)
+			consecutive := true
+			for i, o := range offs {
+				consecutive = consecutive && o == offs[0]+i
+			}
+			if !consecutive {
+				continue
+			}
+			for _, a := range as {
+				oc.stream(a.node, k.Buffers[g.buf], f, g.stride)
+			}
+		}
+	}
+}
+
+// flatRest is the row-major flat address of ix without v's term: the
+// other variables' terms as text and the constant.
+func flatRest(shape []int, ix []loop.Index, v loop.VarID) (rest string, offset int, ok bool) {
+	var flat loop.Affine
+	stride := 1
+	for d := len(ix) - 1; d >= 0; d-- {
+		if ix[d].Dyn != nil {
+			return "", 0, false
+		}
+		flat = flat.Add(ix[d].Aff.Scale(stride))
+		stride *= shape[d]
+	}
+	var b strings.Builder
+	for _, t := range flat.Terms {
+		if t.Var != v {
+			fmt.Fprintf(&b, "%d*%d ", t.Coeff, t.Var)
+		}
+	}
+	return b.String(), flat.Const, true
 }
 
 // flatStride is how far the row-major flat address of ix moves when v

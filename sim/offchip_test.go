@@ -2,6 +2,7 @@ package sim
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -435,4 +436,46 @@ func TestOffChipFootprint(t *testing.T) {
 	assert.Equal(t, 4, on.Resources.BRAM)
 	assert.Equal(t, 0, off.Resources.BRAM)
 	assert.Equal(t, int64(64*64*4+64*4), off.OffChipBytes, "the writes, then the diagonal")
+}
+
+// TestOffChipInterleaved: an expanded unroll's copies of a stream
+// (x[4*i], x[4*i+1], x[4*i+2], x[4*i+3]) read it in order: a latency
+// per burst, as the plain stream; copies that leave a gap stay random
+// accesses.
+func TestOffChipInterleaved(t *testing.T) {
+	cost := func(body string) int64 {
+		t.Helper()
+		k := kir(t, `kernel s(in x: f32[72] offchip, out y: f32[64]) {
+  for i in 0..16 {
+`+body+`
+  }
+}`)
+		r, err := EstimateKernel(k, offConfig(ddr()))
+		require.NoError(t, err)
+		return r.Cycles
+	}
+	four := func(offsets ...int) string {
+		var b strings.Builder
+		for j, o := range offsets {
+			fmt.Fprintf(&b, "    y[4*i + %d] = x[4*i + %d] + 1.0\n", j, o)
+		}
+		return b.String()
+	}
+	inOrder := cost(four(0, 1, 2, 3))
+	shuffled := cost(four(2, 0, 3, 1))
+	gap := cost(four(0, 1, 3, 5))
+	assert.Equal(t, inOrder, shuffled, "the order of the copies within an iteration does not matter")
+	assert.Greater(t, gap, inOrder+16*10, "a gap leaves the accesses random: a latency per iteration (the four overlap)")
+	// On chip the same body costs the schedule alone; in order, the 256
+	// bytes add 4 bursts' latency (4 × 20 cycles), as the plain stream's
+	// 256 bytes do (TestOffChipKernels: 512 + 80 for y[i] = x[i] + 1).
+	k := kir(t, `kernel s(in x: f32[64], out y: f32[64]) {
+  for i in 0..16 {
+`+four(0, 1, 2, 3)+`
+  }
+}`)
+	on, err := EstimateKernel(k, offConfig(ddr()))
+	require.NoError(t, err)
+	t.Logf("on chip %d, in order %d, with a gap %d", on.Cycles, inOrder, gap)
+	assert.LessOrEqual(t, inOrder-on.Cycles, int64(4*20), "at most a latency per burst")
 }
