@@ -223,7 +223,7 @@ func TestCompileBadInput(t *testing.T) {
 		{"file places, no placement", []string{"--loops", placing, "--placement", "none"}, "placing.yaml:2 dense_layer_Gemm.dense_layer_weight=offchip needs a placement (--placement none places nothing)"},
 		{"file places nowhere", []string{"--loops", badPlace}, `bad-place.yaml:2: place: override "dense_layer_Gemm.dense_layer_weight=nowhere": space "nowhere"`},
 		{"file places twice", []string{"--loops", placing, "--place", "dense_layer_Gemm.dense_layer_weight=rom"}, "already placed by"},
-		{"copy of a written buffer", []string{"--copy", "dense_layer_Gemm.acc=j"}, "buffer acc: a scalar"},
+		{"copy of a scalar", []string{"--copy", "dense_layer_Gemm.acc=j"}, "buffer acc: a scalar"},
 		{"copy at no loop", []string{"--copy", "dense_layer_Gemm.dense_layer_weight=q"}, "loop q: no such loop"},
 	}
 	for _, tc := range cases {

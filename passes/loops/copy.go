@@ -70,7 +70,7 @@ func Copy(k *loop.Kernel, buf, at string) (*loop.Kernel, error) {
 			return fail("the part one iteration reads, %v, has 2^31 elements or more", bx.extent)
 		}
 	}
-	tile := n.NewBuffer(&loop.Buffer{Name: freeBufferName(n, buf+"_tile"), Kind: b.Kind,
+	tile := n.NewBuffer(&loop.Buffer{Name: freeTileName(n, buf+"_tile", b.Rank()), Kind: b.Kind,
 		Shape: bx.extent, Space: loop.RAM, Role: loop.Temp})
 	for _, ld := range bx.loads {
 		for d := range ld.Index {
@@ -139,7 +139,11 @@ func loopSpan(f *loop.For, ranges map[loop.VarID]vspan) (r vspan, runs, ok bool)
 	if hi.hi <= lo.lo {
 		return vspan{lo.lo, lo.lo}, false, true
 	}
-	return vspan{lo.lo, lo.lo + (hi.hi-1-lo.lo)/f.Step*f.Step}, true, true
+	last := hi.hi - 1
+	if lo.lo == lo.hi { // a constant start: the last value on its grid
+		last = lo.lo + (last-lo.lo)/f.Step*f.Step
+	}
+	return vspan{lo.lo, last}, true, true
 }
 
 // affineSpan bounds x over the variables' ranges; false when x is
@@ -339,14 +343,20 @@ func copyNest(k *loop.Kernel, src, tile loop.BufID, bx *box, outer map[loop.VarI
 	return body
 }
 
-// freeBufferName is name, or name_2, name_3 … when k has a buffer so named.
-func freeBufferName(k *loop.Kernel, name string) string {
+// freeTileName is name, or name_2, name_3 …: the first that no buffer of
+// k has and whose copy loops' names (NAME.d0 … for rank dimensions) no
+// loop of k has.
+func freeTileName(k *loop.Kernel, name string, rank int) string {
 	for i := 1; ; i++ {
 		try := name
 		if i > 1 {
 			try = fmt.Sprintf("%s_%d", name, i)
 		}
-		if _, taken := k.Buffer(try); !taken {
+		_, taken := k.Buffer(try)
+		for d := 0; d < rank && !taken; d++ {
+			taken = findLoop(k, k.Body, fmt.Sprintf("%s.d%d", try, d)) != nil
+		}
+		if !taken {
 			return try
 		}
 	}

@@ -3,6 +3,7 @@ package loops_test
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -109,7 +110,8 @@ func TestCopyPadded(t *testing.T) {
 		got, err := loops.Copy(k, "w", at)
 		require.NoError(t, err, at)
 		assert.Equal(t, want, hashKernel(t, got, 9), "copy w at %s", at)
-		assert.NotContains(t, got.String(), "x_tile.d1 >=", "w's box never leaves it: no guard")
+		assert.NotRegexp(t, `if w_tile\.d|if [^{]*w_tile\.d[0-9] [<>]`, got.String(), "w's box never leaves it: no guard in its copy nest")
+		assert.Equal(t, 1, strings.Count(got.String(), "if "), "only the convolution's own padding guard")
 	}
 }
 
@@ -183,4 +185,52 @@ func TestCopyPlan(t *testing.T) {
 	assert.ErrorContains(t, err, `plan.yaml:2: loops: plan: unknown key "place" (want tile, interchange, unroll, partition, copy)`)
 	_, err = loops.ParsePlanWith([]byte("- stage: gemm.w=j\n"), ".yaml", "plan.yaml", extra)
 	assert.ErrorContains(t, err, `unknown key "stage" (want tile, interchange, unroll, partition, copy, place)`)
+}
+
+// TestCopyEdges: a stepped loop whose start varies (its variable reaches
+// hi − 1, not the grid of its smallest start), inside the copy and around
+// it; copy loops whose names a loop of the kernel already has.
+func TestCopyEdges(t *testing.T) {
+	for _, c := range []struct{ name, src, buf, at string }{
+		{"stepped inside", `kernel s(in x: f32[8], out y: f32[2]) {
+  for i in 0..2 {
+    for a in 0..2 {
+      for b in a..8 step 4 {
+        y[i] = y[i] + x[b]
+      }
+    }
+  }
+}
+`, "x", "i"},
+		{"stepped around", `kernel s(in x: f32[7], out y: f32[9]) {
+  for a in 0..2 {
+    for i in a..8 step 4 {
+      for q in 0..3 {
+        if i + q < 7 {
+          y[i] = y[i] + x[i + q]
+        }
+      }
+    }
+  }
+}
+`, "x", "i"},
+		{"names taken", `kernel s(in x: f32[4], out y: f32[4]) {
+  for x_tile.d0 in 0..2 {
+    for i in 0..4 {
+      y[i] = y[i] + x[i]
+    }
+  }
+}
+`, "x", "i"},
+	} {
+		k, err := loop.Parse(c.src, nil)
+		require.NoError(t, err, c.name)
+		got, err := loops.Copy(k, c.buf, c.at)
+		require.NoError(t, err, c.name)
+		assert.Equal(t, hashKernel(t, k, 3), hashKernel(t, got, 3), c.name)
+		if c.name == "names taken" {
+			assert.Contains(t, got.String(), "temp x_tile_2: f32[1] ram")
+			assert.Contains(t, got.String(), "for x_tile_2.d0 in 0..1")
+		}
+	}
 }
