@@ -10,21 +10,28 @@ import (
 
 // How OpCost keeps its answers. A device's answers live in a devCache,
 // one per device as OpCost sees it (devKey: a Device value edited by its
-// caller has answers of its own); in it, each key resolved once to a plan
-// (its cell's variants or its soft-float unit's points). A plan keeps:
-//   - its answers at the last keptClocks clocks asked (older ones are
-//     computed again, and come out the same);
+// caller has answers of its own); in it, each key is resolved once to a
+// plan (its cell's variants or its soft-float unit's points). A plan
+// keeps:
+//   - its answers at the last keptClocks clocks it computed (the oldest
+//     is replaced; an evicted clock is computed again, and comes out the
+//     same);
 //   - their Source texts by what they depend on (outcome: which variant or
 //     point answered, how, and what that adds), with the clock period left
-//     out and written in per answer, and the energy per operation (at most
-//     maxTexts of them; a key rarely has more than a few).
+//     out and written in per answer, and the energy per operation: at
+//     most maxTexts of them, the oldest replaced (a key has a few: a
+//     cell's variants, a soft-float unit's points and the spans between
+//     and beyond them; more only for a combinational cell spread over
+//     many cycles of very short periods).
 //
-// So a clock never seen costs some arithmetic and one string, not the
-// formatting of the text. Errors are not kept (they are rare, and a plan
-// exists only for a key that has a unit). Bounds: maxDevices device
-// caches (all dropped when one more is needed), a plan per key with a
-// unit (a finite set: the tables' operations × int, uint, float × widths
-// 1 to 64), keptClocks answers and maxTexts texts per plan.
+// So a clock never seen costs some arithmetic and at most one string, not
+// the formatting of the text (TestPinnedAnswers: every answer as it was
+// when each was formatted afresh). Errors are not kept (they are rare,
+// and a plan exists only for a key that has a unit). Bounds: maxDevices
+// device caches (all dropped when one more is needed), a plan per key
+// with a unit (a finite set: the tables' operations × int, uint, float ×
+// widths 1 to 64, a few thousand at most), keptClocks answers and
+// maxTexts texts per plan.
 const (
 	keptClocks = 8
 	maxTexts   = 32
@@ -179,16 +186,22 @@ type plan struct {
 	units []unit // one; fma: the multiplier, then the adder
 	adder *unit  // a libm function's: the soft-float adder of its width (energy45), or nil
 
-	mu    sync.Mutex
-	texts map[outcome]*answerText
-	kept  [keptClocks]keptAnswer
-	nkept int // answers in kept
-	next  int // where the next one goes (the oldest once full)
+	mu       sync.Mutex
+	texts    []keptText // at most maxTexts (a few: searched in order)
+	nextText int        // the one replaced next once full (the oldest)
+	kept     [keptClocks]keptAnswer
+	nkept    int // answers in kept
+	next     int // where the next one goes (the oldest once full)
 }
 
 // outcome is what an answer's text depends on besides the clock: the
 // choice of each unit and of the adder.
 type outcome [3]choice
+
+type keptText struct {
+	o outcome
+	t *answerText
+}
 
 type keptAnswer struct {
 	clockNS float64
@@ -220,14 +233,7 @@ func (p *plan) cost(dc *devCache, clockNS float64) (OpCost, error) {
 	if err != nil {
 		return OpCost{}, err
 	}
-	txt := p.texts[o]
-	if txt == nil {
-		if len(p.texts) >= maxTexts || p.texts == nil {
-			p.texts = map[outcome]*answerText{}
-		}
-		txt = p.text(dc.key, c, addArea, o)
-		p.texts[o] = txt
-	}
+	txt := p.textOf(dc.key, c, addArea, o)
 	c.Source, c.EnergyPJ = txt.source(clockNS), txt.energyPJ
 	if dc.key.kind == ASIC {
 		c.AreaUM2 *= dc.key.um2
@@ -262,6 +268,24 @@ func (p *plan) eval(name string, clockNS float64) (OpCost, float64, outcome, err
 		addArea = a.AreaUM2
 	}
 	return c, addArea, o, nil
+}
+
+// textOf is the kept text of outcome o, made (see text) and kept if
+// there is none.
+func (p *plan) textOf(key devKey, c OpCost, addArea float64, o outcome) *answerText {
+	for i := range p.texts {
+		if p.texts[i].o == o {
+			return p.texts[i].t
+		}
+	}
+	t := p.text(key, c, addArea, o)
+	if len(p.texts) < maxTexts {
+		p.texts = append(p.texts, keptText{o, t})
+	} else {
+		p.texts[p.nextText] = keptText{o, t}
+		p.nextText = (p.nextText + 1) % maxTexts
+	}
+	return t
 }
 
 // text makes the text and energy of outcome o, c and addArea being an
