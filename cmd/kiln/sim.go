@@ -103,6 +103,9 @@ func (sf *simFlags) run(cmd *cobra.Command, gf *globalFlags, arg string) error {
 	}
 	var res *sim.Result
 	iface := sf.iface
+	if strings.HasSuffix(arg, ".kir") && (changed(cmd, "placement", "place") || len(sf.placing.fromFile) > 0) {
+		return fmt.Errorf("%s: --placement, --place and place: entries apply to models; a loop-IR file's buffers keep the spaces it declares (reg, ram, rom, offchip)", arg)
+	}
 	if strings.HasSuffix(arg, ".kir") {
 		res, iface, err = sf.kernelFile(arg, plan, cfg)
 	} else {

@@ -125,6 +125,8 @@ func TestSimInfeasible(t *testing.T) {
 // TestSimErrors: bad input is an error that says what is wrong.
 func TestSimErrors(t *testing.T) {
 	gemm := filepath.Join(polybench, "gemm_4.kir")
+	placing := filepath.Join(t.TempDir(), "place.yaml")
+	require.NoError(t, os.WriteFile(placing, []byte("- place: gemm_4_kernel.A=offchip\n"), 0o644))
 	for _, c := range []struct {
 		args []string
 		want string
@@ -138,6 +140,9 @@ func TestSimErrors(t *testing.T) {
 		{[]string{gemm, "-t", "nangate45", "--precision", "fp16"}, "apply to models, not to a loop-IR file"},
 		{[]string{"nosuch.kir", "-t", "nangate45"}, "nosuch.kir"},
 		{[]string{gemm, "-t", "nangate45", "--unroll", "gemm_4_kernel.nosuch=2"}, "nosuch"},
+		{[]string{gemm, "-t", "nangate45", "--place", "gemm_4_kernel.A=offchip"}, "a loop-IR file's buffers keep the spaces it declares"},
+		{[]string{gemm, "-t", "nangate45", "--placement", "none"}, "--placement, --place and place: entries apply to models"},
+		{[]string{gemm, "-t", "nangate45", "--loops", placing}, "a loop-IR file's buffers keep the spaces it declares"},
 	} {
 		t.Run(c.want, func(t *testing.T) {
 			_, err := runSim(c.args...)
