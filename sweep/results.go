@@ -29,6 +29,11 @@ type Header struct {
 	Model   string `json:"model,omitempty"` // the model swept
 	Digest  string `json:"digest"`          // Space.Digest
 	Designs uint64 `json:"designs"`         // Space.Size
+	// Settings are what else decides a design's figures, as the caller
+	// writes them (kiln sweep: the defaults of the knobs the space leaves
+	// out, the placement, the off-chip memory, the lowering flags): a
+	// file made under other settings is another sweep's.
+	Settings string `json:"settings,omitempty"`
 }
 
 // Header is the header of a results file of s for model (s.Model when
@@ -44,11 +49,23 @@ func (s *Space) Header(model string) Header {
 // returns nil.
 func (want Header) same(path string, got Header) error {
 	if got.Digest == want.Digest && got.Model == want.Model {
-		return nil
+		if got.Settings == want.Settings {
+			return nil
+		}
+		return fmt.Errorf("sweep: %s holds results of the same space made under other settings (%s), not %s: "+
+			"write to another folder, remove the file, or give the settings it was made with",
+			path, orNone(got.Settings), orNone(want.Settings))
 	}
 	return fmt.Errorf("sweep: %s holds results of another sweep: model %q, space %s (%d designs, %s), not model %q, space %s (%d designs, %s); "+
 		"a changed space numbers its designs differently: write to another folder or remove the file",
 		path, got.Model, got.Space, got.Designs, got.Digest, want.Model, want.Space, want.Designs, want.Digest)
+}
+
+func orNone(settings string) string {
+	if settings == "" {
+		return "none recorded"
+	}
+	return settings
 }
 
 // check is an onHeader for scan that refuses another sweep's file.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -150,6 +151,9 @@ func (sw *sweepFlags) run(cmd *cobra.Command, gf *globalFlags, arg string) error
 	}
 	path := filepath.Join(sw.out, sweep.ResultsFile)
 	h := space.Header(arg)
+	if h.Settings, err = sw.settings(space); err != nil {
+		return err
+	}
 	w, done, err := sw.open(path, h)
 	if err != nil {
 		return err
@@ -366,4 +370,36 @@ func newSweepMerge() *cobra.Command {
 	cmd.Flags().StringVarP(&out, "out", "o", "", "the merged output folder")
 	cmd.Flags().StringSliceVar(&objectives, "objectives", nil, "the front's objectives (as kiln sweep)")
 	return cmd
+}
+
+// settings is the results header's record of what the space does not
+// say and the figures depend on: the defaults of the knobs it leaves out,
+// the memory interface, off-chip memory (a file by its contents'
+// SHA-256) and the validation data. --resume and merge refuse a file
+// made under others.
+func (sw *sweepFlags) settings(space *sweep.Space) (string, error) {
+	var parts []string
+	for _, d := range []struct{ knob, text string }{
+		{"device", "device=" + sw.target}, {"clock", fmt.Sprintf("clock=%g", sw.clock)},
+		{"channels", fmt.Sprintf("channels=%d", sw.channels)}, {"precision", "precision=" + noFP32(sw.precision)},
+		{"placement", "placement=" + sw.placement},
+	} {
+		if space.Knob(d.knob) == nil {
+			parts = append(parts, d.text)
+		}
+	}
+	iface := sw.iface
+	if iface == "" {
+		iface = "shared"
+	}
+	memory := sw.memory
+	if strings.EqualFold(filepath.Ext(memory), ".json") {
+		data, err := os.ReadFile(memory)
+		if err != nil {
+			return "", fmt.Errorf("--offchip-memory: %w", err)
+		}
+		memory = fmt.Sprintf("%s (sha256:%x)", filepath.Base(memory), sha256.Sum256(data))
+	}
+	parts = append(parts, "interface="+iface, "offchip-memory="+memory, "data="+sw.lower.data)
+	return strings.Join(parts, " "), nil
 }

@@ -192,6 +192,24 @@ func TestSweepShardsMerge(t *testing.T) {
 	})
 }
 
+// TestSweepSettingsRecorded: the results header records what the space
+// leaves to the flags (here the placement), and --resume and merge
+// refuse a file made under other settings, naming both.
+func TestSweepSettingsRecorded(t *testing.T) {
+	dir := t.TempDir()
+	sweepRun(t, "-o", dir, "-j", "1", "--shard", "0/2", "--placement", "none")
+	out, err := run("sweep", "lstm", "--space", smallSpace, "-o", dir, "-j", "1", "--resume")
+	require.Error(t, err, out)
+	assert.ErrorContains(t, err, "holds results of the same space made under other settings (placement=none interface=shared offchip-memory= data=)")
+	assert.ErrorContains(t, err, "not placement=auto interface=shared")
+	other := t.TempDir()
+	sweepRun(t, "-o", other, "-j", "1", "--shard", "1/2")
+	out, err = run("sweep", "merge", "-o", t.TempDir(), dir, other)
+	require.Error(t, err, out)
+	assert.ErrorContains(t, err, "made under other settings")
+	sweepRun(t, "-o", dir, "-j", "1", "--resume", "--placement", "none") // the same settings: continued
+}
+
 // TestSweepBadInput: errors that name the offending line or flag, and
 // nothing written.
 func TestSweepBadInput(t *testing.T) {
