@@ -68,7 +68,7 @@ type devCache struct {
 
 var caches struct {
 	last atomic.Pointer[devCache] // the device asked last
-	mu   sync.Mutex
+	mu   sync.RWMutex
 	m    map[devKey]*devCache
 }
 
@@ -78,25 +78,37 @@ func cacheOf(d Device) *devCache {
 	if dc := caches.last.Load(); dc != nil && dc.key == k {
 		return dc
 	}
-	caches.mu.Lock()
-	defer caches.mu.Unlock()
+	caches.mu.RLock()
 	dc := caches.m[k]
+	caches.mu.RUnlock()
 	if dc == nil {
-		if len(caches.m) >= maxDevices || caches.m == nil {
-			caches.m = map[devKey]*devCache{}
-		}
-		dc = &devCache{key: k, plans: map[OpKey]*plan{}}
-		dc.t, dc.err = d.table()
-		switch {
-		case dc.err != nil:
-		case d.Energy == nil:
-			dc.err = fmt.Errorf("targets: %s has no energy scale (devices.json energy)", d.Name)
-		case d.Kind == ASIC && d.ASICArea == nil:
-			dc.err = fmt.Errorf("targets: %s is an ASIC without an area scale (devices.json asic_area)", d.Name)
-		}
-		caches.m[k] = dc
+		dc = newDevCache(d, k)
 	}
 	caches.last.Store(dc)
+	return dc
+}
+
+// newDevCache makes and keeps d's cache (or finds the one another
+// goroutine made meanwhile).
+func newDevCache(d Device, k devKey) *devCache {
+	caches.mu.Lock()
+	defer caches.mu.Unlock()
+	if dc := caches.m[k]; dc != nil {
+		return dc
+	}
+	if len(caches.m) >= maxDevices || caches.m == nil {
+		caches.m = map[devKey]*devCache{}
+	}
+	dc := &devCache{key: k, plans: map[OpKey]*plan{}}
+	dc.t, dc.err = d.table()
+	switch {
+	case dc.err != nil:
+	case d.Energy == nil:
+		dc.err = fmt.Errorf("targets: %s has no energy scale (devices.json energy)", d.Name)
+	case d.Kind == ASIC && d.ASICArea == nil:
+		dc.err = fmt.Errorf("targets: %s is an ASIC without an area scale (devices.json asic_area)", d.Name)
+	}
+	caches.m[k] = dc
 	return dc
 }
 
