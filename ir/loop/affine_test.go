@@ -1,9 +1,11 @@
 package loop
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestAffine(t *testing.T) {
@@ -33,6 +35,7 @@ func TestParseErrors(t *testing.T) {
 		{"kernel k(const w: f32[100] = data(100, 0x1)) {\n}", "1:28: constant w: its values are not in the text"},
 		{"kernel k(out y: f32[1] partition(diagonal, dim 0)) {\n}", "unknown partition scheme \"diagonal\""},
 		{"kernel k(out y: f32[1]) {\n  y[0] = min(1.0)\n}", "2:13: expected 2 arguments, found 1"},
+		{"kernel k(out y: f32[1]) {\n  temp t: f32[64] ram uram uram\n}", "2:28: buffer t says uram twice"},
 	}
 	for _, r := range rows {
 		_, err := Parse(r.src, nil)
@@ -40,4 +43,16 @@ func TestParseErrors(t *testing.T) {
 			assert.Contains(t, err.Error(), r.want, r.src)
 		}
 	}
+}
+
+// TestUltraRAMText: "ram uram" round-trips, in either order on input.
+func TestUltraRAMText(t *testing.T) {
+	const src = "kernel u(in x: f32[4096], out y: f32[4096]) {\n  temp t: f32[4096] ram uram\n  for i in 0..4096 {\n    t[i] = x[i]\n    y[i] = t[i]\n  }\n}\n"
+	k, err := Parse(src, nil)
+	require.NoError(t, err)
+	assert.True(t, k.Buffers[2].UltraRAM)
+	assert.Equal(t, src, k.String())
+	k2, err := Parse(strings.Replace(src, "ram uram", "uram ram", 1), nil)
+	require.NoError(t, err)
+	assert.Equal(t, src, k2.String())
 }

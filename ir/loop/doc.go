@@ -33,7 +33,8 @@
 //	  }
 //	}
 //
-// Declarations are "role name: kind[shape] space partition(…) = data". A
+// Declarations are "role name: kind[shape] space partition(…) = data"
+// ("ram uram": on-chip RAM in UltraRAM blocks, Buffer.UltraRAM). A
 // constant of up to InlineLimit elements prints its values ({0.5, 1.0});
 // a larger one prints data(count, hash) and Parse takes its values from
 // the caller. Literals are f32 when they have a point or exponent and i64

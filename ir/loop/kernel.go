@@ -34,6 +34,11 @@ type Buffer struct {
 	Role      Role
 	Init      *dtype.Array
 	Partition []Partition
+	// UltraRAM says an on-chip RAM buffer (Space RAM) lives in UltraRAM
+	// blocks, not block RAM: the place-memory pass's choice on parts that
+	// have them, printed as "ram uram". Emitters ignore it (the synthesis
+	// tools infer the memory); the simulator counts its blocks.
+	UltraRAM bool
 }
 
 // Space is where a buffer lives. SpaceAuto means not placed yet.

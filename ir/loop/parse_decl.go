@@ -48,6 +48,12 @@ func (p *parser) bufferAttrs(b *Buffer) {
 			continue
 		}
 		switch {
+		case t.kind == tIdent && t.text == "uram":
+			if b.UltraRAM {
+				p.failAt(t, "buffer %s says uram twice", b.Name)
+			}
+			p.next()
+			b.UltraRAM = true
 		case p.accept("partition"):
 			b.Partition = append(b.Partition, p.partition())
 		case p.accept("="):

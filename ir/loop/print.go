@@ -81,6 +81,9 @@ func (p *printer) decl(id BufID) string {
 	if b.Space != SpaceAuto {
 		s += " " + b.Space.String()
 	}
+	if b.UltraRAM {
+		s += " uram"
+	}
 	for _, pt := range b.Partition {
 		if pt.Scheme == Complete {
 			s += fmt.Sprintf(" partition(%v, dim %d)", pt.Scheme, pt.Dim)

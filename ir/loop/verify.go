@@ -106,6 +106,9 @@ func (v *verifier) buffer(b *Buffer) {
 	if b.Space == ROM && b.Role != Constant {
 		bad("only constants live in rom")
 	}
+	if b.UltraRAM && (b.Space != RAM || b.Role == Constant) {
+		bad("uram is an on-chip ram of a buffer that is not a constant (an UltraRAM cannot be initialised)")
+	}
 	for _, pt := range b.Partition {
 		v.partition(b, pt)
 	}
