@@ -153,16 +153,18 @@ func DefaultTuning() Tuning {
 
 // Capacity is what an FPGA has.
 type Capacity struct {
-	LUT, FF, DSP, BRAM36 int
+	LUT, FF, DSP, BRAM36, URAM int
 }
 
-// Resources is what a design uses. BRAM counts 36 Kb blocks; AreaUM2 is
-// the ASIC area of the functional units.
+// Resources is what a design uses. BRAM counts 36 Kb blocks, URAM 288 Kb
+// UltraRAMs (arrays placed there: loop.Buffer.UltraRAM); AreaUM2 is the
+// ASIC area of the functional units.
 type Resources struct {
 	LUT     int     `json:"lut"`
 	FF      int     `json:"ff"`
 	DSP     int     `json:"dsp"`
 	BRAM    int     `json:"bram"`
+	URAM    int     `json:"uram,omitempty"`
 	AreaUM2 float64 `json:"area_um2"`
 }
 
@@ -171,6 +173,7 @@ func (r *Resources) add(o Resources) {
 	r.FF += o.FF
 	r.DSP += o.DSP
 	r.BRAM += o.BRAM
+	r.URAM += o.URAM
 	r.AreaUM2 += o.AreaUM2
 }
 
@@ -180,6 +183,7 @@ type Utilization struct {
 	FF   float64 `json:"ff"`
 	DSP  float64 `json:"dsp"`
 	BRAM float64 `json:"bram"`
+	URAM float64 `json:"uram,omitempty"`
 }
 
 // Layer is one kernel call of the top.
@@ -485,12 +489,13 @@ func (e *Result) finish(cfg Config, pj float64) {
 		return
 	}
 	e.Utilization = &Utilization{LUT: frac(e.Resources.LUT, c.LUT), FF: frac(e.Resources.FF, c.FF),
-		DSP: frac(e.Resources.DSP, c.DSP), BRAM: frac(e.Resources.BRAM, c.BRAM36)}
+		DSP: frac(e.Resources.DSP, c.DSP), BRAM: frac(e.Resources.BRAM, c.BRAM36), URAM: frac(e.Resources.URAM, c.URAM)}
 	for _, r := range []struct {
 		name       string
 		need, have int
-	}{{"LUT", e.Resources.LUT, c.LUT}, {"FF", e.Resources.FF, c.FF}, {"DSP", e.Resources.DSP, c.DSP}, {"BRAM36", e.Resources.BRAM, c.BRAM36}} {
-		if r.have > 0 && r.need > r.have {
+	}{{"LUT", e.Resources.LUT, c.LUT}, {"FF", e.Resources.FF, c.FF}, {"DSP", e.Resources.DSP, c.DSP}, {"BRAM36", e.Resources.BRAM, c.BRAM36},
+		{"URAM", e.Resources.URAM, c.URAM}} {
+		if r.need > r.have && (r.have > 0 || r.name == "URAM") {
 			e.Feasible = false
 			e.Infeasible = append(e.Infeasible, fmt.Sprintf("%s: the design needs %d, the device has %d", r.name, r.need, r.have))
 		}

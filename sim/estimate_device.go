@@ -48,7 +48,7 @@ func ForDevice(d targets.Device, clockNS float64, channels int) (Config, error) 
 		cfg.Activity = Activity{LUTPJ: a.LUTPJ, DSPPJ: a.DSPPJ, UM2PJ: a.UM2PJ}
 	}
 	if r := d.Resources; r != nil {
-		cfg.Capacity = &Capacity{LUT: r.LUT, FF: r.FF, DSP: r.DSP, BRAM36: r.BRAM36}
+		cfg.Capacity = &Capacity{LUT: r.LUT, FF: r.FF, DSP: r.DSP, BRAM36: r.BRAM36, URAM: r.URAM}
 	}
 	return cfg, nil
 }

@@ -200,9 +200,15 @@ func elems(b *loop.Buffer) int {
 }
 
 // memoryCost is an on-chip array's memory: LUT RAM (a LUT6 holds 64×1
-// bits, AMD UG474) up to tune.DistRAMBits bits, else block RAM.
+// bits, AMD UG474) up to tune.DistRAMBits bits, else block RAM, or the
+// UltraRAMs placement put it in: 4K words of 72 bits each, side by side
+// for wider words (AMD UG573).
 func memoryCost(b *loop.Buffer, tune Tuning) Resources {
-	return memoryOf(elems(b), typeOf(b.Kind).bits, tune)
+	n, w := elems(b), typeOf(b.Kind).bits
+	if b.UltraRAM {
+		return Resources{URAM: ceilDiv(w, 72) * ceilDiv(n, 4096)}
+	}
+	return memoryOf(n, w, tune)
 }
 
 func memoryOf(n, w int, tune Tuning) Resources {

@@ -33,6 +33,7 @@ type Hardware struct {
 	FF          *int         `json:"ff,omitempty"`
 	DSP         *int         `json:"dsp,omitempty"`
 	BRAM        *int         `json:"bram,omitempty"`
+	URAM        *int         `json:"uram,omitempty"` // only where the design uses UltraRAM
 	AreaUM2     *float64     `json:"area_um2,omitempty"`
 	Utilization *Utilization `json:"utilization,omitempty"`
 }
@@ -48,6 +49,9 @@ func (r *Result) Figures(asic bool) Figures {
 		f.Resources.AreaUM2 = &res.AreaUM2
 	} else {
 		f.Resources = Hardware{LUT: &res.LUT, FF: &res.FF, DSP: &res.DSP, BRAM: &res.BRAM, Utilization: r.Utilization}
+		if res.URAM > 0 {
+			f.Resources.URAM = &res.URAM
+		}
 	}
 	return f
 }

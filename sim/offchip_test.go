@@ -479,3 +479,38 @@ func TestOffChipInterleaved(t *testing.T) {
 	t.Logf("on chip %d, in order %d, with a gap %d", on.Cycles, inOrder, gap)
 	assert.LessOrEqual(t, inOrder-on.Cycles, int64(4*20), "at most a latency per burst")
 }
+
+// TestUltraRAMBlocks: an array placed in UltraRAM counts 288 Kb blocks of
+// 4K × 72 bits (AMD UG573) instead of block RAMs, against the device's
+// UltraRAMs: a part without them cannot hold it.
+func TestUltraRAMBlocks(t *testing.T) {
+	src := `kernel u(in x: f32[8192], out y: f32[8192]) {
+  temp t: f32[8192] ram%s
+  for i in 0..8192 {
+    t[i] = x[i]
+  }
+  for i in 0..8192 {
+    y[i] = t[i]
+  }
+}`
+	cfg := testConfig(2)
+	cfg.Capacity = &Capacity{LUT: 1 << 20, FF: 1 << 20, DSP: 1 << 10, BRAM36: 100, URAM: 1}
+	inBRAM, err := EstimateKernel(kir(t, sprintf(src, "")), cfg)
+	require.NoError(t, err)
+	inURAM, err := EstimateKernel(kir(t, sprintf(src, " uram")), cfg)
+	require.NoError(t, err)
+	assert.Equal(t, inBRAM.Resources.BRAM-8, inURAM.Resources.BRAM, "8192 × 32 bits: 8 RAMB36 (1K × 36 each) no longer")
+	assert.Equal(t, 0, inBRAM.Resources.URAM)
+	assert.Equal(t, 2, inURAM.Resources.URAM, "8192 words: two 4K-deep UltraRAMs")
+	assert.Equal(t, inBRAM.Cycles, inURAM.Cycles)
+	assert.False(t, inURAM.Feasible)
+	assert.Contains(t, inURAM.Infeasible, "URAM: the design needs 2, the device has 1")
+	f := inURAM.Figures(false)
+	require.NotNil(t, f.Resources.URAM)
+	assert.Equal(t, 2, *f.Resources.URAM)
+	assert.Nil(t, inBRAM.Figures(false).Resources.URAM, "no uram figure for a design without UltraRAM")
+	cfg.Capacity.URAM = 0
+	none, err := EstimateKernel(kir(t, sprintf(src, " uram")), cfg)
+	require.NoError(t, err)
+	assert.Contains(t, none.Infeasible, "URAM: the design needs 2, the device has 0")
+}

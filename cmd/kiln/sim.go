@@ -245,8 +245,15 @@ func (s simJSON) text(w io.Writer) error {
 		fmt.Fprintf(w, "area %.4g µm² (the units' and the library's fixed area per design)\n", *r.AreaUM2)
 	} else {
 		fmt.Fprintf(w, "LUT %d   FF %d   DSP %d   BRAM36 %d", *r.LUT, *r.FF, *r.DSP, *r.BRAM)
+		if r.URAM != nil {
+			fmt.Fprintf(w, "   URAM %d", *r.URAM)
+		}
 		if u := r.Utilization; u != nil {
-			fmt.Fprintf(w, "   (%.1f%%, %.1f%%, %.1f%%, %.1f%% of the device)", 100*u.LUT, 100*u.FF, 100*u.DSP, 100*u.BRAM)
+			fmt.Fprintf(w, "   (%.1f%%, %.1f%%, %.1f%%, %.1f%%", 100*u.LUT, 100*u.FF, 100*u.DSP, 100*u.BRAM)
+			if r.URAM != nil {
+				fmt.Fprintf(w, ", %.1f%%", 100*u.URAM)
+			}
+			fmt.Fprint(w, " of the device)")
 		}
 		fmt.Fprintln(w)
 	}

@@ -174,6 +174,13 @@ func TestSimPlacement(t *testing.T) {
 		assert.Greater(t, small["offchip_bytes"], big["offchip_bytes"], model)
 		assert.Greater(t, big["resources"].(map[string]any)["bram"], small["resources"].(map[string]any)["bram"], model)
 	}
+	// The STGCN's activations go to the U280's UltraRAM, as placement
+	// says, and the design fits (its arrays would need 2211 BRAM36 alone).
+	st := simJSONOf(t, "stgcn", "-t", "xcu280-2Lfsvh2892-VVD")
+	assert.Equal(t, true, st["feasible"], st["infeasible"])
+	res := st["resources"].(map[string]any)
+	assert.Positive(t, res["uram"])
+	assert.LessOrEqual(t, res["bram"], 2016.0)
 	_, err := run("sim", "cnn", "-t", "xc7z020-1clg484-VVD", "--placement", "onchip")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "dense")

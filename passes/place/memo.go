@@ -81,7 +81,7 @@ func (m *Memo) Place(p *loop.Program, opt Options) (*loop.Program, error) {
 
 // top is b in space s, one copy per buffer and space.
 func (m *Memo) top(b *loop.Buffer, s loop.Space) *loop.Buffer {
-	if b.Space == s {
+	if spaceOf(b) == s {
 		return b
 	}
 	key := topKey{b, s}
@@ -134,7 +134,7 @@ func (mk *memoKernel) with(k *loop.Kernel, spaces []loop.Space) *loop.Kernel {
 	same := true
 	for id, s := range spaces {
 		sig = append(sig, byte(s))
-		same = same && k.Buffers[id].Space == s
+		same = same && spaceOf(k.Buffers[id]) == s
 	}
 	if same {
 		return k

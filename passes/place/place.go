@@ -222,9 +222,9 @@ func rewrite(p *loop.Program, items []*item, w *work, top func(*loop.Buffer, loo
 	}
 	for _, it := range items {
 		if it.kernel < 0 {
-			q.Buffers[it.id] = top(p.Buffers[it.id], it.space)
+			q.Buffers[it.id] = top(p.Buffers[it.id], placedSpace(it))
 		} else {
-			spaces[it.kernel][it.id] = it.space
+			spaces[it.kernel][it.id] = placedSpace(it)
 		}
 	}
 	for ki, k := range p.Kernels {
@@ -236,7 +236,7 @@ func rewrite(p *loop.Program, items []*item, w *work, top func(*loop.Buffer, loo
 			called = true
 			for i, arg := range c.Args {
 				s := &spaces[ki][k.Params[i]]
-				*s = farther(*s, q.Buffers[arg].Space)
+				*s = farther(*s, q.Buffers[arg].Space) // a parameter's memory is its caller's: no uram
 			}
 		}
 		if !called {
@@ -261,12 +261,34 @@ func farther(a, b loop.Space) loop.Space {
 	return a
 }
 
+// uramBit marks, in the spaces rewrite hands on, on-chip RAM in
+// UltraRAM (loop.Buffer.UltraRAM); no loop.Space has it.
+const uramBit loop.Space = 0x80
+
+// placedSpace is it's space, with uramBit when its memory is UltraRAM.
+func placedSpace(it *item) loop.Space {
+	if it.space == loop.RAM && it.mem == URAM {
+		return it.space | uramBit
+	}
+	return it.space
+}
+
+// spaceOf is b's space as placedSpace writes it.
+func spaceOf(b *loop.Buffer) loop.Space {
+	if b.UltraRAM {
+		return b.Space | uramBit
+	}
+	return b.Space
+}
+
+// withSpace is b in space s (placedSpace's: with uramBit for UltraRAM),
+// b itself if it is there already.
 func withSpace(b *loop.Buffer, s loop.Space) *loop.Buffer {
-	if b.Space == s {
+	if spaceOf(b) == s {
 		return b
 	}
 	n := *b
-	n.Space = s
+	n.Space, n.UltraRAM = s&^uramBit, s&uramBit != 0
 	return &n
 }
 
@@ -274,7 +296,7 @@ func withSpace(b *loop.Buffer, s loop.Space) *loop.Buffer {
 func kernelWithSpaces(k *loop.Kernel, spaces []loop.Space) *loop.Kernel {
 	var n *loop.Kernel
 	for id, b := range k.Buffers {
-		if b.Space == spaces[id] {
+		if spaceOf(b) == spaces[id] {
 			continue
 		}
 		if n == nil {
