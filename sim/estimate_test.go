@@ -187,9 +187,9 @@ func BenchmarkEstimateSTGCN(b *testing.B) {
 			}
 		}
 	})
-	// Last: targets keeps every clock's answers, a heap that would slow
-	// the cases after it; the clocks go on from run to run (-count), so
-	// that its tables too meet each for the first time.
+	// The device's own tables at a clock they have never answered for
+	// (targets keeps a few clocks per key): the clocks go on from run to
+	// run (-count), so that the tables too meet each for the first time.
 	b.Run("cold-device", func(b *testing.B) {
 		b.ReportAllocs()
 		var x Estimator
