@@ -19,15 +19,29 @@ import (
 	"github.com/kiln-hls/kiln/targets"
 )
 
-var models sync.Map // name → func() (*Evaluator, error)
+var models sync.Map // modelKey → func() (*Evaluator, error)
+
+type modelKey struct {
+	name  string
+	bench bool
+}
 
 // prepared is built-in model name's evaluator (its accuracy on two
 // windows), built once per test binary.
-func prepared(name string) (*Evaluator, error) {
-	f, _ := models.LoadOrStore(name, sync.OnceValues(func() (*Evaluator, error) {
+func prepared(name string) (*Evaluator, error) { return evaluator(name, true) }
+
+// fp32Only is built-in model name's evaluator without its accuracy bench
+// (fp32 designs only: no accuracy run), built once per test binary.
+func fp32Only(name string) (*Evaluator, error) { return evaluator(name, false) }
+
+func evaluator(name string, bench bool) (*Evaluator, error) {
+	f, _ := models.LoadOrStore(modelKey{name, bench}, sync.OnceValues(func() (*Evaluator, error) {
 		p, b, err := Builtin(name, 2)
 		if err != nil {
 			return nil, err
+		}
+		if !bench {
+			b = nil
 		}
 		return New(p, b, Defaults{})
 	}))

@@ -15,21 +15,6 @@ import (
 	"github.com/kiln-hls/kiln/sweep"
 )
 
-var fp32Models sync.Map // name → func() (*Evaluator, error)
-
-// fp32Only is built-in model name's evaluator without its accuracy bench
-// (fp32 designs only: no accuracy run), built once per test binary.
-func fp32Only(name string) (*Evaluator, error) {
-	f, _ := fp32Models.LoadOrStore(name, sync.OnceValues(func() (*Evaluator, error) {
-		p, _, err := Builtin(name, 1)
-		if err != nil {
-			return nil, err
-		}
-		return New(p, nil, Defaults{})
-	}))
-	return f.(func() (*Evaluator, error))()
-}
-
 // exampleSpace is built-in model name's example space at fp32, with a
 // placement knob of every value added, and a place knob: none, its
 // largest kernel constant off chip, in block RAM, and its largest top
