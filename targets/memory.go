@@ -1,8 +1,11 @@
 package targets
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"strings"
@@ -244,3 +247,23 @@ func (m OffChipMemory) Check() error {
 }
 
 func positive(x float64) bool { return x > 0 && !math.IsInf(x, 0) }
+
+// ParseOffChipMemory reads one off-chip memory from JSON (the fields of
+// OffChipMemory, every figure with its source; unknown fields and data
+// after the object refused) and checks it: a user's DRAM for an ASIC or
+// a board other than the usual one (Device.WithOffChip).
+func ParseOffChipMemory(data []byte) (OffChipMemory, error) {
+	var m OffChipMemory
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		return OffChipMemory{}, fmt.Errorf("off-chip memory: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return OffChipMemory{}, errors.New("off-chip memory: data after the memory's object")
+	}
+	if err := m.Check(); err != nil {
+		return OffChipMemory{}, err
+	}
+	return m, nil
+}

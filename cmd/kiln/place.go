@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -105,13 +103,8 @@ func (pf *placeFlags) memory(dev targets.Device) (targets.Device, error) {
 		if err != nil {
 			return dev, fmt.Errorf("--offchip-memory: %w", err)
 		}
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&m); err != nil {
+		if m, err = targets.ParseOffChipMemory(data); err != nil {
 			return dev, fmt.Errorf("--offchip-memory %s: %w", pf.offchip, err)
-		}
-		if dec.More() {
-			return dev, fmt.Errorf("--offchip-memory %s: data after the memory's object", pf.offchip)
 		}
 	} else {
 		var err error
