@@ -242,10 +242,11 @@ func TestCalibrationHoldOut(t *testing.T) {
 // Power: the 2025 runs' OpenROAD power does not follow the designs (9×
 // the area and 7× the flip-flops of the optimized kernel draw 16 % more
 // than the baseline), so it is printed only; power is asserted within
-// 30 % of the PACT'22 run of the same kernels (PandA 0.9.8: 0.00663 W for
-// 27736 µm², 0.0645 W for 254222 µm²), whose power scales with its area
-// and gave the activity energy per µm² (targets' devices.json). kiln's
-// power there inherits its area's difference from that run's layout.
+// 20 % of the PACT'22 run of the same kernels (PandA 0.9.8: 0.00663 W and
+// 0.0645 W), whose power scales with the area and gave the activity
+// energy per µm² of kiln's (2025-scale) area (targets' devices.json,
+// targets/activity_test.go). kiln adds the operations' energy on top, as
+// on the FPGAs: 5–6 % of these two designs' power.
 // The baseline's arguments may alias (SODA's plain lowering), the
 // optimized one's do not.
 func TestTutorialKernel(t *testing.T) {
@@ -282,7 +283,7 @@ func TestTutorialKernel(t *testing.T) {
 				100*rel(e.Resources.AreaUM2, c.areaUM2), e.PowerW, c.powW, 100*rel(e.PowerW, c.powW), c.pact, 100*rel(e.PowerW, c.pact))
 			assert.LessOrEqual(t, math.Abs(rel(float64(e.Cycles), c.cycles)), 0.2, "cycles")
 			assert.LessOrEqual(t, math.Abs(rel(e.Resources.AreaUM2, c.areaUM2)), 0.2, "area")
-			assert.LessOrEqual(t, math.Abs(rel(e.PowerW, c.pact)), 0.3, "power against the PACT'22 run")
+			assert.LessOrEqual(t, math.Abs(rel(e.PowerW, c.pact)), 0.2, "power against the PACT'22 run")
 			units := map[string]int{}
 			for id, n := range x.sc.km.units {
 				if k := x.sc.cache.keys[id]; k.Type == "float" && (k.Op == "add" || k.Op == "mul") {

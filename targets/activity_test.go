@@ -138,17 +138,22 @@ func TestActivityDerivation(t *testing.T) {
 	assert.Less(t, worst, 0.25)
 }
 
-// TestActivityNangate45 re-derives nangate45's energy per µm² per cycle
-// from the PACT'22 tutorial's baseline (OpenROAD: 0.00663 W for 27736 µm²
-// at 5 ns; soda_tutorial_batch_matmul.csv) and checks it on that run's
-// optimized design, nine times larger (0.0645 W for 254222 µm²).
+// TestActivityNangate45 re-derives nangate45's energy per µm² per cycle:
+// the PACT'22 tutorial's OpenROAD power of its two designs (0.00663 W and
+// 0.0645 W at 5 ns; soda_tutorial_batch_matmul.csv) per µm² of the area
+// kiln estimates for them, which is the 2025 layouts' (31013 and 285856
+// µm²: asic_area is fitted on those, TestAreaDerivation). Dividing by the
+// PACT'22 layouts' own areas instead (27736, 254222 µm²: the same designs,
+// 11 % smaller in that flow) would charge kiln's 2025-scale areas 12 %
+// too much. The two designs, nine times apart in area, agree within 6 %;
+// the device carries their mean.
 func TestActivityNangate45(t *testing.T) {
 	d, err := Lookup("nangate45")
 	require.NoError(t, err)
 	require.NotNil(t, d.Activity)
 	const hz = 200e6
-	assert.InEpsilon(t, 0.00663/hz/27736*1e12, d.Activity.UM2PJ, 0.005)
-	got := d.Activity.UM2PJ * 1e-12 * 254222 * hz
-	t.Logf("optimized design: %.4f W (OpenROAD 0.0645 W, %+.0f%%)", got, 100*(got/0.0645-1))
-	assert.InEpsilon(t, 0.0645, got, 0.10)
+	base, opt := 0.00663/hz/31013*1e12, 0.0645/hz/285856*1e12
+	t.Logf("pJ per µm² per cycle: baseline %.7f, optimized %.7f", base, opt)
+	assert.InEpsilon(t, base, opt, 0.06)
+	assert.InEpsilon(t, (base+opt)/2, d.Activity.UM2PJ, 0.0005)
 }
