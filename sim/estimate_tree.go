@@ -181,8 +181,8 @@ func (m *kmodel) loopSeg(f *loop.For) *loopSeg {
 	ls.flat = m.straight(f.Body) && !ls.full
 	if ls.flat {
 		ls.body = m.costs.sc.keep([]seg{{block: m.copies(f, ls.group)}})
-		if ls.group > 1 {
-			ls.rem = m.copies(f, 1)
+		if ls.group > 1 && !(constant && trips(lo.Aff.Const, hi.Aff.Const, f.Step)%ls.group == 0) {
+			ls.rem = m.copies(f, 1) // the remainder loop (none when the group divides the trip count)
 		}
 	} else {
 		ls.body = m.build(f.Body)

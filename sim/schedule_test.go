@@ -309,6 +309,28 @@ func TestUnitsAndFeasibility(t *testing.T) {
 	assert.Equal(t, 2*100+2*2*32*1, e.Resources.LUT)
 }
 
+// TestUnrollRemainder: a loop unrolled by 4 has a remainder loop (its
+// body once more, bound to the same units) only when 4 does not divide
+// its trip count; the multiplexers in front of the shared multiplier
+// count the operations bound to it.
+func TestUnrollRemainder(t *testing.T) {
+	cfg := testConfig(1) // one port: the loads, so the products, one per state
+	for _, c := range []struct {
+		n, products int
+	}{{8, 4}, {9, 5}} {
+		src := fmt.Sprintf(`kernel u(in x: f32[%d], out y: f32[%d]) {
+  for i in 0..%d unroll(4) {
+    y[i] = x[i] * 3.0
+  }
+}`, c.n, c.n, c.n)
+		e := estimateText(t, src, cfg)
+		// One multiplier (100 LUT), a products:1 multiplexer on each
+		// 32-bit operand, ⌈(products−1)/3⌉ LUT6 per bit.
+		assert.Equal(t, 100+2*32*ceilDiv(c.products-1, 3), e.Resources.LUT, "trip count %d", c.n)
+		assert.Equal(t, 2, e.Resources.DSP, "trip count %d", c.n)
+	}
+}
+
 // TestMemories: on-chip arrays up to 256 bits are LUT RAM (64 bits a
 // LUT), larger ones block RAM by the RAMB36 aspect ratios.
 func TestMemories(t *testing.T) {
