@@ -42,8 +42,10 @@
 // are off by a median 26 %, power by 7 % (static plus the logic's activity
 // power, targets' devices.json). The SODA tutorial's batch_matmul on
 // nangate45 at 5 ns (testdata/tutorial, kiln sim FILE -t nangate45 --clock
-// 5 --channels 2): cycles +2 % / 0 %, area +9 % / −4 % of the 2025 run,
-// power +18 % / −1 % of the PACT'22 run's (the 2025 run's OpenROAD power,
-// 0.0986 W and 0.114 W, does not follow the designs' size: −91 % / −39 %);
+// 5 --channels 2): cycles +2 % / 0 %, area −8 % / −2 % of the 2025 run
+// (units, their multiplexers and the memory controller, as Bambu's own
+// estimate adds them up), power +1 % / +2 % of the PACT'22 run's (the 2025
+// run's OpenROAD power, 0.0986 W and 0.114 W, does not follow the
+// designs' size: −93 % / −42 %);
 // on xc7vx690t at 5 ns (the ISC'22 run) cycles −15 % / −12 %, DSPs exact.
 package sim

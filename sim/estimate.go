@@ -94,6 +94,17 @@ type Config struct {
 	// AreaFixedUM2 is an ASIC design's area beyond its units' (its
 	// controller, registers and glue), once per design.
 	AreaFixedUM2 float64
+	// MuxUM2PerBit is an ASIC's area of one bit of a 2:1 multiplexer:
+	// a unit shared by f operations adds f−1 of them per operand bit.
+	// MemoryInterfaceUM2 is an ASIC's area of the memory controller
+	// behind a kernel's pointer arguments, once per memory interface, in
+	// place of the on-chip array cell (Bambu's BMEMORY_CTRLN). Both zero
+	// (FPGAs, test tables): no multiplexer area, and the array cell's.
+	// On an FPGA the array cell's LUTs stay: with the controller's 136
+	// instead, the PolyBench LUT median grows from 26 % to 29 % (the
+	// model counts no FSM or comparator LUTs, which the cell's stand in
+	// for).
+	MuxUM2PerBit, MemoryInterfaceUM2 float64
 	// ASIC: the device is a cell library; resources are its area only
 	// (LUT, FF, DSP and BRAM figures some of its table rows carry over
 	// from FPGA libraries are dropped).

@@ -43,6 +43,8 @@ func ForDevice(d targets.Device, clockNS float64, channels int) (Config, error) 
 	}
 	if a := d.ASICArea; a != nil {
 		cfg.AreaFixedUM2 = a.FixedUM2
+		cfg.MuxUM2PerBit = a.MuxUnitsPerBit * a.UM2PerUnit
+		cfg.MemoryInterfaceUM2 = a.MemoryInterfaceUnits * a.UM2PerUnit
 	}
 	if a := d.Activity; a != nil {
 		cfg.Activity = Activity{LUTPJ: a.LUTPJ, DSPPJ: a.DSPPJ, UM2PJ: a.UM2PJ}

@@ -56,6 +56,7 @@ type kernelKey struct {
 	llvm, noAlias bool
 	tune          Tuning
 	offchip       OffChip // zero: none
+	mux, memIface float64 // MuxUM2PerBit, MemoryInterfaceUM2
 }
 
 // kind is an operation on a type, as costCache.id is asked.
@@ -83,7 +84,8 @@ type kept struct {
 
 func keyOf(cfg *Config, tune Tuning) kernelKey {
 	return kernelKey{clockNS: cfg.ClockNS, channels: cfg.Channels, iface: cfg.Interface,
-		llvm: cfg.LLVMUnroll, noAlias: cfg.NoAlias, tune: tune, offchip: cfg.OffChip.key()}
+		llvm: cfg.LLVMUnroll, noAlias: cfg.NoAlias, tune: tune, offchip: cfg.OffChip.key(),
+		mux: cfg.MuxUM2PerBit, memIface: cfg.MemoryInterfaceUM2}
 }
 
 // start begins an estimate of n kernels.

@@ -85,7 +85,7 @@ func TestKernelKeyFields(t *testing.T) {
 		return out
 	}
 	assert.Equal(t, []string{"Costs", "ClockNS", "Channels", "Interface", "LLVMUnroll", "NoAlias", "OffChip", "Tuning",
-		"Capacity", "StaticPowerW", "Activity", "AreaFixedUM2", "ASIC"}, names(Config{}))
+		"Capacity", "StaticPowerW", "Activity", "AreaFixedUM2", "MuxUM2PerBit", "MemoryInterfaceUM2", "ASIC"}, names(Config{}))
 	assert.Equal(t, []string{"LoopCycles", "CallCycles", "UnrollThreshold", "DistRAMBits",
 		"RegisteredInputCycles"}, names(Tuning{}))
 }

@@ -125,14 +125,17 @@ func (m *kmodel) assign(ext []bool) {
 //   - units: for each kind of operation, as many as one state of any block
 //     uses at once (Bambu binds the operations of all blocks to them);
 //   - multiplexers: a unit shared by f operations takes f-input muxes on
-//     each operand, ⌈(f−1)/3⌉ LUT6 per bit (a LUT6 is a 4:1 mux, AMD UG474);
+//     each operand, ⌈(f−1)/3⌉ LUT6 per bit (a LUT6 is a 4:1 mux, AMD UG474),
+//     on an ASIC f−1 2:1 multiplexer bits (Config.MuxUM2PerBit);
 //   - registers: the most value bits held across a state boundary in any
 //     block, 32 bits per loop counter (kiln emits i32 indices), the bits
 //     of scalar and reg buffers;
 //   - memories: one memory module per memory (the shared interface, each
 //     per-array interface, each on-chip array), costed as the device's
 //     load cell for its element type (its LUT, FF, area; Bambu's
-//     ARRAY_1D_STD_BRAM_NN), not per access; the on-chip arrays' storage
+//     ARRAY_1D_STD_BRAM_NN), not per access, except that an ASIC's
+//     pointer arguments take Config.MemoryInterfaceUM2 (the controller;
+//     their storage is outside the design); the on-chip arrays' storage
 //     in LUT RAM up to Tuning.DistRAMBits bits, else in 36 Kb block RAMs.
 func (m *kmodel) resources(ext []bool) Resources {
 	var r Resources
@@ -148,6 +151,7 @@ func (m *kmodel) resources(ext []bool) Resources {
 		r.AreaUM2 += float64(n) * c.AreaUM2
 		if s := m.static[id]; s > n && n > 0 {
 			r.LUT += n * operands(k.Op) * k.Bits * ceilDiv(ceilDiv(s, n)-1, 3)
+			r.AreaUM2 += float64(n*operands(k.Op)*k.Bits*(ceilDiv(s, n)-1)) * m.cfg.MuxUM2PerBit
 		}
 	}
 	r.FF += m.live + 32*m.loops
@@ -171,7 +175,11 @@ func (m *kmodel) resources(ext []bool) Resources {
 				m.looked[len(m.looked)-1].cost = *c
 				r.LUT += c.LUT
 				r.FF += c.FF
-				r.AreaUM2 += c.AreaUM2
+				if ext[id] && m.cfg.MemoryInterfaceUM2 > 0 {
+					r.AreaUM2 += m.cfg.MemoryInterfaceUM2
+				} else {
+					r.AreaUM2 += c.AreaUM2
+				}
 			}
 		}
 	}

@@ -28,7 +28,7 @@ import (
 // traceKey finds a kernel's trace.
 type traceKey struct {
 	k   *loop.Kernel
-	key kernelKey // clockNS, channels and offchip zero
+	key kernelKey // clockNS, channels, offchip, mux and memIface zero (resources are never replayed)
 }
 
 // traceLimit bounds an Estimator's traces (and kernels seen once): at the
@@ -100,7 +100,7 @@ type traces struct {
 
 func traceKeyOf(k *loop.Kernel, cfg *Config, tune Tuning) traceKey {
 	key := keyOf(cfg, tune)
-	key.clockNS, key.channels, key.offchip = 0, 0, OffChip{}
+	key.clockNS, key.channels, key.offchip, key.mux, key.memIface = 0, 0, OffChip{}, 0, 0
 	return traceKey{k: k, key: key}
 }
 

@@ -309,6 +309,39 @@ func TestUnitsAndFeasibility(t *testing.T) {
 	assert.Equal(t, 2*100+2*2*32*1, e.Resources.LUT)
 }
 
+// TestASICGlue: an ASIC design's area adds its multiplexers (a unit
+// shared by f operations: f−1 2:1 multiplexer bits per operand bit) and,
+// for its pointer arguments, a memory controller per memory interface in
+// place of the array cell (Config.MuxUM2PerBit, MemoryInterfaceUM2).
+func TestASICGlue(t *testing.T) {
+	costs := fixture{}
+	for k, c := range testCosts {
+		costs[k] = c
+	}
+	mul, load := costs["mul.float"], costs["load.float"]
+	mul.AreaUM2, load.AreaUM2 = 1000, 500
+	costs["mul.float"], costs["load.float"] = mul, load
+	src := `kernel u(in x: f32[4], out y: f32[4]) {
+  for i in 0..4 unroll(full) {
+    y[i] = x[i] * 3.0
+  }
+}`
+	cfg := testConfig(2)
+	cfg.Costs, cfg.ASIC = costs, true
+	plain := estimateText(t, src, cfg)
+	// Two multipliers (the loads pair up), the shared interface's cell.
+	assert.InDelta(t, 2*1000+500, plain.Resources.AreaUM2, 1e-9)
+
+	cfg.MuxUM2PerBit, cfg.MemoryInterfaceUM2 = 0.5, 70
+	e := estimateText(t, src, cfg)
+	// Each multiplier serves two of the four products: one 2:1
+	// multiplexer bit per bit of its two 32-bit operands.
+	assert.InDelta(t, 2*1000+2*2*32*1*0.5+70, e.Resources.AreaUM2, 1e-9)
+	cfg.Interface = ArrayInterface // x and y each behind their own
+	e = estimateText(t, src, cfg)
+	assert.InDelta(t, 2*1000+2*2*32*1*0.5+2*70, e.Resources.AreaUM2, 1e-9)
+}
+
 // TestUnrollRemainder: a loop unrolled by 4 has a remainder loop (its
 // body once more, bound to the same units) only when 4 does not divide
 // its trip count; the multiplexers in front of the shared multiplier

@@ -2,6 +2,7 @@ package targets
 
 import (
 	"bufio"
+	"encoding/csv"
 	"os"
 	"strconv"
 	"strings"
@@ -63,5 +64,68 @@ func TestAreaDerivation(t *testing.T) {
 		got := d.ASICArea.FixedUM2 + d.ASICArea.UM2PerUnit*units(c.dir, c.n)
 		t.Logf("%s: %.0f um2 (OpenROAD %.0f, %+.1f%%)", c.dir, got, c.layout, 100*(got/c.layout-1))
 		assert.InEpsilon(t, c.layout, got, 0.10)
+	}
+}
+
+// logFigure is the number after prefix on the last line of a Bambu -v3
+// log that has it (main_kernel's, which comes after its units').
+func logFigure(t *testing.T, path, prefix string) float64 {
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	v, found := 0.0, false
+	s := bufio.NewScanner(f)
+	s.Buffer(make([]byte, 1<<20), 1<<24)
+	for s.Scan() {
+		if x, ok := strings.CutPrefix(strings.TrimSpace(s.Text()), prefix); ok {
+			v, err = strconv.ParseFloat(x, 64)
+			require.NoError(t, err, "%s: %q", path, s.Text())
+			found = true
+		}
+	}
+	require.NoError(t, s.Err())
+	require.True(t, found, "%s: no %q", path, prefix)
+	return v
+}
+
+// TestAreaGlueDerivation re-derives what Bambu's estimate of an ASIC
+// design adds to its units: a 2:1 multiplexer bit (the 2025 tutorial's
+// logs: MUX21 area over bit-level multiplexers, both designs) and the
+// memory controller of pointer arguments (fu_library.csv's nangate45
+// BMEMORY_CTRLN_D21, the cell for Bambu's default memory delays).
+func TestAreaGlueDerivation(t *testing.T) {
+	const logs = "../../shared/calibration/bambu-logs/tensorflow-tutorial-2024.10/"
+	var perBit []float64
+	for _, v := range []string{"baseline", "optimized"} {
+		path := logs + v + "/bambu-log"
+		mux := logFigure(t, path, "Estimated area of MUX21: ")
+		bits := logFigure(t, path, "Total number of bit-level multiplexers: ")
+		perBit = append(perBit, mux/bits)
+	}
+	t.Logf("units per multiplexer bit: baseline %.3f, optimized %.3f", perBit[0], perBit[1])
+	assert.InEpsilon(t, perBit[0], perBit[1], 0.03, "the two designs agree")
+
+	f, err := os.Open("../../shared/calibration/fu_library.csv")
+	require.NoError(t, err)
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	ctrl := 0.0
+	for _, r := range recs[1:] {
+		if r[col["device"]] == "nangate45" && r[col["cell"]] == "BMEMORY_CTRLN_D21" && r[col["operation"]] == "LOAD" {
+			ctrl, err = strconv.ParseFloat(r[col["area"]], 64)
+			require.NoError(t, err)
+		}
+	}
+	require.Positive(t, ctrl, "nangate45 BMEMORY_CTRLN_D21 LOAD")
+	for _, name := range []string{"nangate45", "asap7"} {
+		d, err := Lookup(name)
+		require.NoError(t, err)
+		assert.InDelta(t, (perBit[0]+perBit[1])/2, d.ASICArea.MuxUnitsPerBit, 0.001, name)
+		assert.Equal(t, ctrl, d.ASICArea.MemoryInterfaceUnits, name)
 	}
 }

@@ -89,11 +89,16 @@ type Activity struct {
 
 // AreaScale converts Bambu's area figure of an ASIC cell to µm², and
 // gives the area a design has beyond its units' (its controller,
-// registers and glue), once per design.
+// registers and glue), once per design. Bambu's own estimate of a design
+// adds its multiplexers (MuxUnitsPerBit per bit of a 2:1 multiplexer)
+// and, for pointer arguments, one memory controller per memory interface
+// (MemoryInterfaceUnits), both in its area unit.
 type AreaScale struct {
-	UM2PerUnit float64 `json:"um2_per_unit"`
-	FixedUM2   float64 `json:"fixed_um2"`
-	Source     string  `json:"source"`
+	UM2PerUnit           float64 `json:"um2_per_unit"`
+	FixedUM2             float64 `json:"fixed_um2"`
+	MuxUnitsPerBit       float64 `json:"mux_units_per_bit"`
+	MemoryInterfaceUnits float64 `json:"memory_interface_units"`
+	Source               string  `json:"source"`
 }
 
 //go:embed devices.json
@@ -142,6 +147,8 @@ func checkData(d Device) error {
 		return fmt.Errorf("FPGA without resources or their source")
 	case d.Kind == ASIC && (d.ASICArea == nil || d.ASICArea.Source == "" || d.ASICArea.UM2PerUnit <= 0):
 		return fmt.Errorf("ASIC without an area scale or its source")
+	case d.ASICArea != nil && (d.ASICArea.MuxUnitsPerBit < 0 || d.ASICArea.MemoryInterfaceUnits < 0 || d.ASICArea.FixedUM2 < 0):
+		return fmt.Errorf("ASIC area scale with a negative figure")
 	case d.Memory != nil:
 		return checkMemory(d)
 	}
