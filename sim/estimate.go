@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kiln-hls/kiln/ir/loop"
+	"github.com/kiln-hls/kiln/targets"
 )
 
 // The schedule model (Estimate), how it turns loop IR into what Bambu
@@ -574,14 +575,21 @@ func (c *costCache) id(o op, t vtype) int32 {
 		return id - 1
 	}
 	k := OpKey{Op: opNames[o], Type: typeNames[t.typ], Bits: t.bits}
-	oc, err := c.cfg.Costs.OpCost(k, c.cfg.ClockNS)
+	var oc OpCost
+	var lat targets.Latency
+	var err error
+	if lc, ok := c.cfg.Costs.(latencyCosts); ok {
+		oc, lat, err = lc.opCostLatency(k, c.cfg.ClockNS)
+	} else {
+		oc, err = c.cfg.Costs.OpCost(k, c.cfg.ClockNS)
+	}
 	if err != nil {
 		c.errs = append(c.errs, fmt.Errorf("%v: %w", k, err))
 		oc = OpCost{}
 	}
 	oc.II = max(oc.II, 1)
 	if oc.Cycles > 0 && o != opLoad && o != opStore && c.regCycles != 0 {
-		n := inDesignCycles(&oc, c.cfg.ClockNS, c.regCycles)
+		n := inDesignCycles(oc.Cycles, &lat, c.cfg.ClockNS, c.regCycles)
 		if oc.II >= oc.Cycles { // not pipelined: busy for its whole latency
 			oc.II = n
 		}

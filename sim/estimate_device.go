@@ -13,12 +13,26 @@ type DeviceCosts struct {
 
 // OpCost is the device's cost of k at clockNS.
 func (c DeviceCosts) OpCost(k OpKey, clockNS float64) (OpCost, error) {
+	oc, _, err := c.opCostLatency(k, clockNS)
+	return oc, err
+}
+
+// opCostLatency is OpCost and how its soft-float latency was derived
+// (targets.OpCost.Latency), which costCache corrects (inDesignCycles).
+func (c DeviceCosts) opCostLatency(k OpKey, clockNS float64) (OpCost, targets.Latency, error) {
 	oc, err := c.Device.OpCost(targets.OpKey{Op: k.Op, Type: k.Type, Bits: k.Bits}, clockNS)
 	if err != nil {
-		return OpCost{}, err
+		return OpCost{}, targets.Latency{}, err
 	}
 	return OpCost{Cycles: oc.Cycles, II: oc.II, DelayNS: oc.DelayNS, LUT: oc.LUT, FF: oc.FF,
-		DSP: oc.DSP, BRAM: oc.BRAM, AreaUM2: oc.AreaUM2, EnergyPJ: oc.EnergyPJ, Source: oc.Source}, nil
+		DSP: oc.DSP, BRAM: oc.BRAM, AreaUM2: oc.AreaUM2, EnergyPJ: oc.EnergyPJ, Source: oc.Source}, oc.Latency, nil
+}
+
+// latencyCosts is Costs that also say how their soft-float and libm
+// latencies were derived (DeviceCosts); a table without (the tests')
+// gives latencies as they are inside a design.
+type latencyCosts interface {
+	opCostLatency(k OpKey, clockNS float64) (OpCost, targets.Latency, error)
 }
 
 // ForDevice is the Config of device d at clockNS with channels memory

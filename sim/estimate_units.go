@@ -1,13 +1,14 @@
 package sim
 
 import (
-	"fmt"
 	"math"
-	"strings"
+
+	"github.com/kiln-hls/kiln/targets"
 )
 
 // The soft-float and libm latencies of the device tables come from two
-// kinds of measurement (targets derives them, float.go there):
+// kinds of measurement (targets derives them, float.go there, and says
+// which in OpCost.Latency):
 //
 //   - softfloat_libm.csv: each unit synthesised as the top function with
 //     --registered-inputs=top (every row's bambu_args column), its cycles
@@ -23,61 +24,48 @@ import (
 // (targets' rule); the model corrects each point first and then rounds up:
 // a unit with fewer states than its logic needs would miss the period.
 
-// csvSource marks a latency measured as a registered-input top function.
-const csvSource = "softfloat_libm.csv"
-
-// inDesignCycles is the latency of unit c (as the tables give it, at
-// clockNS) inside a design, reg being Tuning.RegisteredInputCycles.
-func inDesignCycles(c *OpCost, clockNS float64, reg int) int {
-	if reg == 0 || c.Cycles == 0 {
-		return c.Cycles
+// inDesignCycles is the latency inside a design of a unit the tables
+// give cycles for at clockNS, derived as l says, reg being
+// Tuning.RegisteredInputCycles: the sum of its parts' (fma: a multiply
+// then an add), each corrected.
+func inDesignCycles(cycles int, l *targets.Latency, clockNS float64, reg int) int {
+	if reg == 0 || cycles == 0 || l.N == 0 {
+		return cycles
 	}
-	switch {
-	case strings.HasPrefix(c.Source, csvSource):
-		return max(c.Cycles-reg, 1)
-	case strings.HasPrefix(c.Source, "interpolated in frequency"):
-		if n, ok := reinterpolate(c.Source, clockNS, reg); ok {
-			return n
-		}
-	case strings.HasPrefix(c.Source, "fma as"):
-		// a multiply then an add, each corrected (targets adds them)
-		return max(c.Cycles-reg*strings.Count(c.Source, "["+csvSource), 1)
+	if l.N == 1 && l.Parts[0].How != targets.LatencyBetween {
+		return corrected(cycles, l.Parts[0].A, reg) // the tables' own count
 	}
-	return c.Cycles
+	n := 0
+	for _, p := range l.Parts[:l.N] {
+		n += partCycles(p, clockNS, reg)
+	}
+	return n
 }
 
-// reinterpolate re-derives an interpolated latency ("interpolated in
-// frequency between A cycles @ X ns [src] and B cycles @ Y ns [src]…")
-// from the corrected points, rounding up.
-func reinterpolate(src string, clockNS float64, reg int) (int, bool) {
-	var a, b int
-	var x, y float64
-	rest, ok := strings.CutPrefix(src, "interpolated in frequency between ")
-	if !ok {
-		return 0, false
+// corrected is n cycles, a latency that point p measured, inside a design.
+func corrected(n int, p targets.LatencyPoint, reg int) int {
+	if p.TopFunction {
+		return max(n-reg, 1)
 	}
-	if _, err := fmt.Sscanf(rest, "%d cycles @ %g ns [", &a, &x); err != nil {
-		return 0, false
+	return n
+}
+
+// partCycles is one unit's latency at clockNS inside a design: its
+// points corrected, an interpolation between them re-derived and rounded
+// up.
+func partCycles(p targets.LatencyPart, clockNS float64, reg int) int {
+	a := p.A
+	switch p.How {
+	case targets.LatencySpread:
+		return corrected(int(math.Ceil(float64(a.Cycles)*a.ClockNS/clockNS)), a, reg)
+	case targets.LatencyBetween:
+		b := p.B
+		x, y := float64(corrected(a.Cycles, a, reg)), float64(corrected(b.Cycles, b, reg))
+		if !(a.ClockNS > 0 && b.ClockNS > 0 && a.ClockNS != b.ClockNS) {
+			return int(x)
+		}
+		f := (1/clockNS - 1/a.ClockNS) / (1/b.ClockNS - 1/a.ClockNS)
+		return max(int(math.Ceil(x+f*(y-x)-1e-9)), 1)
 	}
-	_, second, ok := strings.Cut(rest, "] and ")
-	if !ok {
-		return 0, false
-	}
-	if _, err := fmt.Sscanf(second, "%d cycles @ %g ns [", &b, &y); err != nil {
-		return 0, false
-	}
-	firstSrc := rest[strings.IndexByte(rest, '[')+1:]
-	secondSrc := second[strings.IndexByte(second, '[')+1:]
-	if strings.HasPrefix(firstSrc, csvSource) {
-		a = max(a-reg, 1)
-	}
-	if strings.HasPrefix(secondSrc, csvSource) {
-		b = max(b-reg, 1)
-	}
-	if !(x > 0 && y > 0 && x != y) {
-		return 0, false
-	}
-	f := (1/clockNS - 1/x) / (1/y - 1/x)
-	n := float64(a) + f*float64(b-a)
-	return max(int(math.Ceil(n-1e-9)), 1), true
+	return corrected(a.Cycles, a, reg) // at A's clock, or A's kept for a longer one
 }

@@ -11,31 +11,49 @@ import (
 // TestInDesignCycles: a latency softfloat_libm.csv measured (registered
 // inputs) loses the input state; the tutorial log's is kept; an
 // interpolation between the two is re-derived from the corrected points
-// and rounded up; an fma loses one state per measured unit; nothing
-// changes with RegisteredInputCycles 0 or for a combinational operation.
+// and rounded up; an fma adds its two units, each corrected (an
+// interpolated part once, not once per point); nothing changes with
+// RegisteredInputCycles 0 or for a combinational operation or a cell.
 func TestInDesignCycles(t *testing.T) {
-	const interp = "interpolated in frequency between 6 cycles @ 1.525 ns [softfloat_libm.csv line 118 (…)] and 3 cycles @ 5 ns [bambu-logs/tensorflow-tutorial-2024.10/baseline/bambu-log lines [308] (…)]; resources of the nearer"
+	type cost struct {
+		Cycles  int
+		Latency targets.Latency
+	}
+	csv := func(n int, ns float64) targets.LatencyPoint {
+		return targets.LatencyPoint{Cycles: n, ClockNS: ns, TopFunction: true}
+	}
+	log := func(n int, ns float64) targets.LatencyPoint { return targets.LatencyPoint{Cycles: n, ClockNS: ns} }
+	one := func(p targets.LatencyPart) targets.Latency {
+		return targets.Latency{N: 1, Parts: [2]targets.LatencyPart{p}}
+	}
+	at := func(p targets.LatencyPoint) targets.LatencyPart { return targets.LatencyPart{A: p} }
+	// Between 6 cycles @ 1.525 ns (csv: 5 in a design) and 3 @ 5 ns (the log).
+	between := targets.LatencyPart{How: targets.LatencyBetween, A: csv(6, 1.525), B: log(3, 5)}
 	for _, c := range []struct {
 		name  string
-		cost  OpCost
+		cost  cost
 		clock float64
 		reg   int
 		want  int
 	}{
-		{"csv", OpCost{Cycles: 3, Source: "softfloat_libm.csv line 134 (…)"}, 10, 1, 2},
-		{"csv, one state left", OpCost{Cycles: 1, Source: "softfloat_libm.csv line 1"}, 10, 1, 1},
-		{"log", OpCost{Cycles: 3, Source: "bambu-logs/tensorflow-tutorial-2024.10/baseline/bambu-log lines [308]"}, 5, 1, 3},
+		{"csv", cost{Cycles: 3, Latency: one(at(csv(3, 10)))}, 10, 1, 2},
+		{"csv, one state left", cost{Cycles: 1, Latency: one(at(csv(1, 10)))}, 10, 1, 1},
+		{"log", cost{Cycles: 3, Latency: one(at(log(3, 5)))}, 5, 1, 3},
+		{"csv kept for a longer period", cost{Cycles: 3, Latency: one(targets.LatencyPart{How: targets.LatencyKept, A: csv(3, 10)})}, 12, 1, 2},
+		{"csv spread over a shorter period", cost{Cycles: 15, Latency: one(targets.LatencyPart{How: targets.LatencySpread, A: csv(3, 10)})}, 2, 1, 14},
 		// (1/2 − 1/1.525)/(1/5 − 1/1.525) = 0.342: 5 + 0.342·(3 − 5) = 4.32 → 5
-		{"interpolated", OpCost{Cycles: 5, Source: interp}, 2, 1, 5},
+		{"interpolated", cost{Cycles: 5, Latency: one(between)}, 2, 1, 5},
 		// at 4 ns: f = 0.890, 5 − 1.78 = 3.22 → 4 (the tables round 6 − 2.67 = 3.33 to 3)
-		{"interpolated near the log", OpCost{Cycles: 3, Source: interp}, 4, 1, 4},
-		{"fma", OpCost{Cycles: 7, Source: "fma as a soft-float multiply then add (derivation): [softfloat_libm.csv line 134] + [softfloat_libm.csv line 130]"}, 10, 1, 5},
-		{"off", OpCost{Cycles: 3, Source: "softfloat_libm.csv line 134"}, 10, 0, 3},
-		{"combinational", OpCost{DelayNS: 2, Source: "softfloat_libm.csv line 134"}, 10, 1, 0},
-		{"malformed interpolation", OpCost{Cycles: 4, Source: "interpolated in frequency between x"}, 2, 1, 4},
+		{"interpolated near the log", cost{Cycles: 3, Latency: one(between)}, 4, 1, 4},
+		{"fma", cost{Cycles: 7, Latency: targets.Latency{N: 2, Parts: [2]targets.LatencyPart{at(csv(3, 10)), at(csv(4, 10))}}}, 10, 1, 5},
+		// the multiplier interpolated (4 in a design at 4 ns) and the adder at the log's 4 cycles @ 4 ns
+		{"fma, interpolated", cost{Cycles: 7, Latency: targets.Latency{N: 2, Parts: [2]targets.LatencyPart{between, at(log(4, 4))}}}, 4, 1, 8},
+		{"off", cost{Cycles: 3, Latency: one(at(csv(3, 10)))}, 10, 0, 3},
+		{"combinational", cost{}, 10, 1, 0},
+		{"a cell", cost{Cycles: 2}, 10, 1, 2},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			assert.Equal(t, c.want, inDesignCycles(&c.cost, c.clock, c.reg))
+			assert.Equal(t, c.want, inDesignCycles(c.cost.Cycles, &c.cost.Latency, c.clock, c.reg))
 		})
 	}
 }
@@ -52,9 +70,9 @@ func TestInDesignDevices(t *testing.T) {
 		d, err := targets.Lookup(c.dev)
 		assert.NoError(t, err)
 		for op, want := range map[string]int{"mul": c.mul, "add": c.add} {
-			oc, err := DeviceCosts{d}.OpCost(OpKey{op, "float", 32}, c.clock)
+			oc, lat, err := DeviceCosts{d}.opCostLatency(OpKey{op, "float", 32}, c.clock)
 			assert.NoError(t, err)
-			assert.Equal(t, want, inDesignCycles(&oc, c.clock, 1), "%s %s @ %g ns: %s", c.dev, op, c.clock, oc.Source)
+			assert.Equal(t, want, inDesignCycles(oc.Cycles, &lat, c.clock, 1), "%s %s @ %g ns: %s", c.dev, op, c.clock, oc.Source)
 		}
 	}
 }

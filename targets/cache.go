@@ -184,6 +184,28 @@ func (u *unit) at(name string, clockNS float64) (OpCost, choice, error) {
 	return c, ch, err
 }
 
+// add appends soft-float unit u's part at choice ch (a cell has none).
+func (l *Latency) add(u *unit, ch choice) {
+	if u.vs != nil {
+		return
+	}
+	pt := func(i int16) LatencyPoint {
+		p := &u.ps[i]
+		return LatencyPoint{Cycles: p.Cycles, ClockNS: p.ClockNS, TopFunction: p.Top}
+	}
+	part := LatencyPart{A: pt(ch.row)}
+	switch ch.how {
+	case rowBelow:
+		part.How = LatencySpread
+	case rowAbove:
+		part.How = LatencyKept
+	case rowBetween:
+		part.How, part.B = LatencyBetween, pt(ch.row+1)
+	}
+	l.Parts[l.N] = part
+	l.N++
+}
+
 // text is u's Source for choice ch, clk the clock period's text.
 func (u *unit) text(ch choice, clk string) string {
 	if u.vs == nil {
@@ -269,10 +291,14 @@ func (p *plan) eval(name string, clockNS float64) (OpCost, float64, outcome, err
 		return OpCost{}, 0, o, err
 	}
 	o[0] = ch
+	var lat Latency
+	lat.add(&p.units[0], ch)
 	if len(p.units) == 2 {
 		a, ch, _ := p.units[1].at(name, clockNS) // a soft-float adder: no error
 		c, o[1] = fma(c, a), ch
+		lat.add(&p.units[1], ch)
 	}
+	c.Latency = lat
 	addArea := 0.0
 	if p.adder != nil {
 		var a OpCost

@@ -36,6 +36,47 @@ type OpCost struct {
 	AreaUM2  float64 // ASIC area of one unit
 	EnergyPJ float64 // dynamic energy per operation (both kinds)
 	Source   string  // where the row comes from (file + line, or derivation)
+	Latency  Latency // how a soft-float or libm unit's Cycles were derived; zero for a cell
+}
+
+// Latency is how a soft-float or libm unit's Cycles were derived from
+// its characterised points, for a consumer that corrects what they
+// measured (sim takes the input-register state of a top-function
+// measurement off): Parts[:N], one per unit — a multiply then an add for
+// fma, else one. Cycles is the sum of the parts'.
+type Latency struct {
+	N     int
+	Parts [2]LatencyPart
+}
+
+// LatencyPart is one unit's latency at the clock asked: A's own
+// (LatencyAt), A's total time spread over a shorter period
+// (LatencySpread: ⌈A.Cycles·A.ClockNS/T⌉), A's kept for a longer one
+// (LatencyKept), or interpolated in frequency between A and B and
+// rounded to the nearest cycle (LatencyBetween).
+type LatencyPart struct {
+	How  LatencyHow
+	A, B LatencyPoint
+}
+
+// LatencyHow is how a LatencyPart follows from its points.
+type LatencyHow uint8
+
+// The ways of LatencyPart.
+const (
+	LatencyAt LatencyHow = iota
+	LatencySpread
+	LatencyKept
+	LatencyBetween
+)
+
+// LatencyPoint is one characterisation: Cycles at ClockNS. TopFunction:
+// measured as the top function with registered inputs
+// (softfloat_libm.csv), rather than inside a caller (the tutorial log).
+type LatencyPoint struct {
+	Cycles      int
+	ClockNS     float64
+	TopFunction bool
 }
 
 // variant, entry, point, soft and table mirror targets/gen's output.
@@ -66,6 +107,7 @@ type point struct {
 	DSP     int     `json:"dsp"`
 	BRAM    int     `json:"bram"`
 	Area    float64 `json:"area"`
+	Top     bool    `json:"top_function"`
 	Source  string  `json:"source"`
 }
 

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -148,4 +149,78 @@ func TestPinnedAnswers(t *testing.T) {
 	}
 	t.Logf("%d answers (%d keys × %d clocks × %d devices)", n, len(keys), len(clocks), len(pinDevices()))
 	assert.Equal(t, pinnedAnswers, hex.EncodeToString(h.Sum(nil)))
+}
+
+// TestLatencyParts: every float answer's Latency says how its Cycles
+// follow from the points (a characterised clock's, spread below, kept
+// above, interpolated between and rounded to the nearest; fma the sum of
+// its two units), measured as a top function exactly when the point is
+// softfloat_libm.csv's; a cell's has none.
+func TestLatencyParts(t *testing.T) {
+	clocks := pinClocks(t)
+	n := 0
+	for _, d := range All() {
+		for _, clock := range clocks {
+			for _, k := range pinKeys(t) {
+				c, err := d.OpCost(k, clock)
+				if err != nil {
+					continue
+				}
+				l := c.Latency
+				if k.Type != "float" || floatOther[k.Op] != "" {
+					require.Zero(t, l.N, "%s %v @ %g", d.Name, k, clock)
+					continue
+				}
+				want := 1
+				if k.Op == "fma" {
+					want = 2
+				}
+				require.Equal(t, want, l.N, "%s %v @ %g", d.Name, k, clock)
+				sum := 0
+				for _, p := range l.Parts[:l.N] {
+					a, b := p.A, p.B
+					switch p.How {
+					case LatencyAt:
+						require.InDelta(t, clock, a.ClockNS, 1e-9)
+						sum += a.Cycles
+					case LatencySpread:
+						require.Less(t, clock, a.ClockNS)
+						sum += int(math.Ceil(float64(a.Cycles) * a.ClockNS / clock))
+					case LatencyKept:
+						require.Greater(t, clock, a.ClockNS)
+						sum += a.Cycles
+					case LatencyBetween:
+						require.True(t, a.ClockNS < clock && clock < b.ClockNS, "%s %v @ %g: between %g and %g", d.Name, k, clock, a.ClockNS, b.ClockNS)
+						f := (1/clock - 1/a.ClockNS) / (1/b.ClockNS - 1/a.ClockNS)
+						sum += int(math.Round(float64(a.Cycles) + f*float64(b.Cycles-a.Cycles)))
+					}
+				}
+				require.Equal(t, c.Cycles, sum, "%s %v @ %g: %+v", d.Name, k, clock, l)
+				n++
+			}
+		}
+	}
+	t.Logf("%d float answers", n)
+	ts, err := loadTables()
+	require.NoError(t, err)
+	for _, tb := range ts {
+		for _, s := range tb.Soft {
+			for _, p := range s.Points {
+				assert.Equal(t, strings.HasPrefix(p.Source, "softfloat_libm.csv"), p.Top, "%s %s: %s", tb.Device, s.Op, p.Source)
+			}
+		}
+	}
+	// Which measurement: a csv point on the Virtex-7, the tutorial log's
+	// on nangate45 at its clock.
+	v7, err := Lookup("xc7vx690t-3ffg1930-VVD")
+	require.NoError(t, err)
+	c, err := v7.OpCost(OpKey{"mul", "float", 32}, 10)
+	require.NoError(t, err)
+	assert.Equal(t, Latency{N: 1, Parts: [2]LatencyPart{{A: LatencyPoint{Cycles: 3, ClockNS: 10, TopFunction: true}}}}, c.Latency)
+	ng, err := Lookup("nangate45")
+	require.NoError(t, err)
+	c, err = ng.OpCost(OpKey{"mul", "float", 32}, 5)
+	require.NoError(t, err)
+	assert.Equal(t, LatencyAt, c.Latency.Parts[0].How)
+	assert.False(t, c.Latency.Parts[0].A.TopFunction)
 }

@@ -49,7 +49,11 @@ type Point struct {
 	DSP     int     `json:"dsp,omitempty"`
 	BRAM    int     `json:"bram,omitempty"`
 	Area    float64 `json:"area"`
-	Source  string  `json:"source"`
+	// TopFunction: measured as the top function with registered inputs
+	// (softfloat_libm.csv), whose input register is a state of its own;
+	// false for a latency read inside a caller (the tutorial log).
+	TopFunction bool   `json:"top_function,omitempty"`
+	Source      string `json:"source"`
 }
 
 // Soft is one soft-float or libm function (float operands of Bits).

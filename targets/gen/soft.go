@@ -44,7 +44,7 @@ func readSoft(calib string) (softData, error) {
 			continue
 		}
 		p := Point{ClockNS: clock, Cycles: cycles, LUT: atoi("luts"), FF: atoi("registers"),
-			DSP: atoi("dsps"), BRAM: atoi("brams"), Area: float64(atoi("luts")),
+			DSP: atoi("dsps"), BRAM: atoi("brams"), Area: float64(atoi("luts")), TopFunction: true,
 			Source: fmt.Sprintf("softfloat_libm.csv line %d (%s %s, %s @ %s ns)", i+2, get("suite"), get("kernel"), get("device"), get("clock_ns"))}
 		sd.add(get("device"), softKey(op, bits), p)
 	}
