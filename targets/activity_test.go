@@ -1,9 +1,7 @@
 package targets
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"testing"
@@ -22,19 +20,11 @@ type powerRow struct {
 // polybenchPower reads the xc7vx690t rows of polybench_bambu.csv that
 // have all three figures (SODA's runs at 10 ns).
 func polybenchPower(t *testing.T) []powerRow {
-	f, err := os.Open("../../shared/calibration/polybench_bambu.csv")
-	require.NoError(t, err)
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
+	recs, col := readTable(t, "../../shared/calibration/polybench_bambu.csv")
 	type key struct{ k, n, v string }
 	vals := map[key]map[string]float64{}
 	var order []key
-	for _, r := range recs[1:] {
+	for _, r := range recs {
 		if r[col["device"]] != "xc7vx690t-3ffg1930-VVD" || r[col["clock_ns"]] != "10" {
 			continue
 		}

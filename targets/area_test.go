@@ -2,7 +2,6 @@ package targets
 
 import (
 	"bufio"
-	"encoding/csv"
 	"os"
 	"strconv"
 	"strings"
@@ -105,18 +104,11 @@ func TestAreaGlueDerivation(t *testing.T) {
 	t.Logf("units per multiplexer bit: baseline %.3f, optimized %.3f", perBit[0], perBit[1])
 	assert.InEpsilon(t, perBit[0], perBit[1], 0.03, "the two designs agree")
 
-	f, err := os.Open("../../shared/calibration/fu_library.csv")
-	require.NoError(t, err)
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
+	rows, col := readTable(t, "../../shared/calibration/fu_library.csv")
 	ctrl := 0.0
-	for _, r := range recs[1:] {
+	for _, r := range rows {
 		if r[col["device"]] == "nangate45" && r[col["cell"]] == "BMEMORY_CTRLN_D21" && r[col["operation"]] == "LOAD" {
+			var err error
 			ctrl, err = strconv.ParseFloat(r[col["area"]], 64)
 			require.NoError(t, err)
 		}

@@ -9,18 +9,31 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// readTable reads a CSV file of ../shared/calibration: its rows after the
+// header, and the column of each header name.
+func readTable(t *testing.T, path string) ([][]string, map[string]int) {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	require.NotEmpty(t, recs, path)
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	return recs[1:], col
+}
+
 // TestDevicesCharacterised checks that every device's Bambu name is one
 // Bambu's own characterisation (../shared/calibration/fu_library.csv)
 // lists, so the scripts kiln writes name devices Bambu has.
 func TestDevicesCharacterised(t *testing.T) {
-	f, err := os.Open("../../shared/calibration/fu_library.csv")
-	require.NoError(t, err)
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
+	rows, col := readTable(t, "../../shared/calibration/fu_library.csv")
 	have := map[string]bool{}
-	for _, r := range rows[1:] {
-		have[r[0]] = true
+	for _, r := range rows {
+		have[r[col["device"]]] = true
 	}
 	ds := All()
 	require.NotEmpty(t, ds)
