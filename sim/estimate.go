@@ -494,7 +494,7 @@ func (e *Result) finish(cfg Config, pj float64) {
 		for i := range e.Layers {
 			e.Layers[i].Resources = Resources{AreaUM2: e.Layers[i].Resources.AreaUM2}
 		}
-		e.Notes = appendNew(e.Notes, "ASIC area is the functional units' and the library's fixed area per design (targets' asic_area); each layer's is its units' alone")
+		e.Notes = appendNew(e.Notes, "ASIC area is the functional units', their multiplexers' and memory interfaces', and the library's fixed area per design (targets' asic_area); each layer's is its own without the fixed area")
 	}
 	c := cfg.Capacity
 	if c == nil {

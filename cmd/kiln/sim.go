@@ -242,7 +242,7 @@ func (s simJSON) text(w io.Writer) error {
 	fmt.Fprintf(w, "%s on %s at %g ns (%.4g MHz), %s, %d channels, %s interface\n", s.Model, s.Target, s.ClockNS, s.ClockMHz, s.Precision, s.Channels, s.Interface)
 	fmt.Fprintf(w, "cycles %d   latency %.4g µs   throughput %.4g inferences/s (no overlap between inferences)\n", s.Cycles, s.LatencyUS, s.ThroughputInfS)
 	if r := s.Resources; r.AreaUM2 != nil {
-		fmt.Fprintf(w, "area %.4g µm² (the units' and the library's fixed area per design)\n", *r.AreaUM2)
+		fmt.Fprintf(w, "area %.4g µm² (the units', their multiplexers' and memory interfaces', and the library's fixed area per design)\n", *r.AreaUM2)
 	} else {
 		fmt.Fprintf(w, "LUT %d   FF %d   DSP %d   BRAM36 %d", *r.LUT, *r.FF, *r.DSP, *r.BRAM)
 		if r.URAM != nil {
