@@ -187,8 +187,9 @@ func (d Design) number(k Kind) (float64, bool) {
 }
 
 // Plan is d's loop transforms in the space's knob order: tiles, then
-// interchanges, then unrolls, then partitions, each kind in the file's
-// order; knobs at none add nothing. Each step's Source is the line of its
+// interchanges, copies, unrolls and partitions, each kind in the file's
+// order (a copy after the interchanges that move its loop, before the
+// unrolls that would replicate its reads); knobs at none add nothing. Each step's Source is the line of its
 // value in the space file.
 func (d Design) Plan() loops.Plan {
 	var plan loops.Plan

@@ -8,12 +8,13 @@
 // clock (ns), channels, batch, placement (the memory placement policy, as
 // kiln sim's --placement: auto, onchip, offchip-weights or none), place
 // (lists of placement overrides as --place writes them, or none), and
-// per-loop knobs tile, interchange, unroll and partition keyed KERNEL.LOOP
-// as the --tile … flags write them. Its designs are the product of the
-// knobs' values, numbered 0 … Size()-1 in mixed radix with the knobs in a
-// fixed order (precision, device, clock, channels, batch, placement,
-// place, then tile, interchange, unroll and partition knobs in the file's
-// order), precision the most significant digit. A
+// per-loop knobs tile, interchange, copy, unroll and partition keyed
+// KERNEL.LOOP (KERNEL.BUFFER for copy and partition) as the --tile …
+// flags write them. Its designs are the product of the knobs' values,
+// numbered 0 … Size()-1 in mixed radix with the knobs in a fixed order
+// (precision, device, clock, channels, batch, placement, place, then tile,
+// interchange, copy, unroll and partition knobs in the file's order),
+// precision the most significant digit. A
 // Design is its index; its values, Key, Plan and the rest are computed
 // from the index, so nothing grows with the space. Check lets a caller
 // that knows the model refuse values (a tile larger than its loop) with

@@ -32,6 +32,7 @@ const maxErrors = 20
 //	placement: [auto, offchip-weights]  # memory placement, as kiln sim --placement
 //	place: [none, "dense_layer_Gemm.dense_layer_weight=offchip"]  # overrides, as --place
 //	tile:   {dense_layer_Gemm.j: [none, 8, 16, "16,8"]}
+//	copy:   {dense_layer_Gemm.dense_layer_weight: [none, j.t]}  # stage a tile on chip, as --copy
 //	unroll: {lstm_layer_LSTM.i: {from: 2, to: 16, times: 2}, dense_layer_Gemm.k: [none, full]}
 //	partition: {dense_layer_Gemm.dense_layer_weight: [none, "cyclic:4:1"]}
 //
@@ -40,9 +41,9 @@ const maxErrors = 20
 // (place.ParseOverrides: KERNEL.BUFFER=SPACE,…; quote a list in a flow
 // list) or none. A knob's value is one scalar, a list of scalars or a
 // range: {from, to, step} (arithmetic, step 1 by default) or {from, to,
-// times} (geometric). Loop knobs (tile, interchange, unroll, partition)
-// map KERNEL.LOOP (the buffer for partition) to values as the --tile …
-// flags write them, or none for no step; a band tiling is one string
+// times} (geometric). Loop knobs (tile, interchange, copy, unroll,
+// partition) map KERNEL.LOOP (the buffer for copy and partition) to values
+// as the --tile … flags write them, or none for no step; a band tiling is one string
 // ("16,8"). In a flow list [a, b] YAML splits fixed<16,6> at its comma:
 // quote it. Every error names the file, the line and the knob; all are
 // reported at once (up to 20).
@@ -242,7 +243,7 @@ func checkTarget(t string) error {
 	kernel, lp, ok := strings.Cut(t, ".")
 	switch {
 	case !ok || kernel == "" || lp == "":
-		return fmt.Errorf("%q is not KERNEL.LOOP (KERNEL.BUFFER for partition)", t)
+		return fmt.Errorf("%q is not KERNEL.LOOP (KERNEL.BUFFER for copy and partition)", t)
 	case strings.ContainsAny(t, ",= \t\r\n\""):
 		return fmt.Errorf("%q has a ',', an '=', a space or a '\"'", t)
 	}

@@ -31,12 +31,13 @@ const (
 	KindPlace                   // placement overrides: KERNEL.BUFFER=SPACE,… (place.ParseOverrides) or none
 	KindTile                    // tile: {KERNEL.LOOP: [SIZE[,SIZE…] | none]}
 	KindInterchange             // interchange: {KERNEL.LOOP: [OTHER | none]}
+	KindCopy                    // copy: {KERNEL.BUFFER: [LOOP | none]} (stage what one iteration of LOOP reads on chip)
 	KindUnroll                  // unroll: {KERNEL.LOOP: [N | full[:expand] | none]}
 	KindPartition               // partition: {KERNEL.BUFFER: [MODE[:F][:DIM] | none]}
 	numKinds
 )
 
-var kindNames = [numKinds]string{"precision", "device", "clock", "channels", "batch", "placement", "place", "tile", "interchange", "unroll", "partition"}
+var kindNames = [numKinds]string{"precision", "device", "clock", "channels", "batch", "placement", "place", "tile", "interchange", "copy", "unroll", "partition"}
 
 func (k Kind) String() string {
 	if k < numKinds {
@@ -54,7 +55,7 @@ const None = "none"
 // Knob is one dimension of a space: what it sets and the values to try.
 type Knob struct {
 	Kind   Kind
-	Target string  // loop knobs: KERNEL.LOOP (partition: KERNEL.BUFFER); "" otherwise
+	Target string  // loop knobs: KERNEL.LOOP (partition, copy: KERNEL.BUFFER); "" otherwise
 	Name   string  // "precision", "clock", "tile:KERNEL.LOOP"
 	Line   int     // the line of its key in the file
 	Values []Value // at least one, no two equal

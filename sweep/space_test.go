@@ -310,3 +310,26 @@ func TestParseShard(t *testing.T) {
 		assert.Error(t, err, bad)
 	}
 }
+
+// TestParseSpaceCopy: copy knobs are keyed KERNEL.BUFFER, take a loop or
+// none, and come after the interchanges and before the unrolls, in the
+// design numbering and in each design's plan, whatever the file's order.
+func TestParseSpaceCopy(t *testing.T) {
+	s := parse(t, "unroll: {g.k: [none, 2]}\ncopy: {g.w: [none, j.outer]}\ninterchange: {g.i: [none, j]}\ntile: {g.j: [none, 8]}\n")
+	var names []string
+	for _, k := range s.Knobs {
+		names = append(names, k.Name)
+	}
+	assert.Equal(t, []string{"tile:g.j", "interchange:g.i", "copy:g.w", "unroll:g.k"}, names)
+	d := s.Design(s.Size() - 1)
+	assert.Equal(t, "tile g.j=8\ninterchange g.i=j\ncopy g.w=j.outer\nunroll g.k=2\n", d.Plan().String())
+	assert.Equal(t, "space.yaml:2", d.Plan()[2].Source)
+	for _, c := range []struct{ text, want string }{
+		{"copy: {g.w: [\"j,k\"]}\n", "knob copy:g.w: value"},
+		{"copy: {gw: j}\n", `knob copy:gw: "gw" is not KERNEL.LOOP (KERNEL.BUFFER for copy and partition)`},
+	} {
+		_, err := sweep.ParseSpace("space.yaml", []byte(c.text))
+		require.Error(t, err, c.text)
+		assert.Contains(t, err.Error(), c.want)
+	}
+}

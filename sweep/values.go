@@ -225,7 +225,7 @@ func loopStep(k *Knob, text, source string) (*loops.Step, string, error) {
 		return nil, None, nil
 	}
 	op := map[Kind]loops.Op{KindTile: loops.OpTile, KindInterchange: loops.OpInterchange,
-		KindUnroll: loops.OpUnroll, KindPartition: loops.OpPartition}[k.Kind]
+		KindCopy: loops.OpCopy, KindUnroll: loops.OpUnroll, KindPartition: loops.OpPartition}[k.Kind]
 	steps, err := loops.ParseSteps(op, k.Target+"="+text, source)
 	if err != nil {
 		msg := err.Error()

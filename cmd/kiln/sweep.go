@@ -54,9 +54,11 @@ func newSweep(gf *globalFlags) *cobra.Command {
 		Short: "explore a design space: every design's estimate and accuracy, the Pareto front, plots",
 		Long: `sweep estimates every design of a space (a YAML or JSON file: per knob the values to try —
 precision, device, clock, channels, batch, placement, place (lists of --place overrides), and per
-loop tile, interchange, unroll and partition; examples/sweep-*.yaml) with kiln sim's model, its
-memory placed as kiln sim places it (placement auto, onchip, offchip-weights or none, as kiln sim
---placement; a placement refused, onchip on a part too small, is the design's error), and each
+loop tile, interchange, copy, unroll and partition, applied in that order; examples/sweep-*.yaml)
+with kiln sim's model, its memory placed as kiln sim places it (placement auto, onchip,
+offchip-weights or none, as kiln sim --placement; a placement refused, onchip on a part too
+small, is the design's error; so is a loop step naming a loop only another value of an earlier
+knob makes, as a copy at a tile's j.outer in a design without that tile), and each
 precision's accuracy against fp32 on the model's validation windows (once per precision; the
 space's accuracy_windows says how many, 0 or absent: all). Designs are numbered in mixed radix
 (precision slowest, the last loop knob fastest) and enumerated lazily, or sampled (--sample N
@@ -209,8 +211,7 @@ func (sw *sweepFlags) evaluator(gf *globalFlags, arg string, space *sweep.Space)
 	err = space.Check(func(k *sweep.Knob, v *sweep.Value) error {
 		switch {
 		case v.Step != nil:
-			_, err := loops.Plan{*v.Step}.Apply(base)
-			return err
+			return checkStep(base, space, k, *v.Step)
 		case len(v.Overrides) > 0:
 			return checkOverrides(base, v.Overrides)
 		}
@@ -239,6 +240,69 @@ func (sw *sweepFlags) evaluator(gf *globalFlags, arg string, space *sweep.Space)
 		}
 	}
 	return ev, ev.Prepare(specs, sw.jobs)
+}
+
+// maxContexts bounds the combinations of earlier knobs checkStep tries.
+const maxContexts = 4096
+
+// checkStep refuses a loop knob's value that no design can apply: the
+// step on the lowered program alone, or, where that fails (a loop or
+// buffer an earlier knob makes, as a tile's j.outer or a copy's
+// B_tile), after some combination of the values of the earlier loop
+// knobs on the same kernel (the first maxContexts of them). A design
+// whose own combination cannot apply it is refused at evaluation, as
+// that design's error.
+func checkStep(base *loop.Program, space *sweep.Space, k *sweep.Knob, step loops.Step) error {
+	_, alone := loops.Plan{step}.Apply(base)
+	if alone == nil {
+		return nil
+	}
+	var before []*sweep.Knob
+	for i := range space.Knobs {
+		o := &space.Knobs[i]
+		if o == k {
+			break
+		}
+		if o.Kind.IsLoop() && knobKernel(o) == step.Spec.Kernel {
+			before = append(before, o)
+		}
+	}
+	if len(before) == 0 {
+		return alone
+	}
+	at := make([]int, len(before)) // an odometer over the earlier knobs' values
+	for n := 0; n < maxContexts; n++ {
+		var plan loops.Plan
+		for i, o := range before {
+			if st := o.Values[at[i]].Step; st != nil {
+				plan = append(plan, *st)
+			}
+		}
+		if _, err := append(plan, step).Apply(base); err == nil {
+			return nil
+		}
+		i := len(at) - 1
+		for ; i >= 0; i-- {
+			if at[i]++; at[i] < len(before[i].Values) {
+				break
+			}
+			at[i] = 0
+		}
+		if i < 0 {
+			break
+		}
+	}
+	return fmt.Errorf("%w (nor after any of the earlier knobs' values on %s)", alone, step.Spec.Kernel)
+}
+
+// knobKernel is the kernel a loop knob's steps name.
+func knobKernel(k *sweep.Knob) string {
+	for _, v := range k.Values {
+		if v.Step != nil {
+			return v.Step.Spec.Kernel
+		}
+	}
+	return ""
 }
 
 // checkOverrides refuses a place value whose names the model lacks (or

@@ -141,3 +141,40 @@ func TestSweepOffChipMemory(t *testing.T) {
 	require.NoError(t, err)
 	sameAsSim(t, lines[0], simOut)
 }
+
+// TestSweepCopy: a copy knob may name a loop only a tile knob makes
+// (j.outer): the value passes the space's check, the designs without
+// that tile are refused with the copy's error, and the others' figures
+// are kiln sim's with the same --tile, --copy and --unroll flags. A copy
+// of a loop no combination makes is refused at its line.
+func TestSweepCopy(t *testing.T) {
+	const text = "model: cnn\naccuracy_windows: 1\ndevice: [xc7z020-1clg484-VVD]\n" +
+		"tile:\n  dense_layer_Gemm.j: [none, 16]\ncopy:\n  dense_layer_Gemm.dense_layer_weight: [none, j.outer]\n" +
+		"unroll:\n  dense_layer_Gemm.k: [none, \"4:expand\"]\n"
+	sp, lines, out := sweepLines(t, text)
+	assert.Contains(t, out, "8 designs evaluated (2 refused by the tool chain)")
+	copied := 0
+	for _, l := range lines {
+		d := sp.Design(l.Index)
+		tile := d.Value(1).Text // the knobs: device, tile, copy, unroll
+		cp := d.Value(2).Text
+		if tile == "none" && cp != "none" {
+			assert.Contains(t, l.Error, "copy dense_layer_Gemm.dense_layer_weight=j.outer: loops: copy: kernel dense_layer_Gemm: loop j.outer: no such loop", l.Key)
+			continue
+		}
+		simOut, err := run(simArgs(d)...)
+		require.NoError(t, err, l.Key)
+		got := sameAsSim(t, l, simOut)
+		if cp != "none" {
+			copied++
+			assert.Greater(t, got["resources"].(map[string]any)["bram"], 115.0, "%s: the tile's block RAM", l.Key)
+		}
+	}
+	assert.Equal(t, 2, copied)
+
+	bad := filepath.Join(t.TempDir(), "space.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("model: cnn\ntile:\n  dense_layer_Gemm.j: [none, 16]\ncopy:\n  dense_layer_Gemm.dense_layer_weight: [nosuch]\n"), 0o644))
+	_, err := run("sweep", "cnn", "--space", bad, "-t", "xc7z020-1clg484-VVD", "-o", t.TempDir())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "space.yaml:5: sweep: knob copy:dense_layer_Gemm.dense_layer_weight: value nosuch: loops: copy: kernel dense_layer_Gemm: loop nosuch: no such loop (nor after any of the earlier knobs' values on dense_layer_Gemm)")
+}
