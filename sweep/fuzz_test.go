@@ -56,7 +56,8 @@ func FuzzParseSpace(f *testing.F) {
 	for _, s := range []string{small, space2000, "clock: 5\n", "precision: [fp32, \"fixed<8,3>\"]\n",
 		`{"tile": {"a.b": [1, "2,3"]}, "partition": {"a.c": ["block:2:1"]}}`, "tile: {k.l: {from: 1, to: 64, times: 2}}\n",
 		"unroll: {a.b: [none, full, 2:expand]}\ninterchange: {a.b: [none, c]}\n", "clock: {from: 1, to: 2, step: 0.1}\n",
-		`{"model": "a\/b\ud83d\ude00", "clock":	[5, 1e1]}`, "placement: [auto, None]\nplace: [none, \"a.b = ram, c=offchip\"]\n"} {
+		`{"model": "a\/b\ud83d\ude00", "clock":	[5, 1e1]}`, "placement: [auto, None]\nplace: [none, \"a.b = ram, c=offchip\"]\n",
+		"copy: {a.w: [none, j.outer]}\ntile: {a.j: [none, 4]}\n"} {
 		f.Add([]byte(s))
 	}
 	files, _ := filepath.Glob("../examples/sweep-*.yaml")
