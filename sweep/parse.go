@@ -96,7 +96,8 @@ func parseDoc(name string, data []byte) (*yaml.Node, error) {
 // yamlJSON rewrites valid JSON into the same values in YAML's flow
 // syntax, line for line: tabs outside strings become spaces (a valid JSON
 // string holds no raw tab), and strings with escapes YAML does not know
-// (\/, surrogate pairs) or invalid UTF-8 (U+FFFD, as JSON reads it) are
+// (\/, surrogate pairs), invalid UTF-8 (U+FFFD, as JSON reads it) or
+// characters YAML does not allow raw (DEL, C1 controls, U+FFFE) are
 // quoted again in Go's syntax, whose escapes YAML reads.
 func yamlJSON(data []byte) []byte {
 	out := make([]byte, 0, len(data))
@@ -118,7 +119,7 @@ func yamlJSON(data []byte) []byte {
 			}
 		}
 		tok := data[i : j+1]
-		if escaped || !utf8.Valid(tok) {
+		if escaped || !utf8.Valid(tok) || !yamlPrintable(tok) {
 			var str string
 			_ = json.Unmarshal(tok, &str) // valid JSON: a valid string
 			tok = []byte(strconv.Quote(str))
@@ -206,6 +207,19 @@ func (p *parser) windows(v *yaml.Node) {
 		return
 	}
 	p.space.Windows = n
+}
+
+// yamlPrintable reports whether a valid UTF-8 token holds only
+// characters YAML 1.2 allows in a file (its c-printable set; JSON has
+// already refused the C0 controls in strings).
+func yamlPrintable(tok []byte) bool {
+	for _, r := range string(tok) {
+		switch {
+		case r == 0x7f, r >= 0x80 && r <= 0x9f && r != 0x85, r == 0xfffe, r == 0xffff:
+			return false
+		}
+	}
+	return true
 }
 
 // maxWindows bounds accuracy_windows against a typo.
