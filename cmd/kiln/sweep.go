@@ -57,8 +57,8 @@ precision, device, clock, channels, batch, placement, place (lists of --place ov
 loop tile, interchange, copy, unroll and partition, applied in that order; examples/sweep-*.yaml)
 with kiln sim's model, its memory placed as kiln sim places it (placement auto, onchip,
 offchip-weights or none, as kiln sim --placement; a placement refused, onchip on a part too
-small, is the design's error; so is a loop step naming a loop only another value of an earlier
-knob makes, as a copy at a tile's j.outer in a design without that tile), and each
+small, is the design's error; so is a loop step or a place override naming a loop or buffer only
+another knob's value makes, as a copy at a tile's j.outer in a design without that tile), and each
 precision's accuracy against fp32 on the model's validation windows (once per precision; the
 space's accuracy_windows says how many, 0 or absent: all). Designs are numbered in mixed radix
 (precision slowest, the last loop knob fastest) and enumerated lazily, or sampled (--sample N
@@ -213,7 +213,7 @@ func (sw *sweepFlags) evaluator(gf *globalFlags, arg string, space *sweep.Space)
 		case v.Step != nil:
 			return checkStep(base, space, k, *v.Step)
 		case len(v.Overrides) > 0:
-			return checkOverrides(base, v.Overrides)
+			return checkPlace(base, space, v.Overrides)
 		}
 		return nil
 	})
@@ -242,7 +242,7 @@ func (sw *sweepFlags) evaluator(gf *globalFlags, arg string, space *sweep.Space)
 	return ev, ev.Prepare(specs, sw.jobs)
 }
 
-// maxContexts bounds the combinations of earlier knobs checkStep tries.
+// maxContexts bounds the combinations of earlier knobs the checks try.
 const maxContexts = 4096
 
 // checkStep refuses a loop knob's value that no design can apply: the
@@ -270,29 +270,42 @@ func checkStep(base *loop.Program, space *sweep.Space, k *sweep.Knob, step loops
 	if len(before) == 0 {
 		return alone
 	}
-	at := make([]int, len(before)) // an odometer over the earlier knobs' values
-	for n := 0; n < maxContexts; n++ {
+	if someContext(before, func(plan loops.Plan) bool {
+		_, err := append(plan, step).Apply(base)
+		return err == nil
+	}) {
+		return nil
+	}
+	return fmt.Errorf("%w (nor after any of the earlier knobs' values on %s)", alone, step.Spec.Kernel)
+}
+
+// someContext reports whether ok holds for the plan of some combination
+// of knobs' values (the first maxContexts combinations, in odometer
+// order; none adds no step).
+func someContext(knobs []*sweep.Knob, ok func(loops.Plan) bool) bool {
+	at := make([]int, len(knobs))
+	for range maxContexts {
 		var plan loops.Plan
-		for i, o := range before {
+		for i, o := range knobs {
 			if st := o.Values[at[i]].Step; st != nil {
 				plan = append(plan, *st)
 			}
 		}
-		if _, err := append(plan, step).Apply(base); err == nil {
-			return nil
+		if ok(plan) {
+			return true
 		}
 		i := len(at) - 1
 		for ; i >= 0; i-- {
-			if at[i]++; at[i] < len(before[i].Values) {
+			if at[i]++; at[i] < len(knobs[i].Values) {
 				break
 			}
 			at[i] = 0
 		}
 		if i < 0 {
-			break
+			return false
 		}
 	}
-	return fmt.Errorf("%w (nor after any of the earlier knobs' values on %s)", alone, step.Spec.Kernel)
+	return false
 }
 
 // knobKernel is the kernel a loop knob's steps name.
@@ -303,6 +316,33 @@ func knobKernel(k *sweep.Knob) string {
 		}
 	}
 	return ""
+}
+
+// checkPlace refuses a place value no design can apply: its overrides
+// on the lowered program, or, where that fails (a buffer a loop knob
+// makes: a copy's B_tile, a partition's banks), after some combination
+// of the loop knobs' values (the first maxContexts of them).
+func checkPlace(base *loop.Program, space *sweep.Space, ovs []place.Override) error {
+	alone := checkOverrides(base, ovs)
+	if alone == nil {
+		return nil
+	}
+	var knobs []*sweep.Knob
+	for i := range space.Knobs {
+		if space.Knobs[i].Kind.IsLoop() {
+			knobs = append(knobs, &space.Knobs[i])
+		}
+	}
+	if len(knobs) == 0 {
+		return alone
+	}
+	if someContext(knobs, func(plan loops.Plan) bool {
+		p, err := plan.Apply(base)
+		return err == nil && checkOverrides(p, ovs) == nil
+	}) {
+		return nil
+	}
+	return fmt.Errorf("%w (nor after any of the loop knobs' values)", alone)
 }
 
 // checkOverrides refuses a place value whose names the model lacks (or

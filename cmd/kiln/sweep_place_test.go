@@ -178,3 +178,38 @@ func TestSweepCopy(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "space.yaml:5: sweep: knob copy:dense_layer_Gemm.dense_layer_weight: value nosuch: loops: copy: kernel dense_layer_Gemm: loop nosuch: no such loop (nor after any of the earlier knobs' values on dense_layer_Gemm)")
 }
+
+// TestSweepPlaceMadeBuffer: a place value may name a buffer only a loop
+// knob makes (the copy's dense_layer_weight_tile): the designs with it
+// are kiln sim's with the same flags, those without are refused with
+// place's error, and a name no combination makes is refused at its line.
+func TestSweepPlaceMadeBuffer(t *testing.T) {
+	const knobs = "tile:\n  dense_layer_Gemm.j: [none, 16]\ncopy:\n  dense_layer_Gemm.dense_layer_weight: [none, j.outer]\n"
+	const text = "model: cnn\naccuracy_windows: 1\ndevice: [xc7z020-1clg484-VVD]\n" +
+		"place: [\"dense_layer_Gemm.dense_layer_weight_tile=bram\"]\n" + knobs
+	sp, lines, _ := sweepLines(t, text)
+	placed := 0
+	for _, l := range lines {
+		d := sp.Design(l.Index)
+		switch {
+		case d.Value(2).Text == "none" || d.Value(3).Text == "none": // the knobs: device, place, tile, copy
+			assert.NotEmpty(t, l.Error, l.Key)
+			if d.Value(2).Text != "none" {
+				assert.Contains(t, l.Error, `place: kernel dense_layer_Gemm has no buffer "dense_layer_weight_tile"`, l.Key)
+			}
+		default:
+			simOut, err := run(simArgs(d)...)
+			require.NoError(t, err, l.Key)
+			sameAsSim(t, l, simOut)
+			placed++
+		}
+	}
+	assert.Equal(t, 1, placed)
+
+	bad := filepath.Join(t.TempDir(), "space.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("model: cnn\nplace: [\"dense_layer_Gemm.nosuch=bram\"]\n"+knobs), 0o644))
+	_, err := run("sweep", "cnn", "--space", bad, "-t", "xc7z020-1clg484-VVD", "-o", t.TempDir())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `space.yaml:2: sweep: knob place: value "dense_layer_Gemm.nosuch=bram"`)
+	assert.Contains(t, err.Error(), "(nor after any of the loop knobs' values)")
+}
