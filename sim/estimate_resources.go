@@ -134,8 +134,9 @@ func (m *kmodel) assign(ext []bool) {
 //     per-array interface, each on-chip array), costed as the device's
 //     load cell for its element type (its LUT, FF, area; Bambu's
 //     ARRAY_1D_STD_BRAM_NN), not per access, except that an ASIC's
-//     pointer arguments take Config.MemoryInterfaceUM2 (the controller;
-//     their storage is outside the design); the on-chip arrays' storage
+//     pointer arguments and off-chip buffers (their interfaces are
+//     pointer arguments of the top) take Config.MemoryInterfaceUM2 (the
+//     controller; their storage is outside the design); the on-chip arrays' storage
 //     in LUT RAM up to Tuning.DistRAMBits bits, else in 36 Kb block RAMs.
 func (m *kmodel) resources(ext []bool) Resources {
 	var r Resources
@@ -175,7 +176,7 @@ func (m *kmodel) resources(ext []bool) Resources {
 				m.looked[len(m.looked)-1].cost = *c
 				r.LUT += c.LUT
 				r.FF += c.FF
-				if ext[id] && m.cfg.MemoryInterfaceUM2 > 0 {
+				if m.ext[id] && m.cfg.MemoryInterfaceUM2 > 0 { // pointer arguments and off-chip buffers
 					r.AreaUM2 += m.cfg.MemoryInterfaceUM2
 				} else {
 					r.AreaUM2 += c.AreaUM2

@@ -438,6 +438,39 @@ func TestOffChipFootprint(t *testing.T) {
 	assert.Equal(t, int64(64*64*4+64*4), off.OffChipBytes, "the writes, then the diagonal")
 }
 
+// TestOffChipASICInterface: on an ASIC an off-chip buffer, like a
+// pointer argument, is reached through a memory controller
+// (MemoryInterfaceUM2), not an on-chip array cell; its storage is
+// outside the design.
+func TestOffChipASICInterface(t *testing.T) {
+	src := `kernel s(in x: f32[64], out y: f32[64]) {
+  temp w: f32[64]%s
+  for i in 0..64 {
+    w[i] = x[i]
+  }
+  for i in 0..64 {
+    y[i] = w[63 - i]
+  }
+}`
+	cfg := offConfig(ddr())
+	costs := fixture{}
+	for k, c := range offCosts {
+		costs[k] = c
+	}
+	load := costs["load.float"]
+	load.AreaUM2 = 500
+	costs["load.float"] = load
+	cfg.Costs, cfg.ASIC, cfg.MemoryInterfaceUM2 = costs, true, 70
+	on, err := EstimateKernel(kir(t, sprintf(src, " ram")), cfg)
+	require.NoError(t, err)
+	off, err := EstimateKernel(kir(t, sprintf(src, " offchip")), cfg)
+	require.NoError(t, err)
+	// The shared interface of x and y (a controller) in both; w an array
+	// cell on chip (sim counts no ASIC memory bits), a second controller
+	// off chip.
+	assert.InDelta(t, 70-500, off.Resources.AreaUM2-on.Resources.AreaUM2, 1e-9)
+}
+
 // TestOffChipInterleaved: an expanded unroll's copies of a stream
 // (x[4*i], x[4*i+1], x[4*i+2], x[4*i+3]) read it in order: a latency
 // per burst, as the plain stream; copies that leave a gap stay random

@@ -34,6 +34,9 @@ type OpCost struct {
 
 // Costs answers what an operation costs at a clock period: a device's
 // cost tables (targets.Device.OpCost behind an adapter) or a test's table.
+// DeviceCosts also says how its soft-float latencies were derived, which
+// the model corrects (inDesignCycles); another Costs, a wrapper of
+// DeviceCosts too, gives latencies as they are inside a design.
 type Costs interface {
 	OpCost(k OpKey, clockNS float64) (OpCost, error)
 }

@@ -189,8 +189,8 @@ func (d Design) number(k Kind) (float64, bool) {
 // Plan is d's loop transforms in the space's knob order: tiles, then
 // interchanges, copies, unrolls and partitions, each kind in the file's
 // order (a copy after the interchanges that move its loop, before the
-// unrolls that would replicate its reads); knobs at none add nothing. Each step's Source is the line of its
-// value in the space file.
+// unrolls that would replicate its reads); knobs at none add nothing.
+// Each step's Source is the line of its value in the space file.
 func (d Design) Plan() loops.Plan {
 	var plan loops.Plan
 	for j := range d.space.Knobs {

@@ -32,7 +32,7 @@ const maxErrors = 20
 //	placement: [auto, offchip-weights]  # memory placement, as kiln sim --placement
 //	place: [none, "dense_layer_Gemm.dense_layer_weight=offchip"]  # overrides, as --place
 //	tile:   {dense_layer_Gemm.j: [none, 8, 16, "16,8"]}
-//	copy:   {dense_layer_Gemm.dense_layer_weight: [none, j.t]}  # stage a tile on chip, as --copy
+//	copy:   {dense_layer_Gemm.dense_layer_weight: [none, j.outer]}  # stage a tile on chip, as --copy
 //	unroll: {lstm_layer_LSTM.i: {from: 2, to: 16, times: 2}, dense_layer_Gemm.k: [none, full]}
 //	partition: {dense_layer_Gemm.dense_layer_weight: [none, "cyclic:4:1"]}
 //
@@ -42,9 +42,9 @@ const maxErrors = 20
 // list) or none. A knob's value is one scalar, a list of scalars or a
 // range: {from, to, step} (arithmetic, step 1 by default) or {from, to,
 // times} (geometric). Loop knobs (tile, interchange, copy, unroll,
-// partition) map KERNEL.LOOP (the buffer for copy and partition) to values
-// as the --tile … flags write them, or none for no step; a band tiling is one string
-// ("16,8"). In a flow list [a, b] YAML splits fixed<16,6> at its comma:
+// partition) map KERNEL.LOOP (the buffer for copy and partition) to
+// values as the --tile … flags write them, or none for no step; a band
+// tiling is one string ("16,8"). In a flow list [a, b] YAML splits fixed<16,6> at its comma:
 // quote it. Every error names the file, the line and the knob; all are
 // reported at once (up to 20).
 func ParseSpace(name string, data []byte) (*Space, error) {
@@ -97,8 +97,9 @@ func parseDoc(name string, data []byte) (*yaml.Node, error) {
 // syntax, line for line: tabs outside strings become spaces (a valid JSON
 // string holds no raw tab), and strings with escapes YAML does not know
 // (\/, surrogate pairs), invalid UTF-8 (U+FFFD, as JSON reads it) or
-// characters YAML does not allow raw (DEL, C1 controls, U+FFFE) are
-// quoted again in Go's syntax, whose escapes YAML reads.
+// characters YAML does not read raw as themselves (DEL, C1 controls,
+// U+2028/9, U+FFFE) are quoted again in Go's syntax, whose escapes YAML
+// reads.
 func yamlJSON(data []byte) []byte {
 	out := make([]byte, 0, len(data))
 	for i := 0; i < len(data); i++ {
@@ -210,12 +211,14 @@ func (p *parser) windows(v *yaml.Node) {
 }
 
 // yamlPrintable reports whether a valid UTF-8 token holds only
-// characters YAML 1.2 allows in a file (its c-printable set; JSON has
-// already refused the C0 controls in strings).
+// characters YAML 1.2 reads as themselves: its c-printable set (JSON has
+// already refused the C0 controls in strings) less the line breaks
+// U+0085, U+2028 and U+2029, which would fold the string and shift the
+// lines errors quote.
 func yamlPrintable(tok []byte) bool {
 	for _, r := range string(tok) {
 		switch {
-		case r == 0x7f, r >= 0x80 && r <= 0x9f && r != 0x85, r == 0xfffe, r == 0xffff:
+		case r == 0x7f, r >= 0x80 && r <= 0x9f, r == 0x2028, r == 0x2029, r == 0xfffe, r == 0xffff:
 			return false
 		}
 	}

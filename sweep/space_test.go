@@ -333,3 +333,18 @@ func TestParseSpaceCopy(t *testing.T) {
 		assert.Contains(t, err.Error(), c.want)
 	}
 }
+
+// TestParseSpaceJSONRaw: a JSON string may hold characters YAML does not
+// read raw as themselves (DEL, a C1 control, NEL and U+2028/9, which
+// YAML takes for line breaks): the value is kept and later lines keep
+// their numbers in errors.
+func TestParseSpaceJSONRaw(t *testing.T) {
+	for _, c := range []string{"\x7f", "\u0085", "\u0090", "\u2028", "\u2029"} {
+		s, err := sweep.ParseSpace("s.json", []byte("{\"model\": \"a"+c+"b\",\n \"clock\": [5]}"))
+		require.NoError(t, err, "%q", c)
+		assert.Equal(t, "a"+c+"b", s.Model, "%q", c)
+		_, err = sweep.ParseSpace("s.json", []byte("{\"model\": \"a"+c+"b\",\n \"clock\": \"x\"}"))
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "s.json:2:", "%q", c)
+	}
+}

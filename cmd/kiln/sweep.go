@@ -242,47 +242,50 @@ func (sw *sweepFlags) evaluator(gf *globalFlags, arg string, space *sweep.Space)
 	return ev, ev.Prepare(specs, sw.jobs)
 }
 
-// maxContexts bounds the combinations of earlier knobs the checks try.
+// maxContexts bounds the combinations of other knobs the checks try.
 const maxContexts = 4096
 
 // checkStep refuses a loop knob's value that no design can apply: the
 // step on the lowered program alone, or, where that fails (a loop or
 // buffer an earlier knob makes, as a tile's j.outer or a copy's
-// B_tile), after some combination of the values of the earlier loop
-// knobs on the same kernel (the first maxContexts of them). A design
-// whose own combination cannot apply it is refused at evaluation, as
-// that design's error.
+// B_tile), after every combination of the values of the earlier loop
+// knobs on the same kernel. Where there are more than maxContexts
+// combinations and none of those tried applies it, the value is let
+// through. A design whose own combination cannot apply it is refused at
+// evaluation, as that design's error.
 func checkStep(base *loop.Program, space *sweep.Space, k *sweep.Knob, step loops.Step) error {
 	_, alone := loops.Plan{step}.Apply(base)
 	if alone == nil {
 		return nil
 	}
+	kernel := kernelOf(base, step.Spec.Kernel)
 	var before []*sweep.Knob
 	for i := range space.Knobs {
 		o := &space.Knobs[i]
 		if o == k {
 			break
 		}
-		if o.Kind.IsLoop() && knobKernel(o) == step.Spec.Kernel {
+		if o.Kind.IsLoop() && kernelOf(base, knobKernel(o)) == kernel {
 			before = append(before, o)
 		}
 	}
 	if len(before) == 0 {
 		return alone
 	}
-	if someContext(before, func(plan loops.Plan) bool {
+	found, all := someContext(before, func(plan loops.Plan) bool {
 		_, err := append(plan, step).Apply(base)
 		return err == nil
-	}) {
+	})
+	if found || !all {
 		return nil
 	}
 	return fmt.Errorf("%w (nor after any of the earlier knobs' values on %s)", alone, step.Spec.Kernel)
 }
 
 // someContext reports whether ok holds for the plan of some combination
-// of knobs' values (the first maxContexts combinations, in odometer
-// order; none adds no step).
-func someContext(knobs []*sweep.Knob, ok func(loops.Plan) bool) bool {
+// of knobs' values (none adds no step), trying them in odometer order,
+// and whether it tried them all (at most maxContexts are tried).
+func someContext(knobs []*sweep.Knob, ok func(loops.Plan) bool) (found, all bool) {
 	at := make([]int, len(knobs))
 	for range maxContexts {
 		var plan loops.Plan
@@ -292,7 +295,7 @@ func someContext(knobs []*sweep.Knob, ok func(loops.Plan) bool) bool {
 			}
 		}
 		if ok(plan) {
-			return true
+			return true, false
 		}
 		i := len(at) - 1
 		for ; i >= 0; i-- {
@@ -302,13 +305,13 @@ func someContext(knobs []*sweep.Knob, ok func(loops.Plan) bool) bool {
 			at[i] = 0
 		}
 		if i < 0 {
-			return false
+			return false, true
 		}
 	}
-	return false
+	return false, false
 }
 
-// knobKernel is the kernel a loop knob's steps name.
+// knobKernel is the kernel name a loop knob's steps give.
 func knobKernel(k *sweep.Knob) string {
 	for _, v := range k.Values {
 		if v.Step != nil {
@@ -318,31 +321,48 @@ func knobKernel(k *sweep.Knob) string {
 	return ""
 }
 
+// kernelOf is the loop-IR name of the kernel name means on p (a kernel's
+// name or an ONNX node it computes), as the loop passes resolve it.
+func kernelOf(p *loop.Program, name string) string {
+	if n, err := loops.KernelName(p, name); err == nil {
+		return n
+	}
+	return name
+}
+
 // checkPlace refuses a place value no design can apply: its overrides
 // on the lowered program, or, where that fails (a buffer a loop knob
-// makes: a copy's B_tile, a partition's banks), after some combination
-// of the loop knobs' values (the first maxContexts of them).
+// makes: a copy's B_tile, a partition's banks), after every combination
+// of the values of the loop knobs on the kernels it names (let through
+// where there are more than maxContexts and none of those tried works).
 func checkPlace(base *loop.Program, space *sweep.Space, ovs []place.Override) error {
 	alone := checkOverrides(base, ovs)
 	if alone == nil {
 		return nil
 	}
+	named := map[string]bool{}
+	for _, o := range ovs {
+		if o.Kernel != "" {
+			named[kernelOf(base, o.Kernel)] = true
+		}
+	}
 	var knobs []*sweep.Knob
 	for i := range space.Knobs {
-		if space.Knobs[i].Kind.IsLoop() {
-			knobs = append(knobs, &space.Knobs[i])
+		if o := &space.Knobs[i]; o.Kind.IsLoop() && named[kernelOf(base, knobKernel(o))] {
+			knobs = append(knobs, o)
 		}
 	}
 	if len(knobs) == 0 {
 		return alone
 	}
-	if someContext(knobs, func(plan loops.Plan) bool {
+	found, all := someContext(knobs, func(plan loops.Plan) bool {
 		p, err := plan.Apply(base)
 		return err == nil && checkOverrides(p, ovs) == nil
-	}) {
+	})
+	if found || !all {
 		return nil
 	}
-	return fmt.Errorf("%w (nor after any of the loop knobs' values)", alone)
+	return fmt.Errorf("%w (nor after any of the values of the loop knobs on its kernels)", alone)
 }
 
 // checkOverrides refuses a place value whose names the model lacks (or

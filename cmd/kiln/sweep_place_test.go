@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kiln-hls/kiln/passes/loops"
 	"github.com/kiln-hls/kiln/sweep"
 )
 
@@ -177,6 +179,44 @@ func TestSweepCopy(t *testing.T) {
 	_, err := run("sweep", "cnn", "--space", bad, "-t", "xc7z020-1clg484-VVD", "-o", t.TempDir())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "space.yaml:5: sweep: knob copy:dense_layer_Gemm.dense_layer_weight: value nosuch: loops: copy: kernel dense_layer_Gemm: loop nosuch: no such loop (nor after any of the earlier knobs' values on dense_layer_Gemm)")
+
+	// The tile knob may name the kernel by its ONNX node.
+	byNode := filepath.Join(t.TempDir(), "space.yaml")
+	require.NoError(t, os.WriteFile(byNode, []byte("model: cnn\naccuracy_windows: 1\ntile:\n  \"/dense_layer/Gemm.j\": [none, 16]\n"+
+		"copy:\n  dense_layer_Gemm.dense_layer_weight: [none, j.outer]\n"), 0o644))
+	out, err = run("sweep", "cnn", "--space", byNode, "-t", "xc7z020-1clg484-VVD", "-o", t.TempDir(), "-j", "2")
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "4 designs evaluated (1 refused by the tool chain)")
+}
+
+// TestSomeContext: the combinations are tried in odometer order until
+// one works, and at most maxContexts of them: past that the search says
+// it did not try them all.
+func TestSomeContext(t *testing.T) {
+	knobs := func(text string) []*sweep.Knob {
+		sp, err := sweep.ParseSpace("s.yaml", []byte(text))
+		require.NoError(t, err)
+		var ks []*sweep.Knob
+		for i := range sp.Knobs {
+			ks = append(ks, &sp.Knobs[i])
+		}
+		return ks
+	}
+	small := knobs("tile: {k.a: [none, 2, 4]}\nunroll: {k.b: [none, 2]}\n")
+	var seen []string
+	found, all := someContext(small, func(p loops.Plan) bool {
+		seen = append(seen, strings.ReplaceAll(strings.TrimSuffix(p.String(), "\n"), "\n", "; "))
+		return false
+	})
+	assert.Equal(t, []any{false, true}, []any{found, all})
+	assert.Equal(t, []string{"", "unroll k.b=2", "tile k.a=2", "tile k.a=2; unroll k.b=2", "tile k.a=4", "tile k.a=4; unroll k.b=2"}, seen)
+	found, _ = someContext(small, func(p loops.Plan) bool { return len(p) == 2 })
+	assert.True(t, found)
+
+	big := knobs("tile: {k.a: {from: 1, to: 100}}\nunroll: {k.b: {from: 1, to: 100}}\n") // 10,000
+	n := 0
+	found, all = someContext(big, func(loops.Plan) bool { n++; return false })
+	assert.Equal(t, []any{false, false, maxContexts}, []any{found, all, n})
 }
 
 // TestSweepPlaceMadeBuffer: a place value may name a buffer only a loop
@@ -211,5 +251,5 @@ func TestSweepPlaceMadeBuffer(t *testing.T) {
 	_, err := run("sweep", "cnn", "--space", bad, "-t", "xc7z020-1clg484-VVD", "-o", t.TempDir())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `space.yaml:2: sweep: knob place: value "dense_layer_Gemm.nosuch=bram"`)
-	assert.Contains(t, err.Error(), "(nor after any of the loop knobs' values)")
+	assert.Contains(t, err.Error(), "(nor after any of the values of the loop knobs on its kernels)")
 }

@@ -306,7 +306,7 @@ func (pl Plan) Apply(p *loop.Program) (*loop.Program, error) {
 		if err != nil {
 			return nil, err
 		}
-		kernel, err := kernelName(&q, s.Spec.Kernel)
+		kernel, err := KernelName(&q, s.Spec.Kernel)
 		if err == nil {
 			var n *loop.Program
 			n, err = OnKernel(&q, kernel, func(k *loop.Kernel) (*loop.Kernel, error) { return a.run(s, k) })
@@ -343,10 +343,10 @@ func (a action) run(s Step, k *loop.Kernel) (*loop.Kernel, error) {
 	return n, err
 }
 
-// kernelName is the loop-IR name of the kernel that name means: a kernel
-// of that name, or the one kernel that computes the ONNX node name. An
-// unknown name is left for OnKernel to report.
-func kernelName(p *loop.Program, name string) (string, error) {
+// KernelName is the loop-IR name of the kernel that name means in a
+// step: a kernel of that name, or the one kernel that computes the ONNX
+// node name. An unknown name comes back as it is (OnKernel reports it).
+func KernelName(p *loop.Program, name string) (string, error) {
 	for _, k := range p.Kernels {
 		if k != nil && k.Name == name {
 			return name, nil

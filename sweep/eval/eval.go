@@ -250,7 +250,8 @@ func (e *Evaluator) narrowOnce(text string) (*loop.Program, *Accuracy, error) {
 }
 
 // apply runs plan on p kernel by kernel: the steps naming one kernel
-// make a variant of it, built once per precision and shared.
+// (by its name or by an ONNX node it computes) make a variant of it,
+// built once per precision and shared.
 func (e *Evaluator) apply(spec string, p *loop.Program, plan loops.Plan) (*loop.Program, error) {
 	if len(plan) == 0 {
 		return p, nil
@@ -258,10 +259,14 @@ func (e *Evaluator) apply(spec string, p *loop.Program, plan loops.Plan) (*loop.
 	var order []string
 	groups := map[string]loops.Plan{}
 	for _, s := range plan {
-		if _, ok := groups[s.Spec.Kernel]; !ok {
-			order = append(order, s.Spec.Kernel)
+		name := s.Spec.Kernel // a kernel's name or an ONNX node it computes: one group per kernel
+		if n, err := loops.KernelName(p, name); err == nil {
+			name = n
 		}
-		groups[s.Spec.Kernel] = append(groups[s.Spec.Kernel], s)
+		if _, ok := groups[name]; !ok {
+			order = append(order, name)
+		}
+		groups[name] = append(groups[name], s)
 	}
 	q := *p
 	q.Kernels = nil
