@@ -163,6 +163,9 @@ func (r *Report) designTable(b *strings.Builder) {
 func resources(d Design) string {
 	res := d.Sim.Resources
 	if d.Kind == targets.ASIC {
+		if res.MemoryBits > 0 { // its area is not in kiln's data (sim.Resources)
+			return fmt.Sprintf("%s µm² + %s KiB of on-chip memory (not in the area)", num(res.AreaUM2), num(float64(res.MemoryBits)/8192))
+		}
 		return fmt.Sprintf("%s µm²", num(res.AreaUM2))
 	}
 	return fmt.Sprintf("LUT %d, FF %d, DSP %d, BRAM36 %d", res.LUT, res.FF, res.DSP, res.BRAM)

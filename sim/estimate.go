@@ -170,14 +170,18 @@ type Capacity struct {
 
 // Resources is what a design uses. BRAM counts 36 Kb blocks, URAM 288 Kb
 // UltraRAMs (arrays placed there: loop.Buffer.UltraRAM); AreaUM2 is the
-// ASIC area of the functional units.
+// ASIC area of the functional units, their multiplexers and memory
+// interfaces; MemoryBits (ASICs only) the bits of its on-chip arrays,
+// whose area AreaUM2 leaves out: nothing in ../shared gives the area of
+// a library's memories.
 type Resources struct {
-	LUT     int     `json:"lut"`
-	FF      int     `json:"ff"`
-	DSP     int     `json:"dsp"`
-	BRAM    int     `json:"bram"`
-	URAM    int     `json:"uram,omitempty"`
-	AreaUM2 float64 `json:"area_um2"`
+	LUT        int     `json:"lut"`
+	FF         int     `json:"ff"`
+	DSP        int     `json:"dsp"`
+	BRAM       int     `json:"bram"`
+	URAM       int     `json:"uram,omitempty"`
+	AreaUM2    float64 `json:"area_um2"`
+	MemoryBits int64   `json:"memory_bits,omitempty"`
 }
 
 func (r *Resources) add(o Resources) {
@@ -187,6 +191,7 @@ func (r *Resources) add(o Resources) {
 	r.BRAM += o.BRAM
 	r.URAM += o.URAM
 	r.AreaUM2 += o.AreaUM2
+	r.MemoryBits += o.MemoryBits
 }
 
 // Utilization is a design's resources as fractions of the device's.
@@ -490,11 +495,19 @@ func (e *Result) finish(cfg Config, pj float64) {
 	e.power(cfg, pj)
 	e.Feasible = true
 	if cfg.ASIC {
-		e.Resources = Resources{AreaUM2: e.Resources.AreaUM2}
+		e.Resources = Resources{AreaUM2: e.Resources.AreaUM2, MemoryBits: e.Resources.MemoryBits}
 		for i := range e.Layers {
-			e.Layers[i].Resources = Resources{AreaUM2: e.Layers[i].Resources.AreaUM2}
+			e.Layers[i].Resources = Resources{AreaUM2: e.Layers[i].Resources.AreaUM2, MemoryBits: e.Layers[i].Resources.MemoryBits}
 		}
 		e.Notes = appendNew(e.Notes, "ASIC area is the functional units', their multiplexers' and memory interfaces', and the library's fixed area per design (targets' asic_area); each layer's is its own without the fixed area")
+		if e.Resources.MemoryBits > 0 {
+			e.Notes = appendNew(e.Notes, "the on-chip arrays' storage (memory_bits) is not in the ASIC area: nothing in kiln's data gives the area of the library's memories (SRAM macros or flip-flop arrays)")
+		}
+	} else {
+		e.Resources.MemoryBits = 0
+		for i := range e.Layers {
+			e.Layers[i].Resources.MemoryBits = 0
+		}
 	}
 	c := cfg.Capacity
 	if c == nil {

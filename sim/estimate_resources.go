@@ -167,6 +167,7 @@ func (m *kmodel) resources(ext []bool) Resources {
 			continue
 		case !ext[id] && b.Role != loop.Input && b.Role != loop.Output && b.Space != loop.OffChip:
 			r.add(memoryCost(b, m.tune))
+			r.MemoryBits += int64(elems(b)) * int64(m.types[id].bits)
 		}
 		if !seen[mem] {
 			seen[mem] = true

@@ -35,6 +35,7 @@ type Hardware struct {
 	BRAM        *int         `json:"bram,omitempty"`
 	URAM        *int         `json:"uram,omitempty"` // only where the design uses UltraRAM
 	AreaUM2     *float64     `json:"area_um2,omitempty"`
+	MemoryBits  *int64       `json:"memory_bits,omitempty"` // an ASIC's on-chip arrays, not in AreaUM2
 	Utilization *Utilization `json:"utilization,omitempty"`
 }
 
@@ -47,6 +48,9 @@ func (r *Result) Figures(asic bool) Figures {
 	res := &r.Resources
 	if asic {
 		f.Resources.AreaUM2 = &res.AreaUM2
+		if res.MemoryBits > 0 {
+			f.Resources.MemoryBits = &res.MemoryBits
+		}
 	} else {
 		f.Resources = Hardware{LUT: &res.LUT, FF: &res.FF, DSP: &res.DSP, BRAM: &res.BRAM, Utilization: r.Utilization}
 		if res.URAM > 0 {

@@ -469,6 +469,14 @@ func TestOffChipASICInterface(t *testing.T) {
 	// cell on chip (sim counts no ASIC memory bits), a second controller
 	// off chip.
 	assert.InDelta(t, 70-500, off.Resources.AreaUM2-on.Resources.AreaUM2, 1e-9)
+	// w's 64 × 32 bits on chip are counted apart from the area, and said so.
+	assert.Equal(t, []int64{64 * 32, 0}, []int64{on.Resources.MemoryBits, off.Resources.MemoryBits})
+	assert.Contains(t, strings.Join(on.Notes, "\n"), "not in the ASIC area")
+	assert.NotContains(t, strings.Join(off.Notes, "\n"), "not in the ASIC area")
+	cfg.ASIC = false // an FPGA's arrays are its block RAM and LUT RAM counts
+	fpga, err := EstimateKernel(kir(t, sprintf(src, " ram")), cfg)
+	require.NoError(t, err)
+	assert.Zero(t, fpga.Resources.MemoryBits)
 }
 
 // TestOffChipInterleaved: an expanded unroll's copies of a stream

@@ -243,6 +243,9 @@ func (s simJSON) text(w io.Writer) error {
 	fmt.Fprintf(w, "cycles %d   latency %.4g µs   throughput %.4g inferences/s (no overlap between inferences)\n", s.Cycles, s.LatencyUS, s.ThroughputInfS)
 	if r := s.Resources; r.AreaUM2 != nil {
 		fmt.Fprintf(w, "area %.4g µm² (the units', their multiplexers' and memory interfaces', and the library's fixed area per design)\n", *r.AreaUM2)
+		if r.MemoryBits != nil {
+			fmt.Fprintf(w, "on-chip memory %d bits (%.4g KiB), not in the area\n", *r.MemoryBits, float64(*r.MemoryBits)/8192)
+		}
 	} else {
 		fmt.Fprintf(w, "LUT %d   FF %d   DSP %d   BRAM36 %d", *r.LUT, *r.FF, *r.DSP, *r.BRAM)
 		if r.URAM != nil {

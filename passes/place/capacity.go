@@ -11,7 +11,8 @@ import (
 // and UltraRAMs (targets' memory hierarchy: counts and ports from AMD
 // UG473/UG573 and the data sheets) and its flip-flops (Resources.FF) as
 // register bits; an ASIC's on-chip memory has no limit here (its memories
-// are as large as the area it is given, which sim's area model prices):
+// are as large as the area it is given; sim reports their bits,
+// Resources.MemoryBits, but prices no area for them, having no source):
 // SRAMBits is the largest int64, so only Options and overrides send
 // buffers off chip. An FPGA without a memory hierarchy is an error, not
 // an empty chip.
