@@ -18,21 +18,6 @@ import (
 var narrowKinds = []dtype.Kind{dtype.F16, dtype.BF16, dtype.F8E4M3FN, dtype.F8E4M3FNUZ,
 	dtype.F8E5M2, dtype.F8E5M2FNUZ, dtype.F4E2M1, dtype.F8E8M0}
 
-// progOf is the program whose top calls k once with its inputs and
-// outputs.
-func progOf(k *loop.Kernel) *loop.Program {
-	p := &loop.Program{Name: loop.TopName, Kernels: []*loop.Kernel{k}}
-	var args []loop.BufID
-	for _, id := range k.Params {
-		b := *k.Buffers[id]
-		p.Buffers = append(p.Buffers, &b)
-		args = append(args, loop.BufID(len(p.Buffers)-1))
-	}
-	p.Params = args
-	p.Calls = []loop.KernelCall{{Kernel: 0, Args: args}}
-	return p
-}
-
 // narrowDoubles are doubles that probe the rounding to every narrow kind:
 // each representable value of the 8-bit kinds and a spread of the 16-bit
 // ones, the midpoints between neighbours and the doubles next to them,
@@ -103,7 +88,7 @@ func TestNarrowRound(t *testing.T) {
 	src := fmt.Sprintf("kernel rounding(%s) {\n  for i in 0..%d {\n%s\n  }\n}\n", strings.Join(decl, ", "), n, strings.Join(body, "\n"))
 	k, err := loop.Parse(src, nil)
 	require.NoError(t, err)
-	p := progOf(k)
+	p := loop.ProgramOf(k)
 	args := make([]*dtype.Array, len(p.Params))
 	for i, id := range p.Params {
 		args[i] = dtype.New(p.Buffers[id].Kind, p.Buffers[id].Shape)
@@ -155,7 +140,7 @@ func TestIntEdges(t *testing.T) {
 		"  for i in 0..4 {\n    q[i] = x[i] / d[i]\n    r[i] = x[i] % d[i]\n    qa[i] = a[i] / b[i]\n    ra[i] = a[i] % b[i]\n    qc[i] = c[i] / e[i]\n    rc[i] = c[i] % e[i]\n    qu[i] = u[i] / 7:u16\n    ru[i] = u[i] % 5:u16\n  }\n}\n"
 	k, err := loop.Parse(src, nil)
 	require.NoError(t, err)
-	p := progOf(k)
+	p := loop.ProgramOf(k)
 	args := make([]*dtype.Array, len(p.Params))
 	for i, id := range p.Params {
 		args[i] = dtype.New(p.Buffers[id].Kind, p.Buffers[id].Shape)
@@ -212,7 +197,7 @@ func TestCastPairs(t *testing.T) {
 	src := fmt.Sprintf("kernel casts(%s) {\n  for i in 0..%d {\n%s\n  }\n}\n", strings.Join(decl, ", "), n, strings.Join(body, "\n"))
 	k, err := loop.Parse(src, nil)
 	require.NoError(t, err)
-	p := progOf(k)
+	p := loop.ProgramOf(k)
 	r := rand.New(rand.NewPCG(3, 4))
 	args := make([]*dtype.Array, len(p.Params))
 	for i, id := range p.Params {

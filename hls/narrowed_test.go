@@ -26,7 +26,7 @@ func TestNarrowedGolden(t *testing.T) {
 	require.NoError(t, err)
 	spec, err := passes.ParsePrecisionSpec("default=fixed<12,4,rne,sat>,acc=fixed<18,6,rne,sat>")
 	require.NoError(t, err)
-	np, _, err := narrow.Apply(programOf(k), narrow.Options{Spec: spec})
+	np, _, err := narrow.Apply(loop.ProgramOf(k), narrow.Options{Spec: spec})
 	require.NoError(t, err)
 	got, err := EmitLLVMProgram(np)
 	require.NoError(t, err)
@@ -42,21 +42,6 @@ func TestNarrowedGolden(t *testing.T) {
 	want, err := os.ReadFile(file)
 	require.NoError(t, err, "run go test ./hls -update")
 	assert.Equal(t, string(want), got)
-}
-
-// programOf wraps one kernel in a program whose top passes its parameters
-// through.
-func programOf(k *loop.Kernel) *loop.Program {
-	p := &loop.Program{Name: loop.TopName, Kernels: []*loop.Kernel{k}}
-	call := loop.KernelCall{}
-	for i, id := range k.Params {
-		b := *k.Buffers[id]
-		p.Buffers = append(p.Buffers, &b)
-		p.Params = append(p.Params, loop.BufID(i))
-		call.Args = append(call.Args, loop.BufID(i))
-	}
-	p.Calls = []loop.KernelCall{call}
-	return p
 }
 
 // narrowedCase is one of passes/narrow's golden kernels that computes in

@@ -488,7 +488,7 @@ func TestTestbenchBambu(t *testing.T) {
 	t.Run("narrowed_gemm_top", func(t *testing.T) {
 		spec, err := passes.ParsePrecisionSpec("default=fixed<12,4,rne,sat>")
 		require.NoError(t, err)
-		np, _, err := narrow.Apply(programOf(tbParseKernel(t, "../passes/lower/testdata/gemm.kir")), narrow.Options{Spec: spec})
+		np, _, err := narrow.Apply(loop.ProgramOf(tbParseKernel(t, "../passes/lower/testdata/gemm.kir")), narrow.Options{Spec: spec})
 		require.NoError(t, err)
 		pr := tbProgramProject(t, np, 7)
 		tbCheckBambu(t, gcc, pr, tbPrototype(t, pr.srcs[pr.fname+".h"], pr.fname))

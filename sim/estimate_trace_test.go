@@ -109,7 +109,7 @@ func TestTraceReplayPolybench(t *testing.T) {
 		require.NoError(t, err)
 		k, err := loop.Parse(string(src), nil)
 		require.NoError(t, err, f)
-		p := kernelProgram(k)
+		p := loop.ProgramOf(k)
 		c := cfg
 		c.NoAlias = strings.Contains(f, "_full")
 		c.Interface = Interface(len(f) % 2)
@@ -117,20 +117,6 @@ func TestTraceReplayPolybench(t *testing.T) {
 		n += replayCheck(t, &x, p, clocks(c, []float64{10, 3.1, 10, 5}, 2, 1))
 	}
 	assert.GreaterOrEqual(t, n, 4*len(files), "kernels replayed: 6 settings, built at the first, recorded at the second")
-}
-
-// kernelProgram is k as a program of one call, its parameters the top's
-// arguments.
-func kernelProgram(k *loop.Kernel) *loop.Program {
-	p := &loop.Program{Name: k.Name, Kernels: []*loop.Kernel{k}}
-	call := loop.KernelCall{Kernel: 0}
-	for _, id := range k.Params {
-		b := *k.Buffers[id]
-		p.Buffers = append(p.Buffers, &b)
-		call.Args = append(call.Args, loop.BufID(len(p.Buffers)-1))
-	}
-	p.Calls = []loop.KernelCall{call}
-	return p
 }
 
 // adderUntil is testCosts with a 32-bit unsigned add (the address adder)
@@ -166,17 +152,17 @@ func TestTraceReplayAdder(t *testing.T) {
 	cfg := testConfig(2)
 	cfg.Costs = adderUntil(12)
 	var x Estimator
-	n := replayCheck(t, &x, kernelProgram(k), clocks(cfg, []float64{10, 11, 20, 10.5, 25, 11.5, 9}, 1))
+	n := replayCheck(t, &x, loop.ProgramOf(k), clocks(cfg, []float64{10, 11, 20, 10.5, 25, 11.5, 9}, 1))
 	assert.Equal(t, 3, n, "recorded at 11 ns with adders, replayed at 10.5, 11.5 and 9 only")
 	k2 := *k
-	n = replayCheck(t, &x, kernelProgram(&k2), clocks(cfg, []float64{20, 25, 10, 30}, 1))
+	n = replayCheck(t, &x, loop.ProgramOf(&k2), clocks(cfg, []float64{20, 25, 10, 30}, 1))
 	assert.Equal(t, 1, n, "recorded at 25 ns without, replayed at 30 only")
 
 	cfg.Costs = fixture{"add.float": testCosts["add.float"], "load.float": testCosts["load.float"], "store.float": testCosts["store.float"]}
 	for _, ns := range []float64{10, 11, 12} {
 		c := cfg
 		c.ClockNS = ns
-		_, err := x.Estimate(kernelProgram(k), c)
+		_, err := x.Estimate(loop.ProgramOf(k), c)
 		require.ErrorContains(t, err, "mul.float32", "%g ns", ns)
 	}
 }
@@ -221,7 +207,7 @@ func TestTraceReplayPlans(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, loop.Verify(k))
 			var x Estimator
-			n := replayCheck(t, &x, kernelProgram(k), clocks(testConfig(2), []float64{10, 7, 13, 5}, 2, 1))
+			n := replayCheck(t, &x, loop.ProgramOf(k), clocks(testConfig(2), []float64{10, 7, 13, 5}, 2, 1))
 			assert.Equal(t, 6, n)
 			tr := x.tr.m[traceKeyOf(k, &Config{NoAlias: true}, *testConfig(2).Tuning)]
 			require.NotNil(t, tr)

@@ -31,6 +31,21 @@ type Program struct {
 	BufferTensors []string
 }
 
+// ProgramOf is the program whose top (TopName) calls k once: the top's
+// buffers and parameters are copies of k's parameters, in their order.
+func ProgramOf(k *Kernel) *Program {
+	p := &Program{Name: TopName, Kernels: []*Kernel{k}}
+	call := KernelCall{Kernel: 0}
+	for _, id := range k.Params {
+		b := *k.Buffers[id]
+		p.Buffers = append(p.Buffers, &b)
+		p.Params = append(p.Params, BufID(len(p.Buffers)-1))
+		call.Args = append(call.Args, BufID(len(p.Buffers)-1))
+	}
+	p.Calls = []KernelCall{call}
+	return p
+}
+
 // KernelCall runs Kernels[Kernel] with Args, one top buffer per kernel
 // parameter, in the kernel's parameter order.
 type KernelCall struct {

@@ -14,15 +14,7 @@ func oneKernel(t *testing.T, src string) *loop.Program {
 	t.Helper()
 	k, err := loop.Parse(src, nil)
 	require.NoError(t, err)
-	p := &loop.Program{Name: loop.TopName, Kernels: []*loop.Kernel{k}}
-	call := loop.KernelCall{Kernel: 0}
-	for _, id := range k.Params {
-		b := *k.Buffers[id]
-		p.Buffers = append(p.Buffers, &b)
-		p.Params = append(p.Params, loop.BufID(len(p.Buffers)-1))
-		call.Args = append(call.Args, loop.BufID(len(p.Buffers)-1))
-	}
-	p.Calls = []loop.KernelCall{call}
+	p := loop.ProgramOf(k)
 	p.KernelNodes = [][]string{{"/layer/" + k.Name}}
 	require.NoError(t, loop.VerifyProgram(p))
 	return p
